@@ -1,0 +1,315 @@
+"""The one configuration loader: ``warta.yml``, validated against a typed schema.
+
+Every field has a docstring (the schema doubles as the reference in
+``docs/configuration.md``).  :func:`load_config` reports *all* problems at
+once, each located as ``warta.yml:LINE: key.path``.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+import yaml
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+
+from pipeline.errors import ConfigError, Problem
+from pipeline.yamlpos import dotted, line_map, nearest_line, yaml_error_line
+
+CONFIG_VERSION = 1
+DEFAULT_CONFIG_NAME = "warta.yml"
+
+_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(m|min|h|d|w)\s*$")
+_UNITS = {"m": 60, "min": 60, "h": 3600, "d": 86400, "w": 7 * 86400}
+
+
+def parse_duration(value: Any) -> timedelta:
+    """Parse ``"30m"``, ``"3h"``, ``"7d"``, ``"2w"`` (or a number of minutes)."""
+    if isinstance(value, timedelta):
+        return value
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return timedelta(minutes=value)
+    if isinstance(value, str):
+        match = _DURATION.match(value)
+        if match:
+            return timedelta(seconds=float(match.group(1)) * _UNITS[match.group(2)])
+    raise ValueError(f"expected a duration such as 30m, 3h, 7d or 2w, got {value!r}")
+
+
+Duration = Annotated[timedelta, BeforeValidator(parse_duration)]
+Slug = Annotated[str, Field(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$", max_length=80)]
+Role = Literal["operator", "editor", "web-admin", "redaktur", "penanggung-jawab", "ketua"]
+ROLES: tuple[str, ...] = (
+    "operator",
+    "editor",
+    "web-admin",
+    "redaktur",
+    "penanggung-jawab",
+    "ketua",
+)
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Labels(_Model):
+    """A text in the site's languages."""
+
+    id: str
+    """Indonesian text (the default language)."""
+    en: str = ""
+    """English text; falls back to Indonesian when empty."""
+
+    def get(self, language: str) -> str:
+        """The text in ``language``, falling back to Indonesian."""
+        return (self.en or self.id) if language == "en" else self.id
+
+
+class SiteSettings(_Model):
+    """The public website."""
+
+    name: str
+    """The court's name as shown on the site."""
+    url: str = Field(pattern=r"^https?://")
+    """The canonical address of the public site (used in the feed, sitemap and API)."""
+    language: Literal["id", "en"] = "id"
+    """Language of the site and of the reports."""
+    timezone: str = "Asia/Makassar"
+    """IANA time zone of the court: dates without a zone are read in it."""
+
+
+class Paths(_Model):
+    """Where things live, relative to the directory of ``warta.yml``."""
+
+    content: str = "content"
+    """Published Markdown: the mkdocs ``docs_dir``."""
+    drafts: str = "drafts"
+    """Drafts, one folder per item: ``drafts/<slug>/index.md`` with ``files/``."""
+    site: str = "site"
+    """The built website."""
+    archive: str = "archive"
+    """BagIt bags of every published version."""
+    mkdocs: str = "mkdocs.yml"
+    """The mkdocs configuration."""
+    state: str = ".warta"
+    """Operational state (SQLite database, caches)."""
+
+
+class Category(_Model):
+    """One entry of the category vocabulary."""
+
+    id: Slug
+    """Identifier used in front matter ``category:``."""
+    label: Labels
+    """Name shown to readers."""
+    section: str = Field(pattern=r"^[a-z0-9][a-z0-9/-]*$")
+    """Folder under ``content/`` where items of this category are published."""
+    kind: Literal["page", "post"] = "page"
+    """``post``: a dated blog post (news, announcements); ``page``: a standing page."""
+    max_age: Duration | None = None
+    """How old the newest item may get before the category counts as stale."""
+
+
+class Person(_Model):
+    """Someone who takes part in the workflow."""
+
+    id: Slug
+    """Short identifier used in front matter and on the command line."""
+    name: str
+    """Full name."""
+    email: str = Field(pattern=r"^[^@\s]+@[^@\s]+$")
+    """Work e-mail address."""
+    roles: list[Role]
+    """Roles held: operator, editor, web-admin, redaktur, penanggung-jawab, ketua."""
+    ssh_key: str = ""
+    """Public SSH key used to sign commits (``ssh-ed25519 AAAA…``)."""
+
+
+class ReviewSettings(_Model):
+    """The editor's check (``warta review``)."""
+
+    title_min: int = 10
+    """Shortest title accepted, in characters."""
+    title_max: int = 100
+    """Longest title accepted, in characters."""
+    summary_max: int = 300
+    """Longest summary accepted, in characters."""
+    allowed_iframe_hosts: list[str] = ["www.youtube-nocookie.com", "www.youtube.com"]
+    """Hosts an ``<iframe>`` may load from."""
+    allowed_email_domains: list[str] = ["mahkamahagung.go.id"]
+    """Domains of e-mail addresses that may be published (the court's own)."""
+    allowed_phone_numbers: list[str] = []
+    """Phone numbers that may be published (the court's switchboard, hotline)."""
+    anonymise_case_types: list[str] = [
+        "perceraian",
+        "cerai-gugat",
+        "cerai-talak",
+        "perkawinan",
+        "waris",
+        "hak-asuh-anak",
+        "pengangkatan-anak",
+        "perkara-anak",
+        "kesusilaan",
+        "kdrt",
+    ]
+    """Case types whose party names must be replaced by their role before publication."""
+    max_attachment_mb: float = 20
+    """Largest attachment accepted, in megabytes."""
+
+
+class WorkflowTargets(_Model):
+    """SOP target time of each content step (SOP 1, *mutu baku*)."""
+
+    collect: Duration = timedelta(hours=3)
+    convert: Duration = timedelta(hours=1)
+    draft: Duration = timedelta(hours=1)
+    review: Duration = timedelta(minutes=30)
+    approval: Duration = timedelta(minutes=30)
+    publish: Duration = timedelta(minutes=30)
+    archive: Duration = timedelta(minutes=15)
+
+
+class WorkflowSettings(_Model):
+    """Who may approve what."""
+
+    targets: WorkflowTargets = WorkflowTargets()
+    """Target time of each step."""
+    redaktur_approves_routine: bool = True
+    """A redaktur may approve routine items on behalf of the penanggung jawab."""
+
+
+class Config(_Model):
+    """The whole of ``warta.yml``."""
+
+    version: Literal[1] = 1
+    """Format version of this file."""
+    site: SiteSettings
+    """The public website."""
+    paths: Paths = Paths()
+    """Folder layout."""
+    categories: list[Category] = Field(min_length=1)
+    """The category vocabulary."""
+    people: list[Person] = []
+    """People and their roles."""
+    review: ReviewSettings = ReviewSettings()
+    """Settings of the editor's check."""
+    workflow: WorkflowSettings = WorkflowSettings()
+    """Workflow targets and approval rules."""
+
+    # Set by the loader, not by the file.
+    root: Path = Field(default=Path("."), exclude=True)
+    source: str = Field(default=DEFAULT_CONFIG_NAME, exclude=True)
+
+    @field_validator("categories")
+    @classmethod
+    def _unique_categories(cls, value: list[Category]) -> list[Category]:
+        seen: set[str] = set()
+        for category in value:
+            if category.id in seen:
+                raise ValueError(f"category id {category.id!r} is listed twice")
+            seen.add(category.id)
+        return value
+
+    @field_validator("people")
+    @classmethod
+    def _unique_people(cls, value: list[Person]) -> list[Person]:
+        seen: set[str] = set()
+        for person in value:
+            if person.id in seen:
+                raise ValueError(f"person id {person.id!r} is listed twice")
+            seen.add(person.id)
+        return value
+
+    @model_validator(mode="after")
+    def _sections_distinct(self) -> Config:
+        sections = [c.section for c in self.categories if c.kind == "post"]
+        if len(sections) != len(set(sections)):
+            raise ValueError("two post categories share a section folder")
+        return self
+
+    # -- lookups -------------------------------------------------------------
+
+    def path(self, name: str) -> Path:
+        """Absolute path of one of :class:`Paths`' entries."""
+        return (self.root / getattr(self.paths, name)).resolve()
+
+    def category(self, category_id: str) -> Category | None:
+        """The category with this id, if any."""
+        return next((c for c in self.categories if c.id == category_id), None)
+
+    def person(self, person_id: str) -> Person | None:
+        """The person with this id (or exact name), if any."""
+        return next((p for p in self.people if person_id in (p.id, p.name)), None)
+
+
+def load_config(path: Path | str | None = None) -> Config:
+    """Load and validate ``warta.yml``; raise :class:`ConfigError` with every problem."""
+    config_path = Path(path) if path else Path(DEFAULT_CONFIG_NAME)
+    shown = str(config_path)
+    try:
+        raw = config_path.read_bytes()
+    except FileNotFoundError:
+        raise ConfigError(
+            "configuration not found",
+            [Problem(shown, "no such file", "run warta in the site's folder or pass --config")],
+        ) from None
+    except OSError as error:
+        raise ConfigError(
+            "configuration unreadable", [Problem(shown, error.strerror or str(error))]
+        ) from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise ConfigError(
+            "configuration unreadable",
+            [Problem(shown, f"not UTF-8 (byte {error.start})", "save the file as UTF-8")],
+        ) from None
+    return parse_config(text, source=shown, root=config_path.resolve().parent)
+
+
+def parse_config(text: str, *, source: str = DEFAULT_CONFIG_NAME, root: Path) -> Config:
+    """Validate configuration text; see :func:`load_config`."""
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as error:
+        line = yaml_error_line(error)
+        where = f"{source}:{line}" if line else source
+        problem = getattr(error, "problem", None) or str(error)
+        raise ConfigError(
+            "configuration is not valid YAML",
+            [Problem(where, str(problem), "fix the YAML syntax")],
+        ) from None
+    if not isinstance(data, dict):
+        raise ConfigError(
+            "configuration is invalid",
+            [Problem(source, "expected a mapping of settings at the top level")],
+        )
+    try:
+        config = Config.model_validate(data)
+    except ValidationError as error:
+        lines = line_map(text)
+        problems = []
+        for item in error.errors():
+            loc = tuple(item["loc"])
+            line = nearest_line(lines, loc)
+            where = f"{source}:{line}" if line else source
+            key = dotted(loc)
+            message = item["msg"].removeprefix("Value error, ")
+            if item["type"] == "extra_forbidden":
+                message = "unknown setting (check the spelling in docs/configuration.md)"
+            problems.append(Problem(where, f"{key}: {message}" if key else message))
+        raise ConfigError(
+            f"configuration is invalid ({len(problems)} problem(s))", problems
+        ) from None
+    return config.model_copy(update={"root": root, "source": source})

@@ -1,0 +1,293 @@
+"""Content items on disk: find them, read them with their line numbers, write them back.
+
+Layout (see ``docs/front-matter.md``)::
+
+    drafts/<slug>/index.md                      a draft, with files/ beside it
+    content/<section>/<slug>/index.md           a published page
+    content/<section>/posts/<slug>/index.md     a published post (news, announcements)
+
+Every other Markdown file under ``content/`` (the home page, section and blog
+index pages) is site furniture: it is built but it is not a workflow item.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+import frontmatter
+import yaml
+from pydantic import ValidationError
+
+from pipeline.config import Config
+from pipeline.content.model import KEY_ORDER, MKDOCS_KEYS, SLUG_RE, FrontMatter
+from pipeline.errors import ContentError, Problem
+from pipeline.fsutil import atomic_write_text
+from pipeline.yamlpos import KeyPath, dotted, line_map, nearest_line, yaml_error_line
+
+Location = Literal["draft", "content"]
+_HANDLER = frontmatter.YAMLHandler()
+
+
+@dataclass
+class Item:
+    """One content item: its front matter, its Markdown body and where they came from."""
+
+    path: Path
+    """The item's ``index.md``."""
+    front: FrontMatter
+    body: str
+    body_line: int
+    """1-based line of the file where the body starts."""
+    location: Location
+    shown: str
+    """Path as shown in messages (relative to the project root)."""
+    key_lines: dict[KeyPath, int] = field(default_factory=dict)
+    passthrough: dict[str, Any] = field(default_factory=dict)
+    """mkdocs / mkdocs-material keys kept as written."""
+
+    @property
+    def folder(self) -> Path:
+        """The item's folder (holding ``index.md`` and ``files/``)."""
+        return self.path.parent
+
+    @property
+    def slug(self) -> str:
+        return self.front.slug
+
+    def where(self, key: KeyPath = ()) -> str:
+        """``file:line`` of a front matter key (or the file's first line)."""
+        line = nearest_line(self.key_lines, key) if key else 1
+        return f"{self.shown}:{line or 1}"
+
+    def body_where(self, body_line: int) -> str:
+        """``file:line`` of a line of the body (1-based within the body)."""
+        return f"{self.shown}:{self.body_line + body_line - 1}"
+
+
+def shown_path(config: Config, path: Path) -> str:
+    """A path relative to the project root when possible, for messages."""
+    try:
+        return str(path.resolve().relative_to(config.root.resolve()))
+    except ValueError:
+        return str(path)
+
+
+def split_front_matter(text: str) -> tuple[str, str, int] | None:
+    """Split ``---`` fenced front matter: (yaml text, body, first body line) or None."""
+    if not text.startswith("---"):
+        return None
+    try:
+        fm_text, body = _HANDLER.split(text)
+    except ValueError:
+        return None
+    # The body starts after the closing fence; count the lines up to it.
+    offset = text.find(body) if body else len(text)
+    body_line = text.count("\n", 0, offset) + 1
+    return fm_text, body, body_line
+
+
+def parse_item(
+    text: str | bytes, *, path: Path, config: Config, location: Location
+) -> Item:
+    """Parse one item; raise :class:`ContentError` listing every problem found."""
+    shown = shown_path(config, path)
+    if isinstance(text, bytes):
+        try:
+            text = text.decode("utf-8")
+        except UnicodeDecodeError as error:
+            line = text[: error.start].count(b"\n") + 1
+            raise ContentError(
+                "file is not UTF-8",
+                [Problem(f"{shown}:{line}", f"invalid UTF-8 byte at offset {error.start}",
+                         "save the file as UTF-8")],
+            ) from None
+    text = text.removeprefix("\ufeff")
+    parts = split_front_matter(text)
+    if parts is None:
+        raise ContentError(
+            "no front matter",
+            [Problem(f"{shown}:1", "the file does not start with a '---' front matter block",
+                     "run 'warta new' for a template")],
+        )
+    fm_text, body, body_line = parts
+    try:
+        raw = yaml.safe_load(fm_text) or {}
+    except yaml.YAMLError as error:
+        line = yaml_error_line(error)
+        where = f"{shown}:{line + 1}" if line else shown
+        problem = getattr(error, "problem", None) or str(error)
+        raise ContentError(
+            "front matter is not valid YAML",
+            [Problem(where, str(problem), "fix the YAML between the '---' lines")],
+        ) from None
+    if not isinstance(raw, dict):
+        raise ContentError(
+            "front matter is invalid",
+            [Problem(f"{shown}:2", "front matter must be a mapping of keys to values")],
+        )
+    # Line numbers in the file: the front matter starts on line 2, after '---'.
+    key_lines = {key: line + 1 for key, line in line_map(fm_text).items()}
+    passthrough = {k: v for k, v in raw.items() if k in MKDOCS_KEYS}
+    data = {k: v for k, v in raw.items() if k not in MKDOCS_KEYS}
+    problems: list[Problem] = []
+    front: FrontMatter | None = None
+    try:
+        front = FrontMatter.model_validate(data)
+    except ValidationError as error:
+        for detail in error.errors():
+            loc = tuple(detail["loc"])
+            line = nearest_line(key_lines, loc) or 1
+            message = detail["msg"].removeprefix("Value error, ")
+            if detail["type"] == "extra_forbidden":
+                message = "unknown key (see docs/front-matter.md for the schema)"
+            problems.append(Problem(f"{shown}:{line}", f"{dotted(loc)}: {message}"))
+    if front is not None:
+        if config.category(front.category) is None:
+            known = ", ".join(c.id for c in config.categories)
+            problems.append(Problem(
+                f"{shown}:{key_lines.get(('category',), 1)}",
+                f"category: unknown category {front.category!r}",
+                f"use one of: {known}",
+            ))
+        folder_slug = path.parent.name
+        if front.slug != folder_slug and SLUG_RE.match(folder_slug):
+            problems.append(Problem(
+                f"{shown}:{key_lines.get(('slug',), 1)}",
+                f"slug: {front.slug!r} does not match the folder name {folder_slug!r}",
+                "rename the folder or change the slug",
+            ))
+    if problems or front is None:
+        raise ContentError(f"{shown}: invalid front matter", problems)
+    return Item(
+        path=path,
+        front=front,
+        body=body,
+        body_line=body_line,
+        location=location,
+        shown=shown,
+        key_lines=key_lines,
+        passthrough=passthrough,
+    )
+
+
+def read_item(path: Path, config: Config, location: Location | None = None) -> Item:
+    """Read and parse the item at ``path`` (an ``index.md`` or its folder)."""
+    if path.is_dir():
+        path = path / "index.md"
+    if location is None:
+        location = "draft" if _is_under(path, config.path("drafts")) else "content"
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise ContentError(
+            "file not found",
+            [Problem(shown_path(config, path), "no such file", "check the path or slug")],
+        ) from None
+    except OSError as error:
+        raise ContentError(
+            "file unreadable", [Problem(shown_path(config, path), error.strerror or str(error))]
+        ) from None
+    return parse_item(data, path=path, config=config, location=location)
+
+
+def _is_under(path: Path, folder: Path) -> bool:
+    try:
+        path.resolve().relative_to(folder)
+    except ValueError:
+        return False
+    return True
+
+
+def draft_paths(config: Config) -> list[Path]:
+    """Every ``drafts/<slug>/index.md``, sorted."""
+    drafts = config.path("drafts")
+    return sorted(drafts.glob("*/index.md")) if drafts.is_dir() else []
+
+
+def content_item_paths(config: Config) -> list[Path]:
+    """Every published item's ``index.md`` under ``content/``, sorted."""
+    content = config.path("content")
+    paths: list[Path] = []
+    for category in config.categories:
+        section = content / category.section
+        pattern = "posts/*/index.md" if category.kind == "post" else "*/index.md"
+        paths.extend(p for p in section.glob(pattern) if p.parent.name != "posts")
+    return sorted(set(paths))
+
+
+def target_folder(config: Config, front: FrontMatter) -> Path:
+    """Where an item of this category is published under ``content/``."""
+    category = config.category(front.category)
+    if category is None:  # validated on read; guard for callers with raw data
+        raise ContentError(
+            "unknown category", [Problem("", f"category {front.category!r} is not configured")]
+        )
+    base = config.path("content") / category.section
+    if category.kind == "post":
+        base = base / "posts"
+    return base / front.slug
+
+
+@dataclass
+class Scan:
+    """Result of reading many items: the good ones and the problems of the rest."""
+
+    items: list[Item] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+
+def scan(config: Config, *, drafts: bool = True, content: bool = True) -> Scan:
+    """Read every item; collect problems (including duplicate slugs) instead of stopping."""
+    result = Scan()
+    paths: list[tuple[Path, Location]] = []
+    if drafts:
+        paths += [(p, "draft") for p in draft_paths(config)]
+    if content:
+        paths += [(p, "content") for p in content_item_paths(config)]
+    for path, location in paths:
+        try:
+            result.items.append(read_item(path, config, location))
+        except ContentError as error:
+            result.problems.extend(error.problems)
+    result.problems.extend(duplicate_slugs(result.items))
+    return result
+
+
+def duplicate_slugs(items: list[Item]) -> list[Problem]:
+    """One problem per item whose slug another item already uses."""
+    first: dict[str, Item] = {}
+    problems = []
+    for item in items:
+        other = first.setdefault(item.slug, item)
+        if other is not item:
+            problems.append(Problem(
+                item.where(("slug",)),
+                f"slug: duplicate slug {item.slug!r}, already used by {other.shown}",
+                "choose another slug",
+            ))
+    return problems
+
+
+def dump_front_matter(front: FrontMatter, passthrough: dict[str, Any] | None = None) -> str:
+    """YAML of the front matter in schema order, leaving out empty optional keys."""
+    data = front.model_dump(mode="json", exclude_defaults=True)
+    for required in ("title", "slug", "date", "category", "status", "attention"):
+        data.setdefault(required, front.model_dump(mode="json")[required])
+    ordered = {key: data[key] for key in KEY_ORDER if key in data}
+    ordered.update(passthrough or {})
+    stream = io.StringIO()
+    yaml.safe_dump(ordered, stream, allow_unicode=True, sort_keys=False, width=100)
+    return stream.getvalue()
+
+
+def render_item(front: FrontMatter, body: str, passthrough: dict[str, Any] | None = None) -> str:
+    """The full text of an ``index.md``."""
+    return f"---\n{dump_front_matter(front, passthrough)}---\n{body}"
+
+
+def write_item(item: Item, front: FrontMatter, path: Path | None = None) -> None:
+    """Atomically write ``front`` and the item's body to ``path`` (default: in place)."""
+    atomic_write_text(path or item.path, render_item(front, item.body, item.passthrough))

@@ -1,0 +1,226 @@
+"""The warta mkdocs plugin: the adapter between mkdocs and warta's content model.
+
+- builds the navigation from the category vocabulary when ``mkdocs.yml`` has none;
+- leaves out items that are not live (withdrawn, not yet published, embargoed);
+- keeps the workflow ``status`` key away from mkdocs-material's page-status badge;
+- optionally shows drafts at their future place (the live preview of ``warta watch``);
+- writes the JSON content API and the RSS feed after the build.
+
+Enable it in ``mkdocs.yml`` before the blog and tags plugins::
+
+    plugins:
+      - warta:
+          config_file: warta.yml
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from mkdocs.config import config_options as opt
+from mkdocs.config.base import Config as MkConfig
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.structure.files import File, Files
+from mkdocs.structure.pages import Page
+
+from pipeline.config import Config, load_config
+from pipeline.content.store import Item, content_item_paths, draft_paths, read_item, target_folder
+from pipeline.errors import WartaError
+from pipeline.fsutil import atomic_write_bytes
+from pipeline.site import api
+from pipeline.site.live import is_live, now_utc
+
+log = logging.getLogger("mkdocs.plugins.warta")
+
+
+class WartaPluginConfig(MkConfig):
+    config_file = opt.Type(str, default="warta.yml")
+    """warta's configuration, relative to ``mkdocs.yml``."""
+    auto_nav = opt.Type(bool, default=True)
+    """Build the navigation from the category vocabulary when ``nav`` is not set."""
+    preview_drafts = opt.Type(bool, default=False)
+    """Show drafts at the place they will be published (live preview only)."""
+    api = opt.Type(bool, default=True)
+    """Write the JSON content API and the RSS feed."""
+
+
+class WartaPlugin(BasePlugin[WartaPluginConfig]):
+    """See the module docstring."""
+
+    #: The moment used for embargo decisions; ``None`` means the current time.
+    #: Set by ``warta publish --now`` and by tests.
+    now: datetime | None = None
+
+    def __init__(self) -> None:
+        self.warta: Config | None = None
+        self.items: dict[str, Item] = {}  # src_uri of index.md -> live item
+        self.hidden: list[str] = []  # item folders (src prefixes) that are not live
+        self.drafts: dict[str, Item] = {}  # src_uri -> draft item (preview)
+        self.html: dict[str, str] = {}
+        self.pages: dict[str, Page] = {}
+        self.files: Files | None = None
+
+    # -- configuration and navigation ------------------------------------------
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        config_file = Path(config.config_file_path).parent / self.config.config_file
+        try:
+            self.warta = warta = load_config(config_file)
+        except WartaError as error:
+            raise PluginError(str(error)) from None
+        if not config.site_url:
+            config.site_url = warta.site.url
+        now = self.now or now_utc()
+        docs = Path(config.docs_dir).resolve()
+        self.items, self.hidden, self.drafts = {}, [], {}
+        for path in content_item_paths(warta):
+            try:
+                item = read_item(path, warta, "content")
+            except WartaError as error:
+                raise PluginError(str(error)) from None
+            src = path.resolve().relative_to(docs).as_posix()
+            if is_live(item.front, now=now, tz=warta.site.timezone):
+                self.items[src] = item
+            else:
+                self.hidden.append(src.removesuffix("index.md"))
+        if self.config.preview_drafts:
+            for path in draft_paths(warta):
+                try:
+                    item = read_item(path, warta, "draft")
+                except WartaError as error:
+                    log.warning("preview: %s", error)
+                    continue
+                src = (target_folder(warta, item.front) / "index.md").relative_to(docs)
+                self.drafts[src.as_posix()] = item
+        if self.config.auto_nav and not config.nav:
+            config.nav = self._navigation(docs)
+        return config
+
+    def _navigation(self, docs: Path) -> list[Any]:
+        assert self.warta is not None
+        language = self.warta.site.language
+        nav: list[Any] = []
+        if (docs / "index.md").exists():
+            nav.append({"Beranda" if language == "id" else "Home": "index.md"})
+        pages = {**self.items, **self.drafts}
+        for category in self.warta.categories:
+            label = category.label.get(language)
+            index = f"{category.section}/index.md"
+            if category.kind == "post":
+                if (docs / index).exists():
+                    nav.append({label: index})
+                continue
+            members = sorted(
+                (
+                    (item.front.order if item.front.order is not None else 1000,
+                     item.front.title, src)
+                    for src, item in pages.items()
+                    if item.front.category == category.id
+                ),
+            )
+            entries: list[Any] = [index] if (docs / index).exists() else []
+            entries += [{title: src} for _order, title, src in members]
+            if entries:
+                nav.append({label: entries})
+        if (docs / "tags.md").exists():
+            nav.append({"Tag" if language == "id" else "Tags": "tags.md"})
+        return nav
+
+    # -- files --------------------------------------------------------------------
+
+    @event_priority(100)  # before the blog and tags plugins look at the files
+    def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
+        for file in list(files):
+            if any(file.src_uri.startswith(prefix) for prefix in self.hidden):
+                files.remove(file)
+        for src, item in self.drafts.items():
+            folder = Path(src).parent
+            for path in sorted(item.folder.rglob("*")):
+                if path.is_file():
+                    rel = (folder / path.relative_to(item.folder)).as_posix()
+                    if files.get_file_from_path(rel) is None:
+                        files.append(File.generated(config, rel, abs_src_path=str(path)))
+        self.files = files
+        return files
+
+    # -- pages --------------------------------------------------------------------
+
+    @event_priority(100)
+    def on_page_markdown(
+        self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files
+    ) -> str:
+        # mkdocs-material shows ``status`` as a badge; ours is a workflow state.
+        if isinstance(page.meta.get("status"), str) and page.meta["status"] not in (
+            config.extra.get("status") or {}
+        ):
+            page.meta["warta_status"] = page.meta.pop("status")
+        return markdown
+
+    def on_page_content(
+        self, html: str, *, page: Page, config: MkDocsConfig, files: Files
+    ) -> str:
+        src = page.file.src_uri
+        if src in self.items or src in self.drafts:
+            self.html[src] = html
+            self.pages[src] = page
+        return html
+
+    # -- API ----------------------------------------------------------------------
+
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        if not self.config.api or self.warta is None:
+            return
+        warta = self.warta
+        site_url = (config.site_url or warta.site.url).rstrip("/") + "/"
+        published: list[api.PublishedItem] = []
+        for src, item in self.items.items():
+            page = self.pages.get(src)
+            if page is None:
+                continue
+            category = warta.category(item.front.category)
+            person = warta.person(item.front.author) if item.front.author else None
+            published.append(api.PublishedItem(
+                front=item.front,
+                url=site_url + page.url,
+                category_label=category.label.get(warta.site.language) if category else "",
+                kind=category.kind if category else "page",
+                author_name=person.name if person else item.front.author,
+                html=self.html.get(src, ""),
+                attachments=self._attachments(item, src, site_url),
+            ))
+        site_dir = Path(config.site_dir)
+        outputs = api.api_files(published, site_name=config.site_name, site_url=site_url)
+        outputs["feed.xml"] = api.rss_feed(
+            published,
+            site_name=config.site_name,
+            site_url=site_url,
+            language=warta.site.language,
+            tz=warta.site.timezone,
+        )
+        for rel, data in outputs.items():
+            target = site_dir / rel
+            if not target.exists() or target.read_bytes() != data:
+                atomic_write_bytes(target, data)
+
+    def _attachments(self, item: Item, src: str, site_url: str) -> list[api.Attachment]:
+        out = []
+        folder = src.removesuffix("index.md")
+        for attachment in item.front.attachments:
+            file = self.files.get_file_from_path(folder + attachment.path) if self.files else None
+            if file is None:
+                continue
+            size = (item.folder / attachment.path).stat().st_size
+            out.append(api.Attachment(
+                title=attachment.title or Path(attachment.path).name,
+                url=site_url + file.url,
+                sha256=attachment.sha256,
+                size=size,
+            ))
+        return out
+
+
