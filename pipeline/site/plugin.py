@@ -32,6 +32,7 @@ from pipeline.config import Config, load_config
 from pipeline.content.store import Item, content_item_paths, draft_paths, read_item, target_folder
 from pipeline.errors import WartaError
 from pipeline.fsutil import atomic_write_bytes
+from pipeline.progress import NoProgress, Progress
 from pipeline.site import api
 from pipeline.site.live import is_live, now_utc
 
@@ -55,6 +56,8 @@ class WartaPlugin(BasePlugin[WartaPluginConfig]):
     #: The moment used for embargo decisions; ``None`` means the current time.
     #: Set by ``warta publish --now`` and by tests.
     now: datetime | None = None
+    #: Told about every page rendered (set by ``warta publish``).
+    progress: Progress = NoProgress()
 
     def __init__(self) -> None:
         self.warta: Config | None = None
@@ -66,6 +69,15 @@ class WartaPlugin(BasePlugin[WartaPluginConfig]):
         self.files: Files | None = None
 
     # -- configuration and navigation ------------------------------------------
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        # ``mkdocs serve`` (and so ``warta watch``) is the editors' preview: show drafts.
+        self.serving = command == "serve"
+
+    def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:
+        if self.warta is not None and self.warta.path("drafts").is_dir():
+            server.watch(str(self.warta.path("drafts")))
+        return server
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         config_file = Path(config.config_file_path).parent / self.config.config_file
@@ -88,7 +100,7 @@ class WartaPlugin(BasePlugin[WartaPluginConfig]):
                 self.items[src] = item
             else:
                 self.hidden.append(src.removesuffix("index.md"))
-        if self.config.preview_drafts:
+        if self.config.preview_drafts or getattr(self, "serving", False):
             for path in draft_paths(warta):
                 try:
                     item = read_item(path, warta, "draft")
@@ -164,6 +176,7 @@ class WartaPlugin(BasePlugin[WartaPluginConfig]):
     def on_page_content(
         self, html: str, *, page: Page, config: MkDocsConfig, files: Files
     ) -> str:
+        self.progress.advance()
         src = page.file.src_uri
         if src in self.items or src in self.drafts:
             self.html[src] = html

@@ -1,0 +1,451 @@
+"""The ``warta`` command: parse arguments, load config, call one use case, map errors.
+
+Nothing here decides anything: use cases in :mod:`pipeline.commands` do the
+work and raise :mod:`pipeline.errors`, which :func:`_run` turns into a
+one-line message on stderr and the exit code of :data:`~pipeline.errors.EXIT_CODES`.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+import subprocess
+import sys
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from pipeline import __version__
+from pipeline.config import Config, load_config
+from pipeline.content.model import Attention
+from pipeline.errors import ConfigError, Problem, WartaError
+
+F = TypeVar("F", bound=Callable[..., Any])
+out = Console(highlight=False, soft_wrap=True)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+class State:
+    """Per-invocation state: where the configuration is, loaded on first use."""
+
+    def __init__(self, config_path: Path) -> None:
+        self.config_path = config_path
+        self._config: Config | None = None
+
+    @property
+    def config(self) -> Config:
+        if self._config is None:
+            self._config = load_config(self.config_path)
+        return self._config
+
+
+def _run(func: F) -> F:
+    """Translate warta errors into messages and exit codes at the CLI boundary."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except WartaError as error:
+            err.print(f"[bold red]error:[/] {error.message}", markup=True)
+            problems = error.problems
+            if len(problems) > 1 or (problems and problems[0].where):
+                for problem in problems:
+                    err.print(f"  {problem}", markup=False)
+            elif error.hint:
+                err.print(f"  {error.hint}", markup=False)
+            sys.exit(error.exit_code)
+        except KeyboardInterrupt:
+            err.print("interrupted")
+            sys.exit(130)
+
+    return wrapper  # type: ignore[return-value]
+
+
+class RichProgress:
+    """:class:`pipeline.progress.Progress` drawn with rich (only on a terminal)."""
+
+    def __init__(self, progress: Progress) -> None:
+        self.progress = progress
+        self.task: Any = None
+
+    def start(self, task: str, total: int | None = None) -> None:
+        if self.task is not None:
+            self.progress.update(self.task, visible=False)
+        self.task = self.progress.add_task(task, total=total)
+
+    def advance(self, steps: int = 1) -> None:
+        if self.task is not None:
+            self.progress.advance(self.task, steps)
+
+
+@contextmanager
+def progress_bar() -> Iterator[RichProgress]:
+    bar = Progress(TextColumn("{task.description:>10}"), BarColumn(), MofNCompleteColumn(),
+                   TimeElapsedColumn(), console=err, transient=True,
+                   disable=not err.is_terminal)
+    with bar:
+        yield RichProgress(bar)
+
+
+def _whoami(config: Config, given: str | None) -> str:
+    """The acting person: --as, $WARTA_USER, or the configured person with git's e-mail."""
+    if given:
+        return given
+    email = subprocess.run(["git", "config", "user.email"], capture_output=True, text=True,
+                           cwd=config.root, check=False).stdout.strip()
+    person = next((p for p in config.people if email and p.email == email), None)
+    if person is None:
+        raise ConfigError("who is acting?", [Problem(
+            "--as", "no person given and git's user.email matches nobody in people",
+            "pass --as PERSON or set WARTA_USER")])
+    return person.id
+
+
+def _parse_now(value: str | None) -> datetime | None:
+    if value is None:
+        return None
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter("expected an ISO date-time such as 2026-11-25T08:00+08:00",
+                                 param_hint="--now") from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+
+
+as_option = click.option("--as", "as_", metavar="PERSON", envvar="WARTA_USER",
+                         help="Person id acting (default: $WARTA_USER or git's user.email).")
+now_option = click.option("--now", metavar="ISO", help="Act as if it were this moment.")
+pass_state = click.make_pass_decorator(State)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--config", "-c", "config_path", type=click.Path(path_type=Path),
+              default="warta.yml", envvar="WARTA_CONFIG", show_default=True,
+              help="Configuration file.")
+@click.version_option(__version__, prog_name="warta")
+@click.pass_context
+def cli(ctx: click.Context, config_path: Path) -> None:
+    """warta: publishing and operations for a court's public website."""
+    ctx.obj = State(config_path)
+
+
+# -- configuration ----------------------------------------------------------------
+
+
+@cli.group("config")
+def config_group() -> None:
+    """Inspect the configuration."""
+
+
+@config_group.command("check")
+@pass_state
+@_run
+def config_check(state: State) -> None:
+    """Validate warta.yml and report every problem at once."""
+    config = state.config
+    out.print(f"{config.source}: OK ({len(config.categories)} categories, "
+              f"{len(config.people)} people)")
+
+
+# -- the editorial workflow ------------------------------------------------------
+
+
+@cli.command()
+@click.argument("title")
+@click.option("--category", "-k", required=True, help="Category id from warta.yml.")
+@click.option("--slug", help="URL name (default: made from the title).")
+@click.option("--attention", type=click.Choice([a.value for a in Attention]),
+              default="routine", show_default=True, help="Approval route.")
+@as_option
+@pass_state
+@_run
+def new(state: State, title: str, category: str, slug: str | None, attention: str,
+        as_: str | None) -> None:
+    """Scaffold drafts/<slug>/index.md with a files/ folder."""
+    from pipeline.commands.content import create
+
+    config = state.config
+    path = create(config, title=title, category=category, author=_whoami(config, as_),
+                  slug=slug, attention=Attention(attention))
+    out.print(f"created {path.relative_to(config.root)}")
+
+
+@cli.command("review")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "markdown"]),
+              default="text", show_default=True)
+@click.option("--output", "-o", type=click.Path(path_type=Path),
+              help="Also write the report to this file.")
+@pass_state
+@_run
+def review_cmd(state: State, paths: tuple[Path, ...], fmt: str, output: Path | None) -> None:
+    """Check drafts (default: every draft) against the editorial rules.
+
+    Exits 1 when any error is found.
+    """
+    from pipeline.commands.content import run_review
+    from pipeline.content.review_format import to_markdown, to_text
+
+    report = run_review(state.config, list(paths) or None)
+    if fmt == "json":
+        text = json.dumps(report.as_dict(), ensure_ascii=False, indent=2)
+    elif fmt == "markdown":
+        text = to_markdown(report)
+    else:
+        text = to_text(report)
+    if output:
+        output.write_text(text + "\n", encoding="utf-8")
+    if fmt == "text" and out.is_terminal:
+        _review_table(report)
+    else:
+        click.echo(text)
+    if not report.ok:
+        sys.exit(1)
+
+
+def _review_table(report: Any) -> None:
+    table = Table(show_lines=False)
+    for column in ("", "where", "rule", "problem", "what to do"):
+        table.add_column(column)
+    for f in report.findings:
+        table.add_row("[red]✗[/]" if f.severity == "error" else "[yellow]![/]", f.where, f.rule,
+                      f.message, f.hint)
+    if report.findings:
+        out.print(table)
+    colour = "green" if report.ok else "red"
+    out.print(f"[{colour}]{len(report.files)} file(s): {report.errors} error(s), "
+              f"{report.warnings} warning(s)[/]")
+
+
+@cli.command()
+@click.argument("slug")
+@as_option
+@now_option
+@pass_state
+@_run
+def submit(state: State, slug: str, as_: str | None, now: str | None) -> None:
+    """Editor: review a draft and mark it in-review (ready for approval)."""
+    from pipeline.commands.content import submit as do_submit
+
+    config = state.config
+    front = do_submit(config, slug, by=_whoami(config, as_), now=_parse_now(now))
+    out.print(f"{slug}: {front.status} — waiting for approval ({front.attention.value})")
+
+
+@cli.command()
+@click.argument("slug")
+@click.option("--note", default="", help="Note kept with the approval.")
+@as_option
+@now_option
+@pass_state
+@_run
+def approve(state: State, slug: str, note: str, as_: str | None, now: str | None) -> None:
+    """Penanggung jawab (routine) or ketua (special): approve a reviewed draft."""
+    from pipeline.commands.content import approve as do_approve
+
+    config = state.config
+    front = do_approve(config, slug, by=_whoami(config, as_), note=note, now=_parse_now(now))
+    out.print(f"{slug}: {front.status} by {front.approval.by if front.approval else '?'}")
+
+
+@cli.command()
+@click.argument("slug")
+@click.option("--reason", required=True, help="Why it goes back.")
+@as_option
+@now_option
+@pass_state
+@_run
+def reject(state: State, slug: str, reason: str, as_: str | None, now: str | None) -> None:
+    """Send a draft back to its writer."""
+    from pipeline.commands.content import reject as do_reject
+
+    config = state.config
+    front = do_reject(config, slug, by=_whoami(config, as_), reason=reason, now=_parse_now(now))
+    out.print(f"{slug}: back to {front.status}")
+
+
+@cli.command()
+@click.argument("slug")
+@click.option("--reason", required=True, help="Why it is withdrawn (kept in the archive).")
+@as_option
+@now_option
+@pass_state
+@_run
+def withdraw(state: State, slug: str, reason: str, as_: str | None, now: str | None) -> None:
+    """Take a published item off the site; it stays in content/ and the archive."""
+    from pipeline.commands.content import withdraw as do_withdraw
+
+    config = state.config
+    do_withdraw(config, slug, by=_whoami(config, as_), reason=reason, now=_parse_now(now))
+    out.print(f"{slug}: withdrawn — run 'warta publish' and 'warta archive' to apply")
+
+
+@cli.command()
+@click.option("--no-build", is_flag=True, help="Promote drafts only; do not build the site.")
+@as_option
+@now_option
+@pass_state
+@_run
+def publish(state: State, no_build: bool, as_: str | None, now: str | None) -> None:
+    """Promote approved drafts to content/ and build site/ (mkdocs --strict)."""
+    from pipeline.commands.publish import publish as do_publish
+
+    config = state.config
+    with progress_bar() as bar:
+        result = do_publish(config, by=as_ or "warta", now=_parse_now(now),
+                            build=not no_build, progress=bar)
+    for slug in result.promoted:
+        out.print(f"published {slug}")
+    for slug, when in result.embargoed:
+        out.print(f"embargoed {slug} until {when.isoformat()}")
+    for problem in result.refused:
+        err.print(f"refused: {problem}", markup=False)
+    if result.build:
+        site = result.build.site_dir
+        shown = site.relative_to(config.root) if site.is_relative_to(config.root) else site
+        out.print(f"built {result.build.pages} pages into {shown}/")
+    if result.refused:
+        sys.exit(1)
+
+
+# -- archive ------------------------------------------------------------------------
+
+
+@cli.group(invoke_without_command=True)
+@now_option
+@click.pass_context
+@_run
+def archive(ctx: click.Context, now: str | None) -> None:
+    """Archive every published version as a BagIt bag (SOP 1 step 7)."""
+    if ctx.invoked_subcommand is not None:
+        return
+    from pipeline.commands.archive import run_archive
+
+    config = ctx.find_object(State).config
+    with progress_bar() as bar:
+        result = run_archive(config, now=_parse_now(now), progress=bar)
+    for entry in result.created:
+        out.print(f"archived {entry.slug} → archive/{entry.path}")
+    out.print(f"{len(result.created)} new bag(s), {result.unchanged} version(s) already archived")
+
+
+@archive.command("verify")
+@pass_state
+@_run
+def archive_verify(state: State) -> None:
+    """Validate every bag's manifests and checksums."""
+    from pipeline.commands.archive import run_verify
+
+    with progress_bar() as bar:
+        bags = run_verify(state.config, progress=bar)
+    out.print(f"{len(bags)} bag(s) valid")
+
+
+@archive.command("list")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+@pass_state
+@_run
+def archive_list(state: State, fmt: str) -> None:
+    """List the bags of the archive."""
+    from pipeline.commands.archive import list_bags
+
+    bags = list_bags(state.config)
+    if fmt == "json":
+        click.echo(json.dumps([b.as_dict() for b in bags], ensure_ascii=False, indent=2))
+        return
+    table = Table("slug", "bag", "status", "bagged")
+    for bag in bags:
+        table.add_row(bag.slug, bag.path, bag.status, bag.bagged_at)
+    out.print(table)
+
+
+# -- status and watch -------------------------------------------------------------
+
+
+@cli.command()
+@click.option("--all", "include_done", is_flag=True, help="Also list items that are done.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+@click.option("--check", is_flag=True, help="Exit 1 when an item is late.")
+@now_option
+@pass_state
+@_run
+def status(state: State, include_done: bool, fmt: str, check: bool, now: str | None) -> None:
+    """Where each item stands against the SOP's target times."""
+    from pipeline.commands.status import run_status
+
+    rows, found = run_status(state.config, now=_parse_now(now), include_done=include_done)
+    if fmt == "json":
+        click.echo(json.dumps([r.as_dict() for r in rows], ensure_ascii=False, indent=2))
+    else:
+        table = Table("slug", "status", "stage", "holder", "since", "age", "target", "")
+        for r in rows:
+            table.add_row(
+                r.slug, r.status, r.stage, r.holder,
+                r.since.strftime("%Y-%m-%d %H:%M") if r.since else "",
+                _minutes(r.age), _minutes(r.target), "[red]LATE[/]" if r.late else "",
+            )
+        out.print(table)
+        late = sum(r.late for r in rows)
+        out.print(f"{len(rows)} item(s), {late} late")
+    for problem in found.problems:
+        err.print(f"unreadable: {problem}", markup=False)
+    if check and any(r.late for r in rows):
+        sys.exit(1)
+
+
+def _minutes(delta: Any) -> str:
+    if delta is None:
+        return ""
+    minutes = int(delta.total_seconds() // 60)
+    if minutes < 120:
+        return f"{minutes} min"
+    if minutes < 48 * 60:
+        return f"{minutes // 60} h"
+    return f"{minutes // 1440} d"
+
+
+@cli.command()
+@click.option("--address", "-a", default="127.0.0.1:8000", show_default=True,
+              help="Where the live preview listens.")
+@click.option("--no-preview", is_flag=True, help="Only re-run reviews; no preview server.")
+@pass_state
+@_run
+def watch(state: State, address: str, no_preview: bool) -> None:
+    """Re-run the review of a draft each time it is saved; serve a live preview."""
+    from pipeline.commands.watch import start_preview, watch_drafts
+    from pipeline.content.review_format import to_text
+
+    config = state.config
+    server = None if no_preview else start_preview(config, address)
+    if server is not None:
+        out.print(f"preview: http://{address}/ (drafts shown at their future place)")
+    out.print(f"watching {config.path('drafts')} — Ctrl+C to stop")
+
+    def report(path: Path, result: Any) -> None:
+        out.print(f"[bold]{path.relative_to(config.root)}[/]")
+        out.print(to_text(result), markup=False)
+
+    stop = threading.Event()
+    try:
+        watch_drafts(config, report, stop=stop)
+    finally:
+        stop.set()
+        if server is not None:
+            server.terminate()
+            server.wait(timeout=10)
+
+
+def main() -> None:
+    """Entry point of the ``warta`` command."""
+    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+    cli()

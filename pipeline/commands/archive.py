@@ -1,0 +1,52 @@
+"""``warta archive``: bag every published version; ``verify`` and ``list`` the bags."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from pathlib import Path
+
+from pipeline.config import Config
+from pipeline.content.store import scan
+from pipeline.errors import ContentError
+from pipeline.gitinfo import head_commit
+from pipeline.lock import exclusive
+from pipeline.progress import Progress
+from pipeline.site.archive import ArchiveResult, BagEntry, archive_items, catalog, verify_archive
+
+
+def _api_urls(site_dir: Path, site_url: str) -> dict[str, str]:
+    index = site_dir / "api" / "index.json"
+    if not index.is_file():
+        return {}
+    data = json.loads(index.read_text(encoding="utf-8"))
+    base = site_url.rstrip("/") + "/"
+    return {i["slug"]: i["url"].removeprefix(base) for i in data.get("items", [])}
+
+
+def run_archive(config: Config, *, now: datetime | None = None,
+                progress: Progress | None = None) -> ArchiveResult:
+    """Archive the current version of every published and withdrawn item."""
+    with exclusive(config.path("state") / "archive.lock", "warta archive"):
+        found = scan(config, drafts=False)
+        if found.problems:
+            raise ContentError("some content cannot be read; nothing was archived",
+                               found.problems)
+        return archive_items(
+            config,
+            found.items,
+            urls=_api_urls(config.path("site"), config.site.url),
+            git_commit=head_commit(config.root),
+            now=now,
+            progress=progress,
+        )
+
+
+def run_verify(config: Config, *, progress: Progress | None = None) -> list[BagEntry]:
+    """Validate every bag; raise :class:`~pipeline.errors.IntegrityError` on any problem."""
+    return verify_archive(config.path("archive"), progress=progress)
+
+
+def list_bags(config: Config) -> list[BagEntry]:
+    """Every bag in the archive."""
+    return catalog(config.path("archive"))

@@ -1,0 +1,318 @@
+"""The editor's check (SOP 1 step 4): ``warta review``.
+
+Each rule has a dotted id (``writing.title-length``, ``links.internal``, …)
+listed in ``docs/review-rules.md``.  Rules never stop at the first problem:
+every finding of every file is reported.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from pipeline.config import Config
+from pipeline.content import privacy
+from pipeline.content.findings import Finding, Hit, Severity
+from pipeline.content.markdown_scan import MarkdownOutline, outline
+from pipeline.content.store import Item, Scan, target_folder
+from pipeline.errors import Problem
+from pipeline.fsutil import sha256_file
+
+ERROR, WARNING = Severity.ERROR, Severity.WARNING
+
+#: Every rule id with a one-line description (``docs/review-rules.md`` is checked against it).
+RULES: dict[str, str] = {
+    "schema": "Front matter follows the schema; the file is UTF-8 and readable.",
+    "slug.duplicate": "No two items share a slug.",
+    "writing.title-length": "The title is between review.title_min and review.title_max characters.",
+    "writing.summary-missing": "A summary is present.",
+    "writing.summary-length": "The summary is at most review.summary_max characters.",
+    "writing.heading-h1": "The body has no H1: the title comes from the front matter.",
+    "writing.heading-order": "Heading levels do not skip (## then ###, never ## then ####).",
+    "writing.empty-link": "Every link has a text and a target.",
+    "writing.image-alt": "Every image has alternative text.",
+    "attachments.missing": "Every listed attachment exists.",
+    "attachments.checksum": "Every attachment matches its recorded sha256.",
+    "attachments.unreferenced": "Every listed attachment is linked from the body.",
+    "attachments.unlisted": "Every file in files/ is listed in the front matter (warning).",
+    "attachments.too-large": "No attachment is larger than review.max_attachment_mb.",
+    "links.internal": "Internal links point at pages and files that exist.",
+    "html.script": "No <script>, <object>, <embed>, <form> or <style> in the body.",
+    "html.event-handler": "No on* event handler attributes.",
+    "html.javascript-url": "No javascript: or data: URLs in links.",
+    "html.iframe-host": "Iframes load only from review.allowed_iframe_hosts.",
+    "privacy.nik": "No NIK (Indonesian identity number).",
+    "privacy.nik-like": "No 16-digit number labelled as a NIK (warning).",
+    "privacy.phone": "No phone numbers other than review.allowed_phone_numbers.",
+    "privacy.email": "No e-mail addresses outside review.allowed_email_domains.",
+    "privacy.party-name": "Cases that must be anonymised name parties only by their role.",
+}
+
+_UNSAFE_TAGS = {"script", "object", "embed", "form", "style", "applet", "base", "meta", "link"}
+_UNSAFE_SCHEMES = ("javascript:", "data:", "vbscript:")
+
+
+@dataclass
+class FileReport:
+    """Findings of one file."""
+
+    shown: str
+    slug: str = ""
+    findings: list[Finding] = field(default_factory=list)
+
+    def add(self, where: str, rule: str, severity: Severity, message: str, hint: str = "") -> None:
+        self.findings.append(Finding(where, rule, severity, message, hint))
+
+
+@dataclass
+class ReviewReport:
+    """Findings of every file reviewed."""
+
+    files: list[FileReport] = field(default_factory=list)
+
+    @property
+    def findings(self) -> list[Finding]:
+        return [f for report in self.files for f in report.findings]
+
+    @property
+    def errors(self) -> int:
+        return sum(f.severity is ERROR for f in self.findings)
+
+    @property
+    def warnings(self) -> int:
+        return sum(f.severity is WARNING for f in self.findings)
+
+    @property
+    def ok(self) -> bool:
+        return self.errors == 0
+
+    def for_slug(self, slug: str) -> FileReport | None:
+        return next((r for r in self.files if r.slug == slug), None)
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "ok": self.ok,
+            "errors": self.errors,
+            "warnings": self.warnings,
+            "files": [
+                {"path": r.shown, "slug": r.slug, "findings": [f.as_dict() for f in r.findings]}
+                for r in self.files
+            ],
+        }
+
+
+def review(config: Config, scan: Scan, *, only: Iterable[Path] | None = None) -> ReviewReport:
+    """Review the items of ``scan`` (or only those at ``only``) against every rule.
+
+    ``scan`` should hold every item of the site, so that duplicate slugs and
+    internal links are checked against the whole site.
+    """
+    wanted = {p.resolve() for p in only} if only is not None else None
+    report = ReviewReport()
+    by_file: dict[str, FileReport] = {}
+    for problem in scan.problems:
+        path = problem.where.split(":", 1)[0]
+        if wanted is not None and (config.root / path).resolve() not in wanted:
+            continue
+        file_report = by_file.setdefault(path, FileReport(path))
+        rule = "slug.duplicate" if problem.message.startswith("slug: duplicate") else "schema"
+        file_report.add(problem.where, rule, ERROR, problem.message, problem.hint)
+    for item in scan.items:
+        if wanted is not None and item.path.resolve() not in wanted:
+            continue
+        file_report = by_file.setdefault(item.shown, FileReport(item.shown))
+        file_report.slug = item.slug
+        file_report.findings.extend(review_item(config, item))
+    report.files = [by_file[key] for key in sorted(by_file)]
+    return report
+
+
+def review_item(config: Config, item: Item) -> list[Finding]:
+    """Every finding for one parsed item (schema problems are found when parsing)."""
+    out = FileReport(item.shown, item.slug)
+    _writing(config, item, out)
+    body_outline = outline(item.body)
+    _headings(item, body_outline, out)
+    _links(config, item, body_outline, out)
+    _attachments(config, item, body_outline, out)
+    _html(config, item, body_outline, out)
+    _privacy(config, item, out)
+    return out.findings
+
+
+def _writing(config: Config, item: Item, out: FileReport) -> None:
+    settings, front = config.review, item.front
+    length = len(front.title.strip())
+    if not settings.title_min <= length <= settings.title_max:
+        out.add(item.where(("title",)), "writing.title-length", ERROR,
+                f"title is {length} characters long",
+                f"keep it between {settings.title_min} and {settings.title_max}")
+    if not front.summary.strip():
+        out.add(item.where(("title",)), "writing.summary-missing", ERROR,
+                "summary is missing", "add a 'summary:' of one or two sentences")
+    elif len(front.summary) > settings.summary_max:
+        out.add(item.where(("summary",)), "writing.summary-length", WARNING,
+                f"summary is {len(front.summary)} characters long",
+                f"shorten it to {settings.summary_max} or fewer")
+
+
+def _headings(item: Item, body: MarkdownOutline, out: FileReport) -> None:
+    previous = 1  # the page title is the H1
+    for heading in body.headings:
+        where = item.body_where(heading.line)
+        if heading.level == 1:
+            out.add(where, "writing.heading-h1", ERROR,
+                    f"H1 heading '{heading.text}' in the body",
+                    "the title comes from front matter; start sections at ##")
+        elif heading.level > previous + 1:
+            out.add(where, "writing.heading-order", ERROR,
+                    f"heading level jumps from {previous} to {heading.level}",
+                    f"use {'#' * (previous + 1)} here")
+        previous = heading.level
+
+
+def _is_external(href: str) -> bool:
+    parts = urlsplit(href)
+    return bool(parts.scheme or parts.netloc)
+
+
+def _links(config: Config, item: Item, body: MarkdownOutline, out: FileReport) -> None:
+    content = config.path("content")
+    published_folder = item.folder if item.location == "content" else target_folder(
+        config, item.front
+    )
+    for link in body.links:
+        where = item.body_where(link.line)
+        if link.image and not link.text:
+            out.add(where, "writing.image-alt", ERROR, f"image '{link.href}' has no alt text",
+                    "describe the image: ![what it shows](path)")
+        if not link.image and (not link.text or not link.href.strip()):
+            out.add(where, "writing.empty-link", ERROR, "link without text or target",
+                    "write [text](target)")
+        href = link.href.strip()
+        if href.lower().startswith(_UNSAFE_SCHEMES):
+            out.add(where, "html.javascript-url", ERROR, "script or data URL in a link",
+                    "link to a page or file instead")
+            continue
+        if not href or href.startswith("#") or _is_external(href):
+            continue
+        path = unquote(urlsplit(href).path)
+        if not path:
+            continue
+        if path.startswith("/"):
+            target = content / path.lstrip("/")
+        else:
+            own = (item.folder / path).resolve()
+            # Files next to the item move with it; other relative links are read
+            # from where the item will be published.
+            target = own if own.is_relative_to(item.folder.resolve()) else (
+                published_folder / path
+            )
+        if not _resolves(target.resolve(), content):
+            out.add(where, "links.internal", ERROR, f"link target '{href}' does not exist",
+                    "link to an existing page, e.g. /profil/visi-misi/index.md")
+
+
+def _resolves(target: Path, content: Path) -> bool:
+    if target.is_file():
+        return True
+    if target.is_dir():
+        return (target / "index.md").is_file()
+    # A directory URL written without index.md, e.g. /profil/visi-misi/
+    return target.suffix == "" and (target / "index.md").is_file()
+
+
+def _attachments(config: Config, item: Item, body: MarkdownOutline, out: FileReport) -> None:
+    linked = {
+        unquote(urlsplit(link.href).path).removeprefix("./")
+        for link in body.links
+    }
+    limit = config.review.max_attachment_mb * 1024 * 1024
+    listed: set[str] = set()
+    for index, attachment in enumerate(item.front.attachments):
+        where = item.where(("attachments", index))
+        listed.add(attachment.path)
+        path = item.folder / attachment.path
+        if not path.is_file():
+            out.add(where, "attachments.missing", ERROR,
+                    f"attachment '{attachment.path}' does not exist",
+                    f"put the file in {item.folder.name}/files/ or remove the entry")
+            continue
+        if path.stat().st_size > limit:
+            out.add(where, "attachments.too-large", ERROR,
+                    f"attachment '{attachment.path}' is {path.stat().st_size / 1e6:.1f} MB",
+                    f"keep attachments under {config.review.max_attachment_mb:g} MB")
+        actual = sha256_file(path)
+        if actual != attachment.sha256:
+            out.add(where, "attachments.checksum", ERROR,
+                    f"attachment '{attachment.path}' does not match its sha256",
+                    f"if the new file is right, record sha256: {actual}")
+        if attachment.path not in linked:
+            out.add(where, "attachments.unreferenced", ERROR,
+                    f"attachment '{attachment.path}' is not linked from the text",
+                    f"add a link such as [Unduh]({attachment.path})")
+    files = item.folder / "files"
+    if files.is_dir():
+        for path in sorted(files.rglob("*")):
+            rel = path.relative_to(item.folder).as_posix()
+            if path.is_file() and not path.name.startswith(".") and rel not in listed:
+                out.add(item.where(("attachments",)), "attachments.unlisted", WARNING,
+                        f"'{rel}' is in files/ but not listed in attachments",
+                        "list it with its sha256, or remove it")
+
+
+def _html(config: Config, item: Item, body: MarkdownOutline, out: FileReport) -> None:
+    allowed = set(config.review.allowed_iframe_hosts)
+    for tag in body.html_tags:
+        where = item.body_where(tag.line)
+        if tag.tag in _UNSAFE_TAGS:
+            out.add(where, "html.script", ERROR, f"<{tag.tag}> is not allowed",
+                    "remove it; embeds must be approved by the web admin")
+        for name, value in tag.attrs:
+            if name.lower().startswith("on"):
+                out.add(where, "html.event-handler", ERROR,
+                        f"event handler attribute '{name}' on <{tag.tag}>", "remove the attribute")
+            elif name.lower() in ("href", "src", "action") and value.strip().lower().startswith(
+                _UNSAFE_SCHEMES
+            ):
+                out.add(where, "html.javascript-url", ERROR,
+                        f"script or data URL in <{tag.tag} {name}>", "remove it")
+        if tag.tag == "iframe":
+            host = urlsplit(dict(tag.attrs).get("src", "")).hostname or ""
+            if host not in allowed:
+                out.add(where, "html.iframe-host", ERROR,
+                        f"iframe from '{host or '(no source)'}' is not allowed",
+                        f"allowed hosts: {', '.join(sorted(allowed)) or 'none'}")
+
+
+def _privacy(config: Config, item: Item, out: FileReport) -> None:
+    settings = config.review
+    hits: list[Hit] = privacy.find_personal_data(
+        item.body,
+        allowed_email_domains=settings.allowed_email_domains,
+        allowed_phone_numbers=settings.allowed_phone_numbers,
+    )
+    reason = privacy.anonymisation_reason(
+        case_type=item.front.case_type,
+        text=f"{item.front.title}\n{item.front.summary}\n{item.body}",
+        case_types=settings.anonymise_case_types,
+    )
+    if reason is not None:
+        hits += privacy.find_party_names(item.body)
+        for hit in privacy.find_party_names(item.front.summary):
+            out.add(item.where(("summary",)), hit.rule, hit.severity, hit.message, hit.hint)
+    for hit in sorted(hits, key=lambda h: h.line):
+        out.add(item.body_where(hit.line), hit.rule, hit.severity, hit.message, hit.hint)
+
+
+def problems_of(report: ReviewReport) -> list[Problem]:
+    """The errors of a report as :class:`Problem` values (for refusals)."""
+    return [
+        Problem(f.where, f"[{f.rule}] {f.message}", f.hint)
+        for f in report.findings
+        if f.severity is ERROR
+    ]
+
+

@@ -1,0 +1,84 @@
+"""Build the site with mkdocs (strict) into a staging folder, then swap it in.
+
+A failed build leaves the previous ``site/`` untouched: mkdocs writes into
+``.site.build-*`` beside it, and only a complete, strict build replaces it.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from mkdocs.commands.build import build as mkdocs_build
+from mkdocs.config import load_config as load_mkdocs_config
+from mkdocs.exceptions import MkDocsException
+
+from pipeline.config import Config
+from pipeline.errors import BuildError
+from pipeline.fsutil import fsync_tree, replace_dir, staging_dir
+from pipeline.progress import NoProgress, Progress
+from pipeline.site.plugin import WartaPlugin
+
+
+@dataclass
+class BuildResult:
+    """What a build produced."""
+
+    site_dir: Path
+    pages: int
+    files: int
+    warnings: list[str] = field(default_factory=list)
+
+
+class _Collect(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+def build_site(
+    config: Config,
+    *,
+    now: datetime | None = None,
+    progress: Progress | None = None,
+    site_dir: Path | None = None,
+) -> BuildResult:
+    """Run ``mkdocs build --strict`` and put the result at ``site_dir`` (default ``site/``)."""
+    progress = progress or NoProgress()
+    target = site_dir or config.path("site")
+    mkdocs_file = config.path("mkdocs")
+    if not mkdocs_file.is_file():
+        raise BuildError("mkdocs configuration not found", where=str(mkdocs_file),
+                         hint=f"create it or set paths.mkdocs in {config.source}")
+    collector = _Collect()
+    mkdocs_log = logging.getLogger("mkdocs")
+    mkdocs_log.addHandler(collector)
+    try:
+        with staging_dir(target, f"{target.name}.build") as staging:
+            try:
+                mk = load_mkdocs_config(str(mkdocs_file), strict=True, site_dir=str(staging))
+                plugin = mk.plugins.get("warta")
+                if isinstance(plugin, WartaPlugin):
+                    plugin.now = now
+                    plugin.progress = progress
+                progress.start("build", None)
+                mkdocs_build(mk)
+            except (MkDocsException, OSError) as error:
+                details = "; ".join(dict.fromkeys(collector.messages)) or str(error)
+                raise BuildError(
+                    f"mkdocs build failed: {details}",
+                    where=str(mkdocs_file),
+                    hint="fix the problem above; the published site/ was left as it was",
+                ) from None
+            pages = sum(1 for _ in staging.rglob("*.html"))
+            files = sum(1 for p in staging.rglob("*") if p.is_file())
+            fsync_tree(staging)
+            replace_dir(staging, target)
+    finally:
+        mkdocs_log.removeHandler(collector)
+    return BuildResult(target, pages, files, collector.messages)
