@@ -15,7 +15,7 @@ import sys
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -90,9 +90,15 @@ class RichProgress:
 
 @contextmanager
 def progress_bar() -> Iterator[RichProgress]:
-    bar = Progress(TextColumn("{task.description:>10}"), BarColumn(), MofNCompleteColumn(),
-                   TimeElapsedColumn(), console=err, transient=True,
-                   disable=not err.is_terminal)
+    bar = Progress(
+        TextColumn("{task.description:>10}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err,
+        transient=True,
+        disable=not err.is_terminal,
+    )
     with bar:
         yield RichProgress(bar)
 
@@ -101,13 +107,25 @@ def _whoami(config: Config, given: str | None) -> str:
     """The acting person: --as, $WARTA_USER, or the configured person with git's e-mail."""
     if given:
         return given
-    email = subprocess.run(["git", "config", "user.email"], capture_output=True, text=True,
-                           cwd=config.root, check=False).stdout.strip()
+    email = subprocess.run(
+        ["git", "config", "user.email"],
+        capture_output=True,
+        text=True,
+        cwd=config.root,
+        check=False,
+    ).stdout.strip()
     person = next((p for p in config.people if email and p.email == email), None)
     if person is None:
-        raise ConfigError("who is acting?", [Problem(
-            "--as", "no person given and git's user.email matches nobody in people",
-            "pass --as PERSON or set WARTA_USER")])
+        raise ConfigError(
+            "who is acting?",
+            [
+                Problem(
+                    "--as",
+                    "no person given and git's user.email matches nobody in people",
+                    "pass --as PERSON or set WARTA_USER",
+                )
+            ],
+        )
     return person.id
 
 
@@ -117,21 +135,34 @@ def _parse_now(value: str | None) -> datetime | None:
     try:
         moment = datetime.fromisoformat(value)
     except ValueError:
-        raise click.BadParameter("expected an ISO date-time such as 2026-11-25T08:00+08:00",
-                                 param_hint="--now") from None
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+        raise click.BadParameter(
+            "expected an ISO date-time such as 2026-11-25T08:00+08:00", param_hint="--now"
+        ) from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
-as_option = click.option("--as", "as_", metavar="PERSON", envvar="WARTA_USER",
-                         help="Person id acting (default: $WARTA_USER or git's user.email).")
+as_option = click.option(
+    "--as",
+    "as_",
+    metavar="PERSON",
+    envvar="WARTA_USER",
+    help="Person id acting (default: $WARTA_USER or git's user.email).",
+)
 now_option = click.option("--now", metavar="ISO", help="Act as if it were this moment.")
 pass_state = click.make_pass_decorator(State)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.option("--config", "-c", "config_path", type=click.Path(path_type=Path),
-              default="warta.yml", envvar="WARTA_CONFIG", show_default=True,
-              help="Configuration file.")
+@click.option(
+    "--config",
+    "-c",
+    "config_path",
+    type=click.Path(path_type=Path),
+    default="warta.yml",
+    envvar="WARTA_CONFIG",
+    show_default=True,
+    help="Configuration file.",
+)
 @click.version_option(__version__, prog_name="warta")
 @click.pass_context
 def cli(ctx: click.Context, config_path: Path) -> None:
@@ -153,8 +184,9 @@ def config_group() -> None:
 def config_check(state: State) -> None:
     """Validate warta.yml and report every problem at once."""
     config = state.config
-    out.print(f"{config.source}: OK ({len(config.categories)} categories, "
-              f"{len(config.people)} people)")
+    out.print(
+        f"{config.source}: OK ({len(config.categories)} categories, {len(config.people)} people)"
+    )
 
 
 # -- the editorial workflow ------------------------------------------------------
@@ -164,31 +196,54 @@ def config_check(state: State) -> None:
 @click.argument("title")
 @click.option("--category", "-k", required=True, help="Category id from warta.yml.")
 @click.option("--slug", help="URL name (default: made from the title).")
-@click.option("--attention", type=click.Choice([a.value for a in Attention]),
-              default="routine", show_default=True, help="Approval route.")
+@click.option(
+    "--attention",
+    type=click.Choice([a.value for a in Attention]),
+    default="routine",
+    show_default=True,
+    help="Approval route.",
+)
 @as_option
 @pass_state
 @_run
-def new(state: State, title: str, category: str, slug: str | None, attention: str,
-        as_: str | None) -> None:
+def new(
+    state: State, title: str, category: str, slug: str | None, attention: str, as_: str | None
+) -> None:
     """Scaffold drafts/<slug>/index.md with a files/ folder."""
     from pipeline.commands.content import create
 
     config = state.config
-    path = create(config, title=title, category=category, author=_whoami(config, as_),
-                  slug=slug, attention=Attention(attention))
+    path = create(
+        config,
+        title=title,
+        category=category,
+        author=_whoami(config, as_),
+        slug=slug,
+        attention=Attention(attention),
+    )
     out.print(f"created {path.relative_to(config.root)}")
 
 
 @cli.command("review")
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "markdown"]),
-              default="text", show_default=True)
-@click.option("--output", "-o", type=click.Path(path_type=Path),
-              help="Also write the report to this file.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "markdown"]),
+    default="text",
+    show_default=True,
+)
+@click.option(
+    "--output", "-o", type=click.Path(path_type=Path), help="Also write the report to this file."
+)
+@click.option(
+    "--all", "include_content", is_flag=True, help="Review published content/ too, not only drafts."
+)
 @pass_state
 @_run
-def review_cmd(state: State, paths: tuple[Path, ...], fmt: str, output: Path | None) -> None:
+def review_cmd(
+    state: State, paths: tuple[Path, ...], fmt: str, output: Path | None, include_content: bool
+) -> None:
     """Check drafts (default: every draft) against the editorial rules.
 
     Exits 1 when any error is found.
@@ -196,7 +251,7 @@ def review_cmd(state: State, paths: tuple[Path, ...], fmt: str, output: Path | N
     from pipeline.commands.content import run_review
     from pipeline.content.review_format import to_markdown, to_text
 
-    report = run_review(state.config, list(paths) or None)
+    report = run_review(state.config, list(paths) or None, include_content=include_content)
     if fmt == "json":
         text = json.dumps(report.as_dict(), ensure_ascii=False, indent=2)
     elif fmt == "markdown":
@@ -218,13 +273,20 @@ def _review_table(report: Any) -> None:
     for column in ("", "where", "rule", "problem", "what to do"):
         table.add_column(column)
     for f in report.findings:
-        table.add_row("[red]✗[/]" if f.severity == "error" else "[yellow]![/]", f.where, f.rule,
-                      f.message, f.hint)
+        table.add_row(
+            "[red]✗[/]" if f.severity == "error" else "[yellow]![/]",
+            f.where,
+            f.rule,
+            f.message,
+            f.hint,
+        )
     if report.findings:
         out.print(table)
     colour = "green" if report.ok else "red"
-    out.print(f"[{colour}]{len(report.files)} file(s): {report.errors} error(s), "
-              f"{report.warnings} warning(s)[/]")
+    out.print(
+        f"[{colour}]{len(report.files)} file(s): {report.errors} error(s), "
+        f"{report.warnings} warning(s)[/]"
+    )
 
 
 @cli.command()
@@ -302,8 +364,9 @@ def publish(state: State, no_build: bool, as_: str | None, now: str | None) -> N
 
     config = state.config
     with progress_bar() as bar:
-        result = do_publish(config, by=as_ or "warta", now=_parse_now(now),
-                            build=not no_build, progress=bar)
+        result = do_publish(
+            config, by=as_ or "warta", now=_parse_now(now), build=not no_build, progress=bar
+        )
     for slug in result.promoted:
         out.print(f"published {slug}")
     for slug, when in result.embargoed:
@@ -331,7 +394,7 @@ def archive(ctx: click.Context, now: str | None) -> None:
         return
     from pipeline.commands.archive import run_archive
 
-    config = ctx.find_object(State).config
+    config = ctx.ensure_object(State).config
     with progress_bar() as bar:
         result = run_archive(config, now=_parse_now(now), progress=bar)
     for entry in result.created:
@@ -390,9 +453,14 @@ def status(state: State, include_done: bool, fmt: str, check: bool, now: str | N
         table = Table("slug", "status", "stage", "holder", "since", "age", "target", "")
         for r in rows:
             table.add_row(
-                r.slug, r.status, r.stage, r.holder,
+                r.slug,
+                r.status,
+                r.stage,
+                r.holder,
                 r.since.strftime("%Y-%m-%d %H:%M") if r.since else "",
-                _minutes(r.age), _minutes(r.target), "[red]LATE[/]" if r.late else "",
+                _minutes(r.age),
+                _minutes(r.target),
+                "[red]LATE[/]" if r.late else "",
             )
         out.print(table)
         late = sum(r.late for r in rows)
@@ -415,8 +483,13 @@ def _minutes(delta: Any) -> str:
 
 
 @cli.command()
-@click.option("--address", "-a", default="127.0.0.1:8000", show_default=True,
-              help="Where the live preview listens.")
+@click.option(
+    "--address",
+    "-a",
+    default="127.0.0.1:8000",
+    show_default=True,
+    help="Where the live preview listens.",
+)
 @click.option("--no-preview", is_flag=True, help="Only re-run reviews; no preview server.")
 @pass_state
 @_run

@@ -21,8 +21,11 @@ def exclusive(path: Path, what: str) -> Iterator[None]:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             holder = os.pread(fd, 64, 0).decode(errors="replace").strip() or "another process"
-            raise LockedError(f"{what} is already running (pid {holder})", where=str(path),
-                              hint="wait for it to finish and run the command again") from None
+            raise LockedError(
+                f"{what} is already running (pid {holder})",
+                where=str(path),
+                hint="wait for it to finish and run the command again",
+            ) from None
         os.ftruncate(fd, 0)
         os.pwrite(fd, str(os.getpid()).encode(), 0)
         yield

@@ -24,14 +24,14 @@ def _api_urls(site_dir: Path, site_url: str) -> dict[str, str]:
     return {i["slug"]: i["url"].removeprefix(base) for i in data.get("items", [])}
 
 
-def run_archive(config: Config, *, now: datetime | None = None,
-                progress: Progress | None = None) -> ArchiveResult:
+def run_archive(
+    config: Config, *, now: datetime | None = None, progress: Progress | None = None
+) -> ArchiveResult:
     """Archive the current version of every published and withdrawn item."""
     with exclusive(config.path("state") / "archive.lock", "warta archive"):
         found = scan(config, drafts=False)
         if found.problems:
-            raise ContentError("some content cannot be read; nothing was archived",
-                               found.problems)
+            raise ContentError("some content cannot be read; nothing was archived", found.problems)
         return archive_items(
             config,
             found.items,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 from pathlib import Path
 
 from pipeline.config import Config
@@ -15,24 +15,46 @@ from pipeline.errors import ContentError, NotFoundError, WorkflowError
 from pipeline.site.live import now_utc
 
 
-def create(config: Config, *, title: str, category: str, author: str, slug: str | None,
-           attention: Attention, now: datetime | None = None) -> Path:
+def create(
+    config: Config,
+    *,
+    title: str,
+    category: str,
+    author: str,
+    slug: str | None,
+    attention: Attention,
+    now: datetime | None = None,
+) -> Path:
     """``warta new``."""
     now = now or now_utc()
-    return new_draft(config, title=title, category=category, author=author, slug=slug,
-                     attention=attention, today=now.date(), now=now)
+    return new_draft(
+        config,
+        title=title,
+        category=category,
+        author=author,
+        slug=slug,
+        attention=attention,
+        today=now.date(),
+        now=now,
+    )
 
 
-def run_review(config: Config, paths: list[Path] | None = None) -> ReviewReport:
-    """``warta review [PATH…]``: every draft when no path is given."""
+def run_review(
+    config: Config, paths: list[Path] | None = None, *, include_content: bool = False
+) -> ReviewReport:
+    """``warta review [PATH…]``: every draft when no path is given (and all of
+    ``content/`` too with ``include_content``)."""
     everything = scan(config)
+    if include_content and not paths:
+        return review(config, everything)
     if paths:
         wanted = []
         for path in paths:
             path = path / "index.md" if path.is_dir() else path
             if not path.exists():
-                raise NotFoundError("no such file", where=str(path),
-                                    hint="pass a draft's index.md or its folder")
+                raise NotFoundError(
+                    "no such file", where=str(path), hint="pass a draft's index.md or its folder"
+                )
             wanted.append(path)
         return review(config, everything, only=wanted)
     return review(config, everything, only=draft_paths(config))
@@ -47,8 +69,11 @@ def find_item(config: Config, slug: str) -> Item:
     for item in scan(config, drafts=False).items:
         if item.slug == slug:
             return item
-    raise NotFoundError(f"no item with slug '{slug}'", where=str(config.path("drafts")),
-                        hint="see the list with: warta status --all")
+    raise NotFoundError(
+        f"no item with slug '{slug}'",
+        where=str(config.path("drafts")),
+        hint="see the list with: warta status --all",
+    )
 
 
 def submit(config: Config, slug: str, *, by: str, now: datetime | None = None) -> FrontMatter:
@@ -56,47 +81,65 @@ def submit(config: Config, slug: str, *, by: str, now: datetime | None = None) -
     item = find_item(config, slug)
     report = review(config, scan(config), only=[item.path])
     if not report.ok:
-        raise ContentError(f"{item.shown}: the review found {report.errors} error(s)",
-                           problems_of(report))
-    front = workflow.submit(config, item.front, by=by, at=now or now_utc(),
-                            errors=report.errors, warnings=report.warnings, where=item.shown)
+        raise ContentError(
+            f"{item.shown}: the review found {report.errors} error(s)", problems_of(report)
+        )
+    front = workflow.submit(
+        config,
+        item.front,
+        by=by,
+        at=now or now_utc(),
+        errors=report.errors,
+        warnings=report.warnings,
+        where=item.shown,
+    )
     write_item(item, front)
     return front
 
 
-def approve(config: Config, slug: str, *, by: str, note: str = "",
-            now: datetime | None = None) -> FrontMatter:
+def approve(
+    config: Config, slug: str, *, by: str, note: str = "", now: datetime | None = None
+) -> FrontMatter:
     """``warta approve``: record the approval of an in-review draft."""
     item = find_item(config, slug)
-    front = workflow.approve(config, item.front, by=by, at=now or now_utc(), note=note,
-                             where=item.shown)
+    front = workflow.approve(
+        config, item.front, by=by, at=now or now_utc(), note=note, where=item.shown
+    )
     write_item(item, front)
     return front
 
 
-def reject(config: Config, slug: str, *, by: str, reason: str,
-           now: datetime | None = None) -> FrontMatter:
+def reject(
+    config: Config, slug: str, *, by: str, reason: str, now: datetime | None = None
+) -> FrontMatter:
     """``warta reject``: send a draft back to its writer."""
     item = find_item(config, slug)
     if item.location != "draft":
-        raise WorkflowError("only drafts can be sent back", where=item.shown,
-                            hint="withdraw a published item with: warta withdraw SLUG")
-    front = workflow.reject(config, item.front, by=by, at=now or now_utc(), note=reason,
-                            where=item.shown)
+        raise WorkflowError(
+            "only drafts can be sent back",
+            where=item.shown,
+            hint="withdraw a published item with: warta withdraw SLUG",
+        )
+    front = workflow.reject(
+        config, item.front, by=by, at=now or now_utc(), note=reason, where=item.shown
+    )
     write_item(item, front)
     return front
 
 
-def withdraw(config: Config, slug: str, *, by: str, reason: str,
-             now: datetime | None = None) -> FrontMatter:
+def withdraw(
+    config: Config, slug: str, *, by: str, reason: str, now: datetime | None = None
+) -> FrontMatter:
     """``warta withdraw``: mark a published item withdrawn (kept in content/ and the archive)."""
     item = find_item(config, slug)
     if item.location != "content":
-        raise WorkflowError("only published items can be withdrawn", where=item.shown,
-                            hint="a draft can simply be deleted, or sent back")
-    front = workflow.withdraw(config, item.front, by=by, at=now or now_utc(), reason=reason,
-                              where=item.shown)
+        raise WorkflowError(
+            "only published items can be withdrawn",
+            where=item.shown,
+            hint="a draft can simply be deleted, or sent back",
+        )
+    front = workflow.withdraw(
+        config, item.front, by=by, at=now or now_utc(), reason=reason, where=item.shown
+    )
     write_item(item, front)
     return front
-
-

@@ -55,8 +55,9 @@ class _DraftChanges(FileSystemEventHandler):
         return ready
 
 
-def watch_drafts(config: Config, on_report: OnReport, *, stop: threading.Event,
-                 quiet: float = 0.3) -> None:
+def watch_drafts(
+    config: Config, on_report: OnReport, *, stop: threading.Event, quiet: float = 0.3
+) -> None:
     """Call ``on_report`` with a fresh review each time a draft changes, until ``stop``."""
     drafts = config.path("drafts")
     drafts.mkdir(parents=True, exist_ok=True)
@@ -77,8 +78,17 @@ def watch_drafts(config: Config, on_report: OnReport, *, stop: threading.Event,
 def start_preview(config: Config, address: str) -> subprocess.Popen[bytes]:
     """Start ``mkdocs serve`` on ``address`` (host:port) showing drafts; the caller stops it."""
     return subprocess.Popen(
-        [sys.executable, "-m", "mkdocs", "serve", "-f", str(config.path("mkdocs")),
-         "-a", address, "--no-strict"],
+        [
+            sys.executable,
+            "-m",
+            "mkdocs",
+            "serve",
+            "-f",
+            str(config.path("mkdocs")),
+            "-a",
+            address,
+            "--no-strict",
+        ],
         cwd=config.root,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,

@@ -300,8 +300,8 @@ def _privacy(config: Config, item: Item, out: FileReport) -> None:
         case_types=settings.anonymise_case_types,
     )
     if reason is not None:
-        hits += privacy.find_party_names(item.body)
-        for hit in privacy.find_party_names(item.front.summary):
+        hits += privacy.find_party_names(item.body, reason=reason)
+        for hit in privacy.find_party_names(item.front.summary, reason=reason):
             out.add(item.where(("summary",)), hit.rule, hit.severity, hit.message, hit.hint)
     for hit in sorted(hits, key=lambda h: h.line):
         out.add(item.body_where(hit.line), hit.rule, hit.severity, hit.message, hit.hint)

@@ -64,6 +64,6 @@ def new_draft(config: Config, *, title: str, category: str, author: str, slug: s
     with staging_dir(folder, f"new-{slug}") as staging:
         (staging / "files").mkdir()
         (staging / "files" / ".gitkeep").touch()
-        atomic_write_text(staging / "index.md", render_item(front, BODY_TEMPLATE))
+        atomic_write_text(staging / "index.md", render_item(front, BODY_TEMPLATE, keep=("tags",)))
         staging.rename(folder)
     return folder / "index.md"

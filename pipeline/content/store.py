@@ -13,6 +13,7 @@ index pages) is site furniture: it is built but it is not a workflow item.
 from __future__ import annotations
 
 import io
+from enum import Enum
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -75,8 +76,11 @@ def shown_path(config: Config, path: Path) -> str:
         return str(path)
 
 
-def split_front_matter(text: str) -> tuple[str, str, int] | None:
-    """Split ``---`` fenced front matter: (yaml text, body, first body line) or None."""
+def split_front_matter(text: str) -> tuple[str, str, int, int] | None:
+    """Split ``---`` fenced front matter.
+
+    Returns (yaml text, body, lines before the yaml text, first body line) or None.
+    """
     if not text.startswith("---"):
         return None
     try:
@@ -86,7 +90,8 @@ def split_front_matter(text: str) -> tuple[str, str, int] | None:
     # The body starts after the closing fence; count the lines up to it.
     offset = text.find(body) if body else len(text)
     body_line = text.count("\n", 0, offset) + 1
-    return fm_text, body, body_line
+    fm_offset = text.count("\n", 0, text.find(fm_text)) if fm_text else 1
+    return fm_text, body, fm_offset, body_line
 
 
 def parse_item(
@@ -95,10 +100,11 @@ def parse_item(
     """Parse one item; raise :class:`ContentError` listing every problem found."""
     shown = shown_path(config, path)
     if isinstance(text, bytes):
+        encoded = text
         try:
-            text = text.decode("utf-8")
+            text = encoded.decode("utf-8")
         except UnicodeDecodeError as error:
-            line = text[: error.start].count(b"\n") + 1
+            line = encoded[: error.start].count(b"\n") + 1
             raise ContentError(
                 "file is not UTF-8",
                 [Problem(f"{shown}:{line}", f"invalid UTF-8 byte at offset {error.start}",
@@ -112,12 +118,12 @@ def parse_item(
             [Problem(f"{shown}:1", "the file does not start with a '---' front matter block",
                      "run 'warta new' for a template")],
         )
-    fm_text, body, body_line = parts
+    fm_text, body, fm_offset, body_line = parts
     try:
         raw = yaml.safe_load(fm_text) or {}
     except yaml.YAMLError as error:
-        line = yaml_error_line(error)
-        where = f"{shown}:{line + 1}" if line else shown
+        error_line = yaml_error_line(error)
+        where = f"{shown}:{error_line + fm_offset}" if error_line else shown
         problem = getattr(error, "problem", None) or str(error)
         raise ContentError(
             "front matter is not valid YAML",
@@ -128,8 +134,7 @@ def parse_item(
             "front matter is invalid",
             [Problem(f"{shown}:2", "front matter must be a mapping of keys to values")],
         )
-    # Line numbers in the file: the front matter starts on line 2, after '---'.
-    key_lines = {key: line + 1 for key, line in line_map(fm_text).items()}
+    key_lines = {key: line + fm_offset for key, line in line_map(fm_text).items()}
     passthrough = {k: v for k, v in raw.items() if k in MKDOCS_KEYS}
     data = {k: v for k, v in raw.items() if k not in MKDOCS_KEYS}
     problems: list[Problem] = []
@@ -271,11 +276,29 @@ def duplicate_slugs(items: list[Item]) -> list[Problem]:
     return problems
 
 
-def dump_front_matter(front: FrontMatter, passthrough: dict[str, Any] | None = None) -> str:
-    """YAML of the front matter in schema order, leaving out empty optional keys."""
-    data = front.model_dump(mode="json", exclude_defaults=True)
-    for required in ("title", "slug", "date", "category", "status", "attention"):
-        data.setdefault(required, front.model_dump(mode="json")[required])
+def _plain(value: Any) -> Any:
+    """Enums to their values, recursively; dates and datetimes stay native YAML types
+    (mkdocs-material's blog refuses a quoted date)."""
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return value
+
+
+_ALWAYS = ("title", "slug", "date", "category", "summary", "author", "attention", "status")
+
+
+def dump_front_matter(front: FrontMatter, passthrough: dict[str, Any] | None = None,
+                      keep: tuple[str, ...] = ()) -> str:
+    """YAML of the front matter in schema order, leaving out empty optional keys
+    (except the main ones and ``keep``, which are always written)."""
+    full = _plain(front.model_dump())
+    data = _plain(front.model_dump(exclude_defaults=True))
+    for required in (*_ALWAYS, *keep):
+        data.setdefault(required, full[required])
     ordered = {key: data[key] for key in KEY_ORDER if key in data}
     ordered.update(passthrough or {})
     stream = io.StringIO()
@@ -283,9 +306,10 @@ def dump_front_matter(front: FrontMatter, passthrough: dict[str, Any] | None = N
     return stream.getvalue()
 
 
-def render_item(front: FrontMatter, body: str, passthrough: dict[str, Any] | None = None) -> str:
+def render_item(front: FrontMatter, body: str, passthrough: dict[str, Any] | None = None,
+                keep: tuple[str, ...] = ()) -> str:
     """The full text of an ``index.md``."""
-    return f"---\n{dump_front_matter(front, passthrough)}---\n{body}"
+    return f"---\n{dump_front_matter(front, passthrough, keep)}---\n{body}"
 
 
 def write_item(item: Item, front: FrontMatter, path: Path | None = None) -> None:

@@ -16,6 +16,8 @@ Enable it in ``mkdocs.yml`` before the blog and tags plugins::
 from __future__ import annotations
 
 import logging
+import posixpath
+import re
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -37,6 +39,31 @@ from pipeline.site import api
 from pipeline.site.live import is_live, now_utc
 
 log = logging.getLogger("mkdocs.plugins.warta")
+
+
+_MD_LINK = re.compile(r"(?<!!)\[([^\]\n]*)\]\(\s*<?([^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)")
+
+
+def unlink_hidden(markdown: str, src_uri: str, hidden: list[str]) -> str:
+    """Replace links to items that are not live (withdrawn, embargoed) by their text.
+
+    A withdrawal must never be blocked by a page that still links to the item.
+    """
+
+    def replace(match: re.Match[str]) -> str:
+        target = match.group(2).split("#", 1)[0]
+        if not target or "://" in target or target.startswith(("mailto:", "#")):
+            return match.group(0)
+        if target.startswith("/"):
+            resolved = posixpath.normpath(target.lstrip("/"))
+        else:
+            resolved = posixpath.normpath(posixpath.join(posixpath.dirname(src_uri), target))
+        resolved = resolved.rstrip("/") + ("/" if not resolved.endswith(".md") else "")
+        if any(resolved.startswith(prefix) or resolved + "/" == prefix for prefix in hidden):
+            return match.group(1)
+        return match.group(0)
+
+    return _MD_LINK.sub(replace, markdown)
 
 
 class WartaPluginConfig(MkConfig):
@@ -107,8 +134,8 @@ class WartaPlugin(BasePlugin[WartaPluginConfig]):
                 except WartaError as error:
                     log.warning("preview: %s", error)
                     continue
-                src = (target_folder(warta, item.front) / "index.md").relative_to(docs)
-                self.drafts[src.as_posix()] = item
+                future = (target_folder(warta, item.front) / "index.md").relative_to(docs)
+                self.drafts[future.as_posix()] = item
         if self.config.auto_nav and not config.nav:
             config.nav = self._navigation(docs)
         return config
@@ -171,6 +198,8 @@ class WartaPlugin(BasePlugin[WartaPluginConfig]):
             config.extra.get("status") or {}
         ):
             page.meta["warta_status"] = page.meta.pop("status")
+        if self.hidden:
+            markdown = unlink_hidden(markdown, page.file.src_uri, self.hidden)
         return markdown
 
     def on_page_content(
