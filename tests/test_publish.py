@@ -1,0 +1,139 @@
+"""warta publish: promotion, embargo, strict build, atomic site, API, feed, withdrawal."""
+
+import json
+import threading
+from datetime import UTC, datetime
+from pathlib import Path
+from xml.etree import ElementTree as ET
+
+import pytest
+
+from pipeline.commands.content import withdraw
+from pipeline.commands.publish import promote, publish
+from pipeline.content.store import read_item
+from pipeline.errors import BuildError, LockedError
+from pipeline.lock import exclusive
+from tests.conftest import APPROVED, Project
+
+NOW = datetime(2026, 11, 25, 1, 0, tzinfo=UTC)
+
+
+def test_publish_promotes_approved_draft_and_builds(project: Project) -> None:
+    project.draft(
+        "rapat-evaluasi",
+        **APPROVED,
+        files={"notulen.pdf": b"%PDF-1.4 notulen\n"},
+        body="\n## Isi\n\n[Notulen](files/notulen.pdf)\n",
+    )
+    project.draft("masih-draf")
+    result = publish(project.config, by="dimas", now=NOW)
+    assert result.promoted == ["rapat-evaluasi"] and not result.refused
+    assert not (project.root / "drafts/rapat-evaluasi").exists()
+    target = project.root / "content/berita/posts/rapat-evaluasi"
+    item = read_item(target, project.config)
+    assert item.front.status == "published" and item.front.published_at == NOW
+    assert item.front.history[-1].by == "dimas"
+    assert (target / "files/notulen.pdf").read_bytes() == b"%PDF-1.4 notulen\n"
+    assert (project.root / "drafts/masih-draf").exists()
+    site = project.root / "site"
+    index = json.loads((site / "api/index.json").read_text())
+    slugs = [i["slug"] for i in index["items"]]
+    assert set(slugs) == {"rapat-evaluasi", "kegiatan-pertama", "visi-misi"}
+    one = json.loads((site / "api/items/rapat-evaluasi.json").read_text())
+    assert "<h2" in one["html"] and one["attachments"][0]["url"].endswith("notulen.pdf")
+    page = site / one["url"].removeprefix("https://pa-uji.example/") / "index.html"
+    assert page.is_file()
+    feed = ET.parse(site / "feed.xml").getroot()
+    links = [e.text for e in feed.iter("link")]
+    assert one["url"] in links
+    assert "visi-misi" not in "".join(link or "" for link in links)  # pages are not in the feed
+    sitemap = (site / "sitemap.xml").read_text()
+    assert "profil/visi-misi/" in sitemap
+
+
+def test_embargo_waits_for_publish_at(project: Project) -> None:
+    project.draft("pengumuman-libur", **APPROVED, publish_at="2026-12-01T08:00:00+08:00")
+    early = publish(project.config, now=NOW)
+    assert early.promoted == [] and early.embargoed[0][0] == "pengumuman-libur"
+    assert (project.root / "drafts/pengumuman-libur").exists()
+    late = publish(project.config, now=datetime(2026, 12, 1, 0, 1, tzinfo=UTC))
+    assert late.promoted == ["pengumuman-libur"]
+
+
+def test_refused_items_stay_drafts(project: Project) -> None:
+    forged = {**APPROVED, "author": "hasan"}  # self-approval written into the file
+    project.draft("swa-setuju", **forged)
+    project.draft("link-rusak", **APPROVED, body="\n## A\n\n[x](/tidak/ada.md)\n")
+    result = publish(project.config, now=NOW)
+    assert result.promoted == []
+    text = " ".join(str(p) for p in result.refused)
+    assert "wrote this item" in text and "links.internal" in text
+    assert (project.root / "drafts/swa-setuju").exists()
+    assert (project.root / "drafts/link-rusak").exists()
+
+
+def test_failed_build_leaves_previous_site(project: Project) -> None:
+    publish(project.config, now=NOW)
+    before = (project.root / "site/index.html").read_bytes()
+    # A broken link in published content makes the strict build fail.
+    project.write("content/profil/index.md", "# Profil\n\n[hilang](/tidak-ada.md)\n")
+    with pytest.raises(BuildError, match=r"tidak-ada\.md") as caught:
+        publish(project.config, now=NOW)
+    assert "left as it was" in caught.value.hint
+    assert (project.root / "site/index.html").read_bytes() == before
+    leftovers = [p.name for p in project.root.iterdir() if p.name.startswith(".site")]
+    assert leftovers == []
+
+
+def test_withdrawn_item_leaves_site(project: Project) -> None:
+    publish(project.config, now=NOW)
+    url = json.loads((project.root / "site/api/items/kegiatan-pertama.json").read_text())["url"]
+    page = project.root / "site" / url.removeprefix("https://pa-uji.example/") / "index.html"
+    assert page.exists()
+    withdraw(project.config, "kegiatan-pertama", by="dimas", reason="data keliru", now=NOW)
+    publish(project.config, now=NOW)
+    assert not page.exists()
+    assert not (project.root / "site/api/items/kegiatan-pertama.json").exists()
+    source = project.root / "content/berita/posts/kegiatan-pertama/index.md"
+    assert "withdrawn_reason: data keliru" in source.read_text()
+
+
+def test_interrupted_promotion_completes_on_rerun(project: Project) -> None:
+    draft = project.draft("setengah-jalan", **APPROVED)
+    item = read_item(draft, project.config)
+    target = project.root / "content/berita/posts/setengah-jalan"
+    promote(project.config, item, by="dimas", now=NOW)
+    # Simulate a crash after the rename but before the draft was removed.
+    import shutil
+
+    shutil.copytree(target, project.root / "drafts/setengah-jalan")
+    (project.root / "drafts/setengah-jalan/index.md").write_text(
+        draft.read_text() if draft.exists() else ""
+    )
+    Path(project.root / "drafts/setengah-jalan/index.md").write_text(
+        (target / "index.md").read_text().replace("status: published", "status: approved")
+    )
+    result = publish(project.config, now=NOW, build=False)
+    assert result.promoted == ["setengah-jalan"]
+    assert not (project.root / "drafts/setengah-jalan").exists()
+    assert read_item(target, project.config).front.status == "published"
+
+
+def test_concurrent_publish_refused(project: Project) -> None:
+    held = threading.Event()
+    release = threading.Event()
+
+    def hold() -> None:
+        with exclusive(project.config.path("state") / "publish.lock", "warta publish"):
+            held.set()
+            release.wait(5)
+
+    thread = threading.Thread(target=hold)
+    thread.start()
+    held.wait(5)
+    try:
+        with pytest.raises(LockedError, match="already running"):
+            publish(project.config, now=NOW, build=False)
+    finally:
+        release.set()
+        thread.join()

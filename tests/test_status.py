@@ -1,0 +1,55 @@
+"""warta status: stage, holder and lateness against the SOP target times."""
+
+from datetime import UTC, datetime, timedelta
+
+from pipeline.commands.archive import run_archive
+from pipeline.commands.publish import publish
+from pipeline.commands.status import run_status
+from tests.conftest import APPROVED, Project
+
+T0 = datetime(2026, 11, 20, 0, 0, tzinfo=UTC)  # 08:00 in Makassar
+
+
+def _rows(project: Project, now: datetime) -> dict[str, object]:
+    rows, _ = run_status(project.config, now=now)
+    return {r.slug: r for r in rows}
+
+
+def test_stages_and_holders(project: Project) -> None:
+    project.draft("sedang-ditulis", history=[{"status": "draft", "at": T0, "by": "rina"}])
+    project.draft(
+        "menunggu-editor",
+        status="in-review",
+        history=[{"status": "in-review", "at": T0, "by": "rina"}],
+    )
+    project.draft(
+        "menunggu-ketua",
+        status="in-review",
+        attention="special",
+        review={"by": "sari", "at": T0, "result": "passed"},
+        history=[{"status": "in-review", "at": T0, "by": "sari"}],
+    )
+    project.draft("siap-terbit", **APPROVED)
+    rows = _rows(project, T0 + timedelta(minutes=20))
+    assert (rows["sedang-ditulis"].stage, rows["sedang-ditulis"].holder) == ("draft", "rina")
+    assert (rows["menunggu-editor"].stage, rows["menunggu-editor"].holder) == ("review", "editor")
+    assert (rows["menunggu-ketua"].stage, rows["menunggu-ketua"].holder) == ("approval", "ketua")
+    assert rows["siap-terbit"].stage == "publish"
+    assert rows["kegiatan-pertama"].stage == "archive"  # published, not archived yet
+    assert not rows["sedang-ditulis"].late  # 20 min of a 1 h target
+    assert rows["menunggu-editor"].late is False
+    later = _rows(project, T0 + timedelta(minutes=45))
+    assert later["menunggu-editor"].late and later["menunggu-ketua"].late
+    assert not later["sedang-ditulis"].late
+
+
+def test_embargo_is_not_late_and_archived_items_are_done(project: Project) -> None:
+    project.draft("tertunda", **APPROVED, publish_at="2026-12-31T08:00:00+08:00")
+    now = datetime(2026, 11, 25, 1, 0, tzinfo=UTC)
+    publish(project.config, now=now)
+    run_archive(project.config, now=now)
+    rows = _rows(project, now)
+    assert set(rows) == {"tertunda"}
+    assert rows["tertunda"].stage == "embargo" and not rows["tertunda"].late
+    everything, _ = run_status(project.config, now=now, include_done=True)
+    assert {r.slug for r in everything if r.stage == "done"} == {"kegiatan-pertama", "visi-misi"}
