@@ -91,5 +91,5 @@ def start_preview(config: Config, address: str) -> subprocess.Popen[bytes]:
         ],
         cwd=config.root,
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
+        # stderr is inherited: mkdocs' own messages reach the editor's terminal.
     )

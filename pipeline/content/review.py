@@ -150,7 +150,7 @@ def _writing(config: Config, item: Item, out: FileReport) -> None:
                 f"title is {length} characters long",
                 f"keep it between {settings.title_min} and {settings.title_max}")
     if not front.summary.strip():
-        out.add(item.where(("title",)), "writing.summary-missing", ERROR,
+        out.add(item.where(("summary",)), "writing.summary-missing", ERROR,
                 "summary is missing", "add a 'summary:' of one or two sentences")
     elif len(front.summary) > settings.summary_max:
         out.add(item.where(("summary",)), "writing.summary-length", WARNING,
