@@ -13,6 +13,7 @@ import pytest
 import yaml
 
 from pipeline.config import Config, load_config
+from pipeline.content.store import content_digest, read_item
 
 WARTA_YML = """\
 version: 1
@@ -142,11 +143,23 @@ class Project:
         return self.write(f"{rel_folder}/index.md", text)
 
     def draft(self, folder: str, **extra: Any) -> Path:
-        """``drafts/<folder>/index.md``; the slug defaults to the folder name."""
+        """``drafts/<folder>/index.md``; the slug defaults to the folder name.
+
+        An approval without a digest gets the item's real content digest, as
+        ``warta approve`` records it.
+        """
         files = extra.pop("files", None)
         body = extra.pop("body", BODY)
         fm = front(extra.pop("slug", folder), **extra)
-        return self.item(f"drafts/{folder}", fm, body, files)
+        path = self.item(f"drafts/{folder}", fm, body, files)
+        approval = fm.get("approval")
+        if isinstance(approval, dict) and "digest" not in approval:
+            item = read_item(path, self.config, "draft")
+            digest = content_digest(item)
+            fm["approval"] = {**approval, "digest": digest}
+            fm.pop("attachments", None)
+            path = self.item(f"drafts/{folder}", fm, body, files)
+        return path
 
     def published(self, slug: str, category: str = "berita", **extra: Any) -> Path:
         folder = (

@@ -72,6 +72,22 @@ def test_refused_items_stay_drafts(project: Project) -> None:
     assert (project.root / "drafts/link-rusak").exists()
 
 
+def test_edit_after_approval_is_not_published(project: Project) -> None:
+    path = project.draft("diubah-diam-diam", **APPROVED)
+    approved_text = path.read_text()
+    path.write_text(approved_text.replace("Isi berita", "Isi berita yang diubah"))
+    result = publish(project.config, now=NOW, build=False)
+    assert result.promoted == []
+    assert "changed after it was approved" in " ".join(str(p) for p in result.refused)
+    # A file slipped into files/ after approval counts as a change too.
+    path.write_text(approved_text)
+    project.write("drafts/diubah-diam-diam/files/tambahan.pdf", b"%PDF-1.4 tambahan\n")
+    again = publish(project.config, now=NOW, build=False)
+    assert again.promoted == [] and "changed after" in str(again.refused[0])
+    (path.parent / "files/tambahan.pdf").unlink()
+    assert publish(project.config, now=NOW, build=False).promoted == ["diubah-diam-diam"]
+
+
 def test_failed_build_leaves_previous_site(project: Project) -> None:
     publish(project.config, now=NOW)
     before = (project.root / "site/index.html").read_bytes()

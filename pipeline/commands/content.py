@@ -4,13 +4,21 @@ from __future__ import annotations
 
 from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from pipeline.config import Config
 from pipeline.content import workflow
 from pipeline.content.model import Attention, FrontMatter
 from pipeline.content.review import ReviewReport, problems_of, review
 from pipeline.content.scaffold import check_slug, new_draft
-from pipeline.content.store import Item, draft_paths, read_item, scan, write_item
+from pipeline.content.store import (
+    Item,
+    content_digest,
+    draft_paths,
+    read_item,
+    scan,
+    write_item,
+)
 from pipeline.errors import ContentError, NotFoundError, WorkflowError
 from pipeline.site.live import now_utc
 
@@ -27,6 +35,7 @@ def create(
 ) -> Path:
     """``warta new``."""
     now = now or now_utc()
+    today = now.astimezone(ZoneInfo(config.site.timezone)).date()  # the court's date
     return new_draft(
         config,
         title=title,
@@ -34,7 +43,7 @@ def create(
         author=author,
         slug=slug,
         attention=attention,
-        today=now.date(),
+        today=today,
         now=now,
     )
 
@@ -103,7 +112,13 @@ def approve(
     """``warta approve``: record the approval of an in-review draft."""
     item = find_item(config, slug)
     front = workflow.approve(
-        config, item.front, by=by, at=now or now_utc(), note=note, where=item.shown
+        config,
+        item.front,
+        by=by,
+        at=now or now_utc(),
+        note=note,
+        digest=content_digest(item),
+        where=item.shown,
     )
     write_item(item, front)
     return front

@@ -21,6 +21,7 @@ from pipeline.content.model import Status
 from pipeline.content.review import problems_of, review
 from pipeline.content.store import (
     Item,
+    content_digest,
     draft_paths,
     read_item,
     render_item,
@@ -86,7 +87,9 @@ def _consider(
         result.embargoed.append((item.slug, aware(front.publish_at, config.site.timezone)))
         return
     try:
-        workflow.check_approval(config, front, where=item.where(("approval",)))
+        workflow.check_approval(
+            config, front, digest=content_digest(item), where=item.where(("approval",))
+        )
     except WartaError as error:
         result.refused.extend(error.problems)
         return

@@ -86,6 +86,9 @@ class ApprovalRecord(_Model):
     """When."""
     route: Attention
     """Route taken: routine (penanggung jawab) or special (ketua)."""
+    digest: str = Field(default="", pattern=r"^([0-9a-f]{64})?$")
+    """Content digest of what was approved (see ``docs/front-matter.md``): an item
+    edited after its approval no longer matches and is not published."""
     note: str = ""
 
 
@@ -153,6 +156,12 @@ class FrontMatter(_Model):
 MKDOCS_KEYS = frozenset(
     {"hide", "icon", "description", "template", "subtitle", "search", "social", "comments",
      "pin", "links", "readtime", "authors", "categories", "draft"}
+)
+
+#: Workflow keys: left out of the content digest, since approving changes them.
+WORKFLOW_KEYS = frozenset(
+    {"status", "published_at", "withdrawn_at", "withdrawn_reason", "review", "approval",
+     "history"}
 )
 
 #: Order in which keys are written back, so that diffs stay small and readable.

@@ -12,7 +12,9 @@ index pages) is site furniture: it is built but it is not a workflow item.
 
 from __future__ import annotations
 
+import hashlib
 import io
+import json
 from enum import Enum
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,9 +25,9 @@ import yaml
 from pydantic import ValidationError
 
 from pipeline.config import Config
-from pipeline.content.model import KEY_ORDER, MKDOCS_KEYS, SLUG_RE, FrontMatter
+from pipeline.content.model import KEY_ORDER, MKDOCS_KEYS, SLUG_RE, WORKFLOW_KEYS, FrontMatter
 from pipeline.errors import ContentError, Problem
-from pipeline.fsutil import atomic_write_text
+from pipeline.fsutil import atomic_write_text, sha256_file
 from pipeline.yamlpos import KeyPath, dotted, line_map, nearest_line, yaml_error_line
 
 Location = Literal["draft", "content"]
@@ -158,7 +160,7 @@ def parse_item(
                 f"use one of: {known}",
             ))
         folder_slug = path.parent.name
-        if front.slug != folder_slug and SLUG_RE.match(folder_slug):
+        if front.slug != folder_slug:
             problems.append(Problem(
                 f"{shown}:{key_lines.get(('slug',), 1)}",
                 f"slug: {front.slug!r} does not match the folder name {folder_slug!r}",
@@ -234,6 +236,22 @@ def target_folder(config: Config, front: FrontMatter) -> Path:
     if category.kind == "post":
         base = base / "posts"
     return base / front.slug
+
+
+def content_digest(item: Item) -> str:
+    """SHA-256 of what an approver approves: the front matter without its workflow
+    keys, the body, and every file under ``files/`` (names and bytes)."""
+    front = {k: v for k, v in item.front.model_dump(mode="json").items()
+             if k not in WORKFLOW_KEYS}
+    digest = hashlib.sha256()
+    digest.update(json.dumps([front, item.passthrough], sort_keys=True, default=str).encode())
+    digest.update(b"\0" + item.body.encode("utf-8"))
+    files = item.folder / "files"
+    if files.is_dir():
+        for path in sorted(p for p in files.rglob("*") if p.is_file()):
+            rel = path.relative_to(item.folder).as_posix()
+            digest.update(f"\0{rel}\0{sha256_file(path)}".encode())
+    return digest.hexdigest()
 
 
 @dataclass

@@ -86,9 +86,9 @@ def approver_roles(config: Config, attention: Attention) -> tuple[str, ...]:
     return ("penanggung-jawab",)
 
 
-def approve(config: Config, front: FrontMatter, *, by: str, at: datetime, note: str = "",
-            where: str = "") -> FrontMatter:
-    """Approve an in-review item (SOP 1 step 5)."""
+def approve(config: Config, front: FrontMatter, *, by: str, at: datetime, digest: str,
+            note: str = "", where: str = "") -> FrontMatter:
+    """Approve an in-review item (SOP 1 step 5); ``digest`` is its content digest."""
     roles = approver_roles(config, front.attention)
     action = f"approve {front.attention.value} items"
     person = require_role(config, by, roles, action)
@@ -98,7 +98,7 @@ def approve(config: Config, front: FrontMatter, *, by: str, at: datetime, note: 
                             hint="an editor runs: warta submit SLUG")
     role = next(r for r in roles if r in person.roles)
     record = ApprovalRecord(by=person.id, role=role, at=at,  # type: ignore[arg-type]
-                            route=front.attention, note=note)
+                            route=front.attention, digest=digest, note=note)
     return _move(front, Status.APPROVED, by=person.id, at=at, note=note, where=where,
                  approval=record)
 
@@ -113,12 +113,19 @@ def check_not_own(config: Config, front: FrontMatter, person: Person, *, where: 
         )
 
 
-def check_approval(config: Config, front: FrontMatter, *, where: str = "") -> None:
-    """Check that an approved item's approval record satisfies the rules."""
+def check_approval(config: Config, front: FrontMatter, *, digest: str,
+                   where: str = "") -> None:
+    """Check that an approved item's approval record satisfies the rules and that
+    its content (``digest``) is what was approved."""
     record = front.approval
     if record is None:
         raise WorkflowError("approved but has no approval record", where=where,
                             hint="approve it with: warta approve SLUG")
+    if record.digest != digest:
+        raise WorkflowError(
+            "the item was changed after it was approved" if record.digest
+            else "the approval does not record what was approved (no digest)",
+            where=where, hint="send it back for review and approval: warta reject SLUG")
     roles = approver_roles(config, front.attention)
     if record.route is not front.attention:
         raise WorkflowError(
@@ -134,7 +141,7 @@ def check_approval(config: Config, front: FrontMatter, *, where: str = "") -> No
 def reject(config: Config, front: FrontMatter, *, by: str, at: datetime, note: str,
            where: str = "") -> FrontMatter:
     """Send an item back to its writer with a reason."""
-    roles = (*approver_roles(config, front.attention), "editor", "redaktur")
+    roles = ("penanggung-jawab", "ketua", "editor", "redaktur")
     person = require_role(config, by, roles, "send items back")
     if not note.strip():
         raise WorkflowError("a reason is required", where=where, hint="pass --reason TEXT")
