@@ -3,7 +3,6 @@
 import json
 import threading
 from datetime import UTC, datetime
-from pathlib import Path
 from xml.etree import ElementTree as ET
 
 import pytest
@@ -116,23 +115,34 @@ def test_withdrawn_item_leaves_site(project: Project) -> None:
 
 def test_interrupted_promotion_completes_on_rerun(project: Project) -> None:
     draft = project.draft("setengah-jalan", **APPROVED)
-    item = read_item(draft, project.config)
     target = project.root / "content/berita/posts/setengah-jalan"
-    promote(project.config, item, by="dimas", now=NOW)
-    # Simulate a crash after the rename but before the draft was removed.
-    import shutil
-
-    shutil.copytree(target, project.root / "drafts/setengah-jalan")
-    (project.root / "drafts/setengah-jalan/index.md").write_text(
-        draft.read_text() if draft.exists() else ""
-    )
-    Path(project.root / "drafts/setengah-jalan/index.md").write_text(
-        (target / "index.md").read_text().replace("status: published", "status: approved")
-    )
+    # promote() copies into content/ and leaves the draft: the state a crash
+    # between the rename and the draft's removal leaves behind.
+    promote(project.config, read_item(draft, project.config), by="dimas", now=NOW)
+    assert draft.exists() and target.exists()
     result = publish(project.config, now=NOW, build=False)
     assert result.promoted == ["setengah-jalan"]
-    assert not (project.root / "drafts/setengah-jalan").exists()
+    assert not draft.parent.exists()
     assert read_item(target, project.config).front.status == "published"
+
+
+def test_failed_build_puts_promoted_drafts_back(project: Project) -> None:
+    draft = project.draft("gagal-bangun", **APPROVED)
+    project.write("content/profil/index.md", "# Profil\n\n[hilang](/tidak-ada.md)\n")
+    with pytest.raises(BuildError):
+        publish(project.config, now=NOW)
+    assert draft.is_file() and "status: approved" in draft.read_text()
+    assert not (project.root / "content/berita/posts/gagal-bangun").exists()
+
+
+def test_published_files_are_readable_by_the_web_server(project: Project) -> None:
+    publish(project.config, now=NOW)
+    for path in [
+        project.root / "site",
+        project.root / "site/api/index.json",
+        project.root / "content/berita/posts/kegiatan-pertama",
+    ]:
+        assert path.stat().st_mode & 0o004, path
 
 
 def test_concurrent_publish_refused(project: Project) -> None:

@@ -2,11 +2,14 @@
 
 Order of work, chosen so that an interruption at any point loses nothing:
 
-1. every approved draft is checked again (review, approval rules, embargo);
+1. every approved draft is checked again (review, approval rules and digest, embargo);
 2. each accepted draft is copied into a staging folder under ``content/``,
    its front matter set to ``published``, fsynced, and renamed into place;
-   only then is the draft folder removed (a rerun finishes a half-done move);
-3. the site is built strictly into a staging folder and swapped in.
+3. the site is built strictly into a staging folder and swapped in;
+4. only then are the promoted drafts removed.  If the build fails, the copies
+   made in step 2 are removed instead and the drafts stay as they were; if the
+   process dies between steps 2 and 4, the next run recognises the published
+   copy (same body) and removes the leftover draft.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from __future__ import annotations
 import shutil
 from dataclasses import dataclass, field
 from datetime import datetime
+from pathlib import Path
 
 from pipeline.config import Config
 from pipeline.content import workflow
@@ -21,6 +25,7 @@ from pipeline.content.model import Status
 from pipeline.content.review import problems_of, review
 from pipeline.content.store import (
     Item,
+    Scan,
     content_digest,
     draft_paths,
     read_item,
@@ -28,7 +33,7 @@ from pipeline.content.store import (
     scan,
     target_folder,
 )
-from pipeline.errors import ContentError, Problem, WartaError
+from pipeline.errors import BuildError, ContentError, Problem, WartaError
 from pipeline.fsutil import atomic_write_text, fsync_tree, staging_dir
 from pipeline.lock import exclusive
 from pipeline.progress import NoProgress, Progress
@@ -71,34 +76,47 @@ def publish(
             if i.location == "draft" and i.front.status is Status.APPROVED
         ]
         progress.start("promote", len(approved))
+        moved: list[tuple[Path, Path]] = []
         for item in approved:
-            _consider(config, item, everything, now, by, result)
+            placed = _consider(config, item, everything, now, by, result)
+            if placed is not None:
+                moved.append(placed)
             progress.advance()
         if build:
-            result.build = build_site(config, now=now, progress=progress)
+            try:
+                result.build = build_site(config, now=now, progress=progress)
+            except BuildError:
+                # Nothing of this run went live: put the promoted items back as drafts.
+                for _draft, target in moved:
+                    shutil.rmtree(target)
+                raise
+        for draft, _target in moved:
+            shutil.rmtree(draft)
     return result
 
 
 def _consider(
-    config: Config, item: Item, everything: object, now: datetime, by: str, result: PublishResult
-) -> None:
+    config: Config, item: Item, everything: Scan, now: datetime, by: str, result: PublishResult
+) -> tuple[Path, Path] | None:
+    """Promote ``item`` if it may be published now; return (draft, target) when moved."""
     front = item.front
     if front.publish_at is not None and aware(front.publish_at, config.site.timezone) > now:
         result.embargoed.append((item.slug, aware(front.publish_at, config.site.timezone)))
-        return
+        return None
     try:
         workflow.check_approval(
             config, front, digest=content_digest(item), where=item.where(("approval",))
         )
     except WartaError as error:
         result.refused.extend(error.problems)
-        return
-    report = review(config, everything, only=[item.path])  # type: ignore[arg-type]
+        return None
+    report = review(config, everything, only=[item.path])
     if not report.ok:
         result.refused.extend(problems_of(report))
-        return
-    promote(config, item, by=by, now=now)
+        return None
+    target = promote(config, item, by=by, now=now)
     result.promoted.append(item.slug)
+    return item.folder, target
 
 
 def finish_interrupted(config: Config) -> list[str]:
@@ -122,28 +140,28 @@ def finish_interrupted(config: Config) -> list[str]:
     return finished
 
 
-def promote(config: Config, item: Item, *, by: str, now: datetime) -> None:
-    """Move one approved draft into ``content/`` as published (see the module docstring)."""
+def promote(config: Config, item: Item, *, by: str, now: datetime) -> Path:
+    """Copy one approved draft into ``content/`` as published; return its new folder.
+
+    The draft itself is left in place: the caller removes it once the site is
+    built (see the module docstring).
+    """
     target = target_folder(config, item.front)
     if target.exists():
-        existing = read_item(target, config, "content")
-        if existing.body != item.body or existing.front.status is not Status.PUBLISHED:
-            raise ContentError(
-                "duplicate slug",
-                [
-                    Problem(
-                        item.where(("slug",)),
-                        f"slug {item.slug!r} is already published at {existing.shown}",
-                        "choose another slug",
-                    )
-                ],
-            )
-        shutil.rmtree(item.folder)  # an interrupted earlier run already moved it
-        return
+        raise ContentError(
+            "duplicate slug",
+            [
+                Problem(
+                    item.where(("slug",)),
+                    f"slug {item.slug!r} is already used at {target.relative_to(config.root)}",
+                    "choose another slug",
+                )
+            ],
+        )
     front = workflow.publish(item.front, by=by, at=now, where=item.shown)
     with staging_dir(target, f"publish-{item.slug}") as staging:
         shutil.copytree(item.folder, staging, dirs_exist_ok=True)
         atomic_write_text(staging / "index.md", render_item(front, item.body, item.passthrough))
         fsync_tree(staging)
         staging.rename(target)
-    shutil.rmtree(item.folder)
+    return target
