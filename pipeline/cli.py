@@ -21,13 +21,14 @@ from typing import Any, TypeVar
 
 import click
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from pipeline import __version__
 from pipeline.config import Config, load_config
 from pipeline.content.model import Attention
-from pipeline.errors import ConfigError, Problem, WartaError
+from pipeline.errors import ConfigError, Problem, ProblemsError, WartaError
 
 F = TypeVar("F", bound=Callable[..., Any])
 out = Console(highlight=False, soft_wrap=True)
@@ -55,18 +56,26 @@ def _run(func: F) -> F:
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return func(*args, **kwargs)
+        except ProblemsError as error:
+            err.print(f"[bold red]error:[/] {escape(error.message)}")
+            for problem in error.problems:
+                err.print(f"  {problem}", markup=False)
+            sys.exit(error.exit_code)
         except WartaError as error:
-            err.print(f"[bold red]error:[/] {error.message}", markup=True)
-            problems = error.problems
-            if len(problems) > 1 or (problems and problems[0].where):
-                for problem in problems:
-                    err.print(f"  {problem}", markup=False)
-            elif error.hint:
-                err.print(f"  {error.hint}", markup=False)
+            err.print(f"[bold red]error:[/] {escape(str(error))}")
             sys.exit(error.exit_code)
         except KeyboardInterrupt:
             err.print("interrupted")
             sys.exit(130)
+        except (click.exceptions.Exit, click.ClickException, SystemExit):
+            raise
+        except Exception:  # a bug: say so, show where, exit 70 (EX_SOFTWARE)
+            err.print_exception(show_locals=False)
+            err.print(
+                "[bold red]internal error:[/] this is a bug in warta; please report it "
+                "with the traceback above"
+            )
+            sys.exit(70)
 
     return wrapper  # type: ignore[return-value]
 

@@ -119,7 +119,7 @@ class ToolMissingError(WartaError):
 #: is checked against this table by the tests.
 EXIT_CODES: dict[int, str] = {
     0: "Success.",
-    1: "The check ran and found problems (review errors, failed verification, late items).",
+    1: "The check ran and found problems (review errors, refused items, late items).",
     2: "Usage error: unknown command or option, bad argument.",
     3: "Configuration error: warta.yml is missing or invalid.",
     4: "Content error: a front matter, Markdown file or attachment is invalid or unreadable.",
@@ -130,10 +130,5 @@ EXIT_CODES: dict[int, str] = {
     9: "Locked: another warta process holds the lock.",
     10: "A required external tool is missing.",
     70: "Internal error: a bug in warta; please report it with the traceback.",
+    130: "Interrupted (Ctrl+C).",
 }
-
-
-class FindingsReported(WartaError):
-    """Raised by use cases when a check completed and reported errors (exit 1)."""
-
-    exit_code = 1

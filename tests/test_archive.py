@@ -94,3 +94,26 @@ def test_archive_refuses_unbuilt_items(project: Project) -> None:
     with pytest.raises(IntegrityError, match="not built"):
         run_archive(project.config, now=NOW)
     assert not list((project.root / "archive").glob("*/*/bagit.txt"))
+
+
+def test_verify_detects_a_rebuilt_bag_and_ignores_staging_leftovers(project: Project) -> None:
+    import bagit
+
+    _published(project)
+    created = run_archive(project.config, now=NOW).created
+    assert created[0].bagged_at == "2026-11-25"  # from --now, not the machine's clock
+    archive = project.root / "archive"
+    # An interrupted run leaves a hidden staging folder: not a bag, not listed.
+    leftover = archive / "visi-misi" / ".bag.x1"
+    leftover.mkdir()
+    (leftover / "bagit.txt").write_text("BagIt-Version: 0.97\n")
+    assert len(list_bags(project.config)) == 2
+    # A bag whose data was swapped and whose manifests were regenerated passes
+    # bagit's own check, but no longer matches its recorded version digest.
+    bag_dir = archive / created[0].path
+    (bag_dir / "data/index.md").write_text("---\ntitle: palsu\n---\n")
+    bag = bagit.Bag(str(bag_dir))
+    bag.save(manifests=True)
+    with pytest.raises(IntegrityError) as caught:
+        run_verify(project.config)
+    assert any("version digest" in str(p) for p in caught.value.problems)

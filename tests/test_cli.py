@@ -163,3 +163,15 @@ def test_exit_code_table_matches_docs() -> None:
 def test_every_command_documented_in_user_guide(command: str) -> None:
     guide = (ROOT / "docs/user-guide.md").read_text(encoding="utf-8")
     assert f"warta {command}" in guide
+
+
+def test_bug_exits_70_with_a_report(project: Project, monkeypatch: pytest.MonkeyPatch) -> None:
+    import pipeline.commands.status as status_module
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(status_module, "run_status", broken)
+    result = CliRunner().invoke(cli, ["--config", str(project.root / "warta.yml"), "status"])
+    assert result.exit_code == 70
+    assert "bug in warta" in result.output

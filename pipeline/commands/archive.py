@@ -15,12 +15,13 @@ from pipeline.progress import Progress
 from pipeline.site.archive import ArchiveResult, BagEntry, archive_items, catalog, verify_archive
 
 
-def _api_urls(site_dir: Path, site_url: str) -> dict[str, str]:
+def _api_urls(site_dir: Path) -> dict[str, str]:
+    """Slug → site-relative URL, read from the built content API."""
     index = site_dir / "api" / "index.json"
     if not index.is_file():
         return {}
     data = json.loads(index.read_text(encoding="utf-8"))
-    base = site_url.rstrip("/") + "/"
+    base = data["site"]["url"].rstrip("/") + "/"  # mkdocs' site_url, as the API used it
     return {i["slug"]: i["url"].removeprefix(base) for i in data.get("items", [])}
 
 
@@ -35,7 +36,7 @@ def run_archive(
         return archive_items(
             config,
             found.items,
-            urls=_api_urls(config.path("site"), config.site.url),
+            urls=_api_urls(config.path("site")),
             git_commit=head_commit(config.root),
             now=now,
             progress=progress,

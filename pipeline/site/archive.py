@@ -67,13 +67,22 @@ class ArchiveResult:
 
 def version_digest(item: Item) -> str:
     """SHA-256 over the item's ``index.md`` and attachments (names and bytes)."""
+    return _digest_of(item.folder)
+
+
+def bag_version_digest(bag_dir: Path) -> str:
+    """The version digest recomputed from a bag's ``data/`` folder."""
+    return _digest_of(bag_dir / "data")
+
+
+def _digest_of(folder: Path) -> str:
     digest = hashlib.sha256()
-    files = [item.path]
-    files_dir = item.folder / "files"
+    files = [folder / "index.md"]
+    files_dir = folder / "files"
     if files_dir.is_dir():
         files += sorted(p for p in files_dir.rglob("*") if p.is_file())
     for path in files:
-        rel = path.relative_to(item.folder).as_posix().encode()
+        rel = path.relative_to(folder).as_posix().encode()
         digest.update(len(rel).to_bytes(4, "big") + rel)
         data = path.read_bytes()
         digest.update(len(data).to_bytes(8, "big") + data)
@@ -94,7 +103,11 @@ def existing_bags(archive: Path) -> list[Path]:
     """Every bag folder in the archive (those with a ``bagit.txt``), sorted."""
     if not archive.is_dir():
         return []
-    return sorted(p.parent for p in archive.glob("*/*/bagit.txt"))
+    # Names starting with "." are staging folders of an interrupted run, not bags.
+    return sorted(
+        p.parent for p in archive.glob("*/*/bagit.txt")
+        if not p.parent.name.startswith(".") and not p.parent.parent.name.startswith(".")
+    )
 
 
 def _entry(archive: Path, bag_dir: Path) -> BagEntry:
@@ -201,6 +214,7 @@ def _make_bag(config: Config, item: Item, digest: str, page: Path | None,
                 "Warta-Status": item.front.status.value,
                 "Warta-Version-Digest": digest,
                 "Warta-Git-Commit": git_commit or "none",
+                "Bagging-Date": now.astimezone(timezone.utc).date().isoformat(),
             },
             checksums=["sha256"],
         )
@@ -230,6 +244,10 @@ def verify_archive(archive: Path, *, progress: Progress | None = None) -> list[B
         shown = str(bag_dir.relative_to(archive.parent)) if archive.parent else str(bag_dir)
         try:
             bagit.Bag(str(bag_dir)).validate(processes=1)
+            recorded = _bag_info(bag_dir).get("Warta-Version-Digest", "")
+            if recorded != bag_version_digest(bag_dir):
+                problems.append(Problem(shown, "version digest does not match the bag's data",
+                                        "the bag was rebuilt or edited; restore it from a backup"))
         except bagit.BagValidationError as error:
             details = getattr(error, "details", None) or []
             if details:
