@@ -80,6 +80,17 @@ def test_every_rule_is_exercised_or_covered_elsewhere() -> None:
     assert set(RULES) == here | elsewhere
 
 
+def test_personal_data_in_title_and_summary(project: Project) -> None:
+    path = project.draft(
+        "judul-bocor",
+        title="Sidang perkara NIK 3171011708450001 ditunda",
+        summary="Hubungi budi.santoso@gmail.com untuk info.",
+    )
+    found = rules_for(project, "judul-bocor")
+    assert ("privacy.nik", line_of(path, "title:")) in found
+    assert ("privacy.email", line_of(path, "summary:")) in found
+
+
 def test_allowed_iframe_phone_and_email_pass(project: Project) -> None:
     project.draft(
         "yang-boleh",

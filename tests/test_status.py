@@ -51,5 +51,6 @@ def test_embargo_is_not_late_and_archived_items_are_done(project: Project) -> No
     rows = _rows(project, now)
     assert set(rows) == {"tertunda"}
     assert rows["tertunda"].stage == "embargo" and not rows["tertunda"].late
+    assert rows["tertunda"].age is None  # the embargo lies ahead: no negative age
     everything, _ = run_status(project.config, now=now, include_done=True)
     assert {r.slug for r in everything if r.stage == "done"} == {"kegiatan-pertama", "visi-misi"}

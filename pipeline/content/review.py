@@ -289,22 +289,28 @@ def _html(config: Config, item: Item, body: MarkdownOutline, out: FileReport) ->
 
 def _privacy(config: Config, item: Item, out: FileReport) -> None:
     settings = config.review
-    hits: list[Hit] = privacy.find_personal_data(
-        item.body,
-        allowed_email_domains=settings.allowed_email_domains,
-        allowed_phone_numbers=settings.allowed_phone_numbers,
-    )
     reason = privacy.anonymisation_reason(
         case_type=item.front.case_type,
         text=f"{item.front.title}\n{item.front.summary}\n{item.body}",
         case_types=settings.anonymise_case_types,
     )
-    if reason is not None:
-        hits += privacy.find_party_names(item.body, reason=reason)
-        for hit in privacy.find_party_names(item.front.summary, reason=reason):
-            out.add(item.where(("summary",)), hit.rule, hit.severity, hit.message, hit.hint)
-    for hit in sorted(hits, key=lambda h: h.line):
+    # The title and summary are published too (listings, feed, API): scan them like the body.
+    for key, text in (("title", item.front.title), ("summary", item.front.summary)):
+        for hit in _privacy_hits(config, text, reason):
+            out.add(item.where((key,)), hit.rule, hit.severity, hit.message, hit.hint)
+    for hit in _privacy_hits(config, item.body, reason):
         out.add(item.body_where(hit.line), hit.rule, hit.severity, hit.message, hit.hint)
+
+
+def _privacy_hits(config: Config, text: str, reason: str | None) -> list[Hit]:
+    hits = privacy.find_personal_data(
+        text,
+        allowed_email_domains=config.review.allowed_email_domains,
+        allowed_phone_numbers=config.review.allowed_phone_numbers,
+    )
+    if reason is not None:
+        hits += privacy.find_party_names(text, reason=reason)
+    return sorted(hits, key=lambda h: h.line)
 
 
 def problems_of(report: ReviewReport) -> list[Problem]:

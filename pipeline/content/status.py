@@ -84,7 +84,7 @@ def item_status(config: Config, item: Item, *, now: datetime, archived: set[str]
         stage, holder, target = "archive", "web-admin", targets.archive
         since = _last(item, front.status.value) or front.published_at
     since = aware(since, tz) if since else None
-    age = now - since if since else None
+    age = now - since if since and since <= now else None  # an embargo lies ahead
     late = bool(target is not None and age is not None and age > target)
     return ItemStatus(front.slug, front.title, front.status.value, stage, holder, since,
                       target, age, late, item.shown)
