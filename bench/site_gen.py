@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import random
 import textwrap
+from datetime import date
 from pathlib import Path
 
 import yaml
@@ -27,7 +28,7 @@ MKDOCS_YML = """\
 site_name: Pengadilan Agama Bench
 site_url: https://bench.example/
 docs_dir: content
-theme: {name: material, language: id, features: [navigation.tabs, navigation.prune]}
+theme: {{name: material, language: id, features: [navigation.tabs, navigation.prune]}}
 plugins:
 {warta}  - search
   - blog: {{blog_dir: berita, categories: false, authors: false}}
@@ -103,7 +104,7 @@ def _item(folder: Path, rng: random.Random, number: int, category: str) -> None:
     front = {
         "title": f"Kegiatan pengadilan nomor {number} tahun ini",
         "slug": folder.name,
-        "date": f"2026-{month:02d}-{day:02d}",
+        "date": date(2026, month, day),  # a native date: the blog refuses a quoted one
         "category": category,
         "summary": "Ringkasan kegiatan pengadilan untuk uji kecepatan.",
         "author": "rina",

@@ -119,6 +119,9 @@ class Category(_Model):
     """``post``: a dated blog post (news, announcements); ``page``: a standing page."""
     max_age: Duration | None = None
     """How old the newest item may get before the category counts as stale."""
+    group: Labels | None = None
+    """Navigation group: categories with the same group share one tab, in the order of
+    their first category."""
 
 
 class Person(_Model):

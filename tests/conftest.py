@@ -54,6 +54,7 @@ site_dir: site
 theme:
   name: material
   language: id
+  features: [navigation.tabs]
 plugins:
   - warta
   - search

@@ -1,6 +1,7 @@
 """warta publish: promotion, embargo, strict build, atomic site, API, feed, withdrawal."""
 
 import json
+import re
 import threading
 from datetime import UTC, datetime
 from xml.etree import ElementTree as ET
@@ -163,3 +164,20 @@ def test_concurrent_publish_refused(project: Project) -> None:
     finally:
         release.set()
         thread.join()
+
+
+def test_navigation_follows_the_vocabulary_and_its_groups(project: Project) -> None:
+    config_file = project.root / "warta.yml"
+    text = config_file.read_text()
+    for section in ("profil", "layanan"):
+        text = text.replace(
+            f"    section: {section}\n",
+            f"    section: {section}\n    group: {{id: Tentang Kami}}\n",
+        )
+    config_file.write_text(text)
+    project.published("tata-cara", "layanan", title="Tata Cara Berperkara di Sini")
+    publish(project.config, now=NOW)
+    html = (project.root / "site/index.html").read_text()
+    tabs = re.findall(r'class="md-tabs__link[^"]*">\s*([^<]+?)\s*<', html)
+    assert tabs == ["Beranda", "Tentang Kami", "Berita"]
+    assert "Tata Cara Berperkara di Sini" in html and "Visi dan Misi Pengadilan" in html

@@ -30,7 +30,7 @@ from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
-from pipeline.config import Config, load_config
+from pipeline.config import Category, Config, load_config
 from pipeline.content.store import Item, content_item_paths, draft_paths, read_item, target_folder
 from pipeline.errors import WartaError
 from pipeline.fsutil import atomic_write_bytes
@@ -147,28 +147,39 @@ class WartaPlugin(BasePlugin[WartaPluginConfig]):
         if (docs / "index.md").exists():
             nav.append({"Beranda" if language == "id" else "Home": "index.md"})
         pages = {**self.items, **self.drafts}
+        groups: dict[str, list[Any]] = {}
         for category in self.warta.categories:
-            label = category.label.get(language)
-            index = f"{category.section}/index.md"
-            if category.kind == "post":
-                if (docs / index).exists():
-                    nav.append({label: index})
+            entry = self._category_entry(category, docs, pages)
+            if entry is None:
                 continue
-            members = sorted(
-                (
-                    (item.front.order if item.front.order is not None else 1000,
-                     item.front.title, src)
-                    for src, item in pages.items()
-                    if item.front.category == category.id
-                ),
-            )
-            entries: list[Any] = [index] if (docs / index).exists() else []
-            entries += [{title: src} for _order, title, src in members]
-            if entries:
-                nav.append({label: entries})
+            if category.group is None:
+                nav.append(entry)
+                continue
+            name = category.group.get(language)
+            if name not in groups:
+                groups[name] = []
+                nav.append({name: groups[name]})  # the group's place: its first category's
+            groups[name].append(entry)
         if (docs / "tags.md").exists():
             nav.append({"Tag" if language == "id" else "Tags": "tags.md"})
         return nav
+
+    def _category_entry(
+        self, category: Category, docs: Path, pages: dict[str, Item]
+    ) -> dict[str, Any] | None:
+        assert self.warta is not None
+        label = category.label.get(self.warta.site.language)
+        index = f"{category.section}/index.md"
+        if category.kind == "post":
+            return {label: index} if (docs / index).exists() else None
+        members = sorted(
+            (item.front.order if item.front.order is not None else 1000, item.front.title, src)
+            for src, item in pages.items()
+            if item.front.category == category.id
+        )
+        entries: list[Any] = [index] if (docs / index).exists() else []
+        entries += [{title: src} for _order, title, src in members]
+        return {label: entries} if entries else None
 
     # -- files --------------------------------------------------------------------
 
