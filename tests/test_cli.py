@@ -175,3 +175,45 @@ def test_bug_exits_70_with_a_report(project: Project, monkeypatch: pytest.Monkey
     result = CliRunner().invoke(cli, ["--config", str(project.root / "warta.yml"), "status"])
     assert result.exit_code == 70
     assert "bug in warta" in result.output
+
+
+def test_reject_and_withdraw(project: Project) -> None:
+    project.draft(
+        "dikembalikan",
+        status="in-review",
+        review={"by": "sari", "at": "2026-11-20T09:00:00+08:00", "result": "passed"},
+    )
+    no_reason = run(project, "reject", "dikembalikan", "--as", "hasan")
+    assert no_reason.exit_code == 2  # click: --reason is required
+    back = run(project, "reject", "dikembalikan", "--as", "hasan", "--reason", "data kurang")
+    assert back.exit_code == 0 and "back to draft" in back.output
+    text = (project.root / "drafts/dikembalikan/index.md").read_text()
+    assert "note: data kurang" in text and "review:" not in text
+    draft_withdraw = run(project, "withdraw", "dikembalikan", "--as", "dimas", "--reason", "x")
+    assert draft_withdraw.exit_code == 5 and "only published items" in draft_withdraw.output
+    gone = run(project, "withdraw", "kegiatan-pertama", "--as", "dimas", "--reason", "keliru")
+    assert gone.exit_code == 0 and "withdrawn" in gone.output
+    assert (
+        "status: withdrawn"
+        in (project.root / "content/berita/posts/kegiatan-pertama/index.md").read_text()
+    )
+    operator = run(project, "withdraw", "visi-misi", "--as", "rina", "--reason", "x")
+    assert operator.exit_code == 5 and "may not withdraw" in operator.output
+
+
+def test_acting_person_from_git_email(project: Project) -> None:
+    import subprocess
+
+    subprocess.run(["git", "init", "-q", str(project.root)], check=True)
+    subprocess.run(
+        ["git", "-C", str(project.root), "config", "user.email", "rina@pa-uji.example"], check=True
+    )
+    created = run(project, "new", "Kegiatan yang ditulis Rina hari ini", "--category", "berita")
+    assert created.exit_code == 0, created.output
+    text = (project.root / "drafts/kegiatan-yang-ditulis-rina-hari-ini/index.md").read_text()
+    assert "author: rina" in text
+    subprocess.run(
+        ["git", "-C", str(project.root), "config", "user.email", "x@y.example"], check=True
+    )
+    unknown = run(project, "new", "Kegiatan yang ditulis orang lain", "--category", "berita")
+    assert unknown.exit_code == 3 and "--as PERSON" in unknown.output
