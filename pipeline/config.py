@@ -24,7 +24,7 @@ from pydantic import (
 )
 
 from pipeline.errors import ConfigError, Problem
-from pipeline.yamlpos import dotted, line_map, nearest_line, yaml_error_line
+from pipeline.yamlpos import dotted, line_map, nearest_line, safe_load, yaml_error_line
 
 CONFIG_VERSION = 1
 DEFAULT_CONFIG_NAME = "warta.yml"
@@ -284,7 +284,7 @@ def load_config(path: Path | str | None = None) -> Config:
 def parse_config(text: str, *, source: str = DEFAULT_CONFIG_NAME, root: Path) -> Config:
     """Validate configuration text; see :func:`load_config`."""
     try:
-        data = yaml.safe_load(text)
+        data = safe_load(text)
     except yaml.YAMLError as error:
         line = yaml_error_line(error)
         where = f"{source}:{line}" if line else source

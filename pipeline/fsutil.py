@@ -6,6 +6,8 @@ A reader sees either the old file or the new one, never half of either.
 from __future__ import annotations
 
 import contextlib
+import ctypes
+import ctypes.util
 import hashlib
 import json
 import os
@@ -109,6 +111,34 @@ def fsync_tree(root: Path) -> None:
             finally:
                 os.close(fd)
         fsync_dir(Path(folder))
+
+
+def _libc_syncfs() -> Any:
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+        return libc.syncfs
+    except (OSError, AttributeError):
+        return None
+
+
+_SYNCFS = _libc_syncfs()
+
+
+def sync_tree(root: Path) -> None:
+    """Make everything under ``root`` durable before it is renamed into place.
+
+    Linux's ``syncfs`` flushes the whole file system in one call, which for a
+    built site of thousands of files is far cheaper than one fsync per file;
+    elsewhere this falls back to :func:`fsync_tree`.
+    """
+    if _SYNCFS is not None:
+        fd = os.open(root, os.O_RDONLY)
+        try:
+            if _SYNCFS(fd) == 0:
+                return
+        finally:
+            os.close(fd)
+    fsync_tree(root)
 
 
 def replace_dir(new: Path, target: Path) -> None:

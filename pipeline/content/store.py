@@ -12,6 +12,7 @@ index pages) is site furniture: it is built but it is not a workflow item.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import io
 import json
@@ -28,7 +29,14 @@ from pipeline.config import Config
 from pipeline.content.model import KEY_ORDER, MKDOCS_KEYS, SLUG_RE, WORKFLOW_KEYS, FrontMatter
 from pipeline.errors import ContentError, Problem
 from pipeline.fsutil import atomic_write_text, sha256_file
-from pipeline.yamlpos import KeyPath, dotted, line_map, nearest_line, yaml_error_line
+from pipeline.yamlpos import (
+    KeyPath,
+    dotted,
+    line_map,
+    nearest_line,
+    safe_load,
+    yaml_error_line,
+)
 
 Location = Literal["draft", "content"]
 _HANDLER = frontmatter.YAMLHandler()
@@ -47,7 +55,10 @@ class Item:
     location: Location
     shown: str
     """Path as shown in messages (relative to the project root)."""
-    key_lines: dict[KeyPath, int] = field(default_factory=dict)
+    fm_text: str = ""
+    """The front matter's YAML, kept to locate keys when a message needs a line."""
+    fm_offset: int = 0
+    """Lines of the file before ``fm_text``."""
     passthrough: dict[str, Any] = field(default_factory=dict)
     """mkdocs / mkdocs-material keys kept as written."""
 
@@ -60,6 +71,11 @@ class Item:
     def slug(self) -> str:
         return self.front.slug
 
+    @functools.cached_property
+    def key_lines(self) -> dict[KeyPath, int]:
+        """1-based file line of every front matter key (computed on first use)."""
+        return front_matter_lines(self.fm_text, self.fm_offset)
+
     def where(self, key: KeyPath = ()) -> str:
         """``file:line`` of a front matter key (or the file's first line)."""
         line = nearest_line(self.key_lines, key) if key else 1
@@ -68,6 +84,11 @@ class Item:
     def body_where(self, body_line: int) -> str:
         """``file:line`` of a line of the body (1-based within the body)."""
         return f"{self.shown}:{self.body_line + body_line - 1}"
+
+
+def front_matter_lines(fm_text: str, fm_offset: int) -> dict[KeyPath, int]:
+    """File line of every key of a front matter block that starts after ``fm_offset`` lines."""
+    return {key: line + fm_offset for key, line in line_map(fm_text).items()}
 
 
 def shown_path(config: Config, path: Path) -> str:
@@ -122,7 +143,7 @@ def parse_item(
         )
     fm_text, body, fm_offset, body_line = parts
     try:
-        raw = yaml.safe_load(fm_text) or {}
+        raw = safe_load(fm_text) or {}
     except yaml.YAMLError as error:
         error_line = yaml_error_line(error)
         where = f"{shown}:{error_line + fm_offset}" if error_line else shown
@@ -136,7 +157,14 @@ def parse_item(
             "front matter is invalid",
             [Problem(f"{shown}:2", "front matter must be a mapping of keys to values")],
         )
-    key_lines = {key: line + fm_offset for key, line in line_map(fm_text).items()}
+    lines: dict[KeyPath, int] | None = None
+
+    def line_of(key: KeyPath) -> int:
+        nonlocal lines
+        if lines is None:  # only when a problem must be located
+            lines = front_matter_lines(fm_text, fm_offset)
+        return nearest_line(lines, key) or 1
+
     passthrough = {k: v for k, v in raw.items() if k in MKDOCS_KEYS}
     data = {k: v for k, v in raw.items() if k not in MKDOCS_KEYS}
     problems: list[Problem] = []
@@ -146,7 +174,7 @@ def parse_item(
     except ValidationError as error:
         for detail in error.errors():
             loc = tuple(detail["loc"])
-            line = nearest_line(key_lines, loc) or 1
+            line = line_of(loc)
             message = detail["msg"].removeprefix("Value error, ")
             if detail["type"] == "extra_forbidden":
                 message = "unknown key (see docs/front-matter.md for the schema)"
@@ -155,14 +183,14 @@ def parse_item(
         if config.category(front.category) is None:
             known = ", ".join(c.id for c in config.categories)
             problems.append(Problem(
-                f"{shown}:{key_lines.get(('category',), 1)}",
+                f"{shown}:{line_of(('category',))}",
                 f"category: unknown category {front.category!r}",
                 f"use one of: {known}",
             ))
         folder_slug = path.parent.name
         if front.slug != folder_slug:
             problems.append(Problem(
-                f"{shown}:{key_lines.get(('slug',), 1)}",
+                f"{shown}:{line_of(('slug',))}",
                 f"slug: {front.slug!r} does not match the folder name {folder_slug!r}",
                 "rename the folder or change the slug",
             ))
@@ -175,7 +203,8 @@ def parse_item(
         body_line=body_line,
         location=location,
         shown=shown,
-        key_lines=key_lines,
+        fm_text=fm_text,
+        fm_offset=fm_offset,
         passthrough=passthrough,
     )
 

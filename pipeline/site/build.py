@@ -17,7 +17,7 @@ from mkdocs.exceptions import MkDocsException
 
 from pipeline.config import Config
 from pipeline.errors import BuildError
-from pipeline.fsutil import fsync_tree, replace_dir, staging_dir
+from pipeline.fsutil import replace_dir, staging_dir, sync_tree
 from pipeline.progress import NoProgress, Progress
 from pipeline.site.plugin import WartaPlugin
 
@@ -77,7 +77,7 @@ def build_site(
                 ) from None
             pages = sum(1 for _ in staging.rglob("*.html"))
             files = sum(1 for p in staging.rglob("*") if p.is_file())
-            fsync_tree(staging)
+            sync_tree(staging)
             replace_dir(staging, target)
     finally:
         mkdocs_log.removeHandler(collector)
