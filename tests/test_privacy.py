@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from stdnum.id import nik as stdnum_nik
 
+from pipeline.config import ReviewSettings
 from pipeline.content.findings import Hit, Severity
 from pipeline.content.privacy import (
     ANONYMISATION_KEYWORDS,
@@ -27,18 +28,7 @@ GOLDEN = Path(__file__).parent / "golden" / "privacy"
 # As in the example site's warta.yml.
 EMAIL_DOMAINS = ["pa-lembahhijau.go.id", "mahkamahagung.go.id"]
 PHONES = ["(0411) 555-0100", "0811-5550-1000"]
-CASE_TYPES = [
-    "perceraian",
-    "cerai-gugat",
-    "cerai-talak",
-    "perkawinan",
-    "waris",
-    "hak-asuh-anak",
-    "pengangkatan-anak",
-    "perkara-anak",
-    "kesusilaan",
-    "kdrt",
-]
+CASE_TYPES = ReviewSettings().anonymise_case_types  # the configured default
 
 
 def make_nik(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -85,76 +86,92 @@ def find_item(config: Config, slug: str) -> Item:
     )
 
 
-def submit(config: Config, slug: str, *, by: str, now: datetime | None = None) -> FrontMatter:
-    """``warta submit``: review, then record the editor's review and move to in-review."""
+def _step(
+    config: Config,
+    slug: str,
+    change: Callable[[Item], FrontMatter],
+    *,
+    location: str | None = None,
+    refusal: str = "",
+    hint: str = "",
+) -> FrontMatter:
+    """Find the item, check where it is, apply one workflow change, write it back."""
     item = find_item(config, slug)
-    report = review(config, scan(config), only=[item.path])
-    if not report.ok:
-        raise ContentError(
-            f"{item.shown}: the review found {report.errors} error(s)", problems_of(report)
-        )
-    front = workflow.submit(
-        config,
-        item.front,
-        by=by,
-        at=now or now_utc(),
-        errors=report.errors,
-        warnings=report.warnings,
-        where=item.shown,
-    )
+    if location is not None and item.location != location:
+        raise WorkflowError(refusal, where=item.shown, hint=hint)
+    front = change(item)
     write_item(item, front)
     return front
+
+
+def submit(config: Config, slug: str, *, by: str, now: datetime | None = None) -> FrontMatter:
+    """``warta submit``: review, then record the editor's review and move to in-review."""
+
+    def change(item: Item) -> FrontMatter:
+        report = review(config, scan(config), only=[item.path])
+        if not report.ok:
+            raise ContentError(
+                f"{item.shown}: the review found {report.errors} error(s)", problems_of(report)
+            )
+        return workflow.submit(
+            config,
+            item.front,
+            by=by,
+            at=now or now_utc(),
+            errors=report.errors,
+            warnings=report.warnings,
+            where=item.shown,
+        )
+
+    return _step(config, slug, change)
 
 
 def approve(
     config: Config, slug: str, *, by: str, note: str = "", now: datetime | None = None
 ) -> FrontMatter:
     """``warta approve``: record the approval of an in-review draft."""
-    item = find_item(config, slug)
-    front = workflow.approve(
+    return _step(
         config,
-        item.front,
-        by=by,
-        at=now or now_utc(),
-        note=note,
-        digest=content_digest(item),
-        where=item.shown,
+        slug,
+        lambda item: workflow.approve(
+            config,
+            item.front,
+            by=by,
+            at=now or now_utc(),
+            note=note,
+            digest=content_digest(item),
+            where=item.shown,
+        ),
     )
-    write_item(item, front)
-    return front
 
 
 def reject(
     config: Config, slug: str, *, by: str, reason: str, now: datetime | None = None
 ) -> FrontMatter:
     """``warta reject``: send a draft back to its writer."""
-    item = find_item(config, slug)
-    if item.location != "draft":
-        raise WorkflowError(
-            "only drafts can be sent back",
-            where=item.shown,
-            hint="withdraw a published item with: warta withdraw SLUG",
-        )
-    front = workflow.reject(
-        config, item.front, by=by, at=now or now_utc(), note=reason, where=item.shown
+    return _step(
+        config,
+        slug,
+        lambda item: workflow.reject(
+            config, item.front, by=by, at=now or now_utc(), note=reason, where=item.shown
+        ),
+        location="draft",
+        refusal="only drafts can be sent back",
+        hint="withdraw a published item with: warta withdraw SLUG",
     )
-    write_item(item, front)
-    return front
 
 
 def withdraw(
     config: Config, slug: str, *, by: str, reason: str, now: datetime | None = None
 ) -> FrontMatter:
     """``warta withdraw``: mark a published item withdrawn (kept in content/ and the archive)."""
-    item = find_item(config, slug)
-    if item.location != "content":
-        raise WorkflowError(
-            "only published items can be withdrawn",
-            where=item.shown,
-            hint="a draft can simply be deleted, or sent back",
-        )
-    front = workflow.withdraw(
-        config, item.front, by=by, at=now or now_utc(), reason=reason, where=item.shown
+    return _step(
+        config,
+        slug,
+        lambda item: workflow.withdraw(
+            config, item.front, by=by, at=now or now_utc(), reason=reason, where=item.shown
+        ),
+        location="content",
+        refusal="only published items can be withdrawn",
+        hint="a draft can simply be deleted, or sent back",
     )
-    write_item(item, front)
-    return front
