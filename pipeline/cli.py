@@ -527,6 +527,15 @@ def watch(state: State, address: str, no_preview: bool) -> None:
             server.wait(timeout=10)
 
 
+# -- collect and convert (issue 3) -------------------------------------------------
+
+
+# -- roles, signed approval, verify (issue 4) -------------------------------------
+
+
+# -- deploy to S3-compatible storage (issue 5) -------------------------------------
+
+
 def main() -> None:
     """Entry point of the ``warta`` command."""
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")

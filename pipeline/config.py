@@ -192,6 +192,14 @@ class WorkflowSettings(_Model):
     """A redaktur may approve routine items on behalf of the penanggung jawab."""
 
 
+# -- settings of the other areas: each issue adds its models below its own line --
+# collect and convert (issue 3)
+
+# roles and signed approval (issue 4)
+
+# deploy (issue 5)
+
+
 class Config(_Model):
     """The whole of ``warta.yml``."""
 
@@ -209,6 +217,9 @@ class Config(_Model):
     """Settings of the editor's check."""
     workflow: WorkflowSettings = WorkflowSettings()
     """Workflow targets and approval rules."""
+    # collect and convert (issue 3)
+    # roles and signed approval (issue 4)
+    # deploy (issue 5)
 
     # Set by the loader, not by the file.
     root: Path = Field(default=Path("."), exclude=True)
