@@ -536,6 +536,144 @@ def watch(state: State, address: str, no_preview: bool) -> None:
 # -- deploy to S3-compatible storage (issue 5) -------------------------------------
 
 
+# -- health (issue 6) ----------------------------------------------------------------
+
+
+@cli.group()
+def health() -> None:
+    """Availability, TLS and content freshness of the public site (SOP 2)."""
+
+
+@health.command("check")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+@pass_state
+@_run
+def health_check(state: State, fmt: str) -> None:
+    """Run every check concurrently, record it, open or close incidents.
+
+    Exits 1 when any check failed, so that schedulers notice.
+    """
+    from pipeline.commands.health import run_checks
+
+    with progress_bar() as bar:
+        report = run_checks(state.config, progress=bar)
+    if fmt == "json":
+        click.echo(
+            json.dumps(
+                [_result_dict(r, report) for r in report.results], ensure_ascii=False, indent=2
+            )
+        )
+    else:
+        table = Table("endpoint", "result", "status", "ms", "cert days", "state", "note")
+        for r in report.results:
+            table.add_row(
+                r.name,
+                "[green]ok[/]" if r.success else "[red]FAIL[/]",
+                str(r.observation.status or ""),
+                _num(r.response_ms),
+                _num(r.certificate_days),
+                report.states[r.name].state,
+                escape(
+                    r.error
+                    or "; ".join(r.failed)
+                    or ("unknown: " + "; ".join(r.unknown) if r.unknown else "")
+                ),
+            )
+        out.print(table)
+        if report.maintenance:
+            out.print("maintenance window: results recorded, states unchanged")
+        for change in report.transitions:
+            verb = "incident opened" if change.after == "down" else "incident closed"
+            out.print(f"{verb}: {change.name} ({escape(change.cause)})")
+    if not report.ok:
+        sys.exit(1)
+
+
+def _num(value: float | None) -> str:
+    return "" if value is None else f"{value:g}"
+
+
+def _result_dict(result: Any, report: Any) -> dict[str, Any]:
+    return {
+        "endpoint": result.name,
+        "url": result.url,
+        "at": result.at.isoformat(),
+        "success": result.success,
+        "status": result.observation.status,
+        "response_ms": result.response_ms,
+        "certificate_days": result.certificate_days,
+        "error": result.error,
+        "failed": result.failed,
+        "unknown": result.unknown,
+        "attempts": result.attempts,
+        "state": report.states[result.name].state,
+    }
+
+
+@health.command("freshness")
+@click.option(
+    "--live/--no-live",
+    default=True,
+    show_default=True,
+    help="Also judge the live site's content API.",
+)
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+@now_option
+@pass_state
+@_run
+def health_freshness(state: State, live: bool, fmt: str, now: str | None) -> None:
+    """List stale categories (each category's max_age), from content/ and the live site.
+
+    Exits 1 when any category is stale.
+    """
+    from pipeline.commands.health import run_freshness
+
+    verdicts = run_freshness(state.config, live=live, now=_parse_now(now))
+    if fmt == "json":
+        click.echo(
+            json.dumps(
+                {k: [v.as_dict() for v in vs] for k, vs in verdicts.items()},
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
+    else:
+        for source, rows in verdicts.items():
+            table = Table("category", "newest", "date", "age", "max age", "", title=source)
+            for v in rows:
+                table.add_row(
+                    v.label,
+                    v.newest.slug if v.newest else "—",
+                    v.newest.day.isoformat() if v.newest else "",
+                    _minutes(v.age),
+                    _minutes(v.max_age),
+                    "[red]STALE[/]" if v.stale else "[green]ok[/]",
+                )
+            out.print(table)
+    if any(v.stale for rows in verdicts.values() for v in rows):
+        sys.exit(1)
+
+
+@health.command("incidents")
+@click.option("--open", "open_only", is_flag=True, help="Only incidents still open.")
+@pass_state
+@_run
+def health_incidents(state: State, open_only: bool) -> None:
+    """Incidents opened and closed by the checks."""
+    from pipeline.commands.health import list_incidents
+
+    table = Table("endpoint", "opened", "closed", "cause", "resolution")
+    for i in list_incidents(state.config, open_only=open_only):
+        table.add_row(
+            i.endpoint,
+            i.opened_at.strftime("%Y-%m-%d %H:%M"),
+            i.closed_at.strftime("%Y-%m-%d %H:%M") if i.closed_at else "[red]open[/]",
+            escape(i.cause),
+            escape(i.resolution),
+        )
+    out.print(table)
+
+
 def main() -> None:
     """Entry point of the ``warta`` command."""
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")

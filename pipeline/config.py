@@ -14,6 +14,7 @@ from typing import Annotated, Any, Literal
 
 import yaml
 from pydantic import (
+    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
@@ -24,17 +25,18 @@ from pydantic import (
 )
 
 from pipeline.errors import ConfigError, Problem
+from pipeline.health.conditions import parse_condition
 from pipeline.yamlpos import dotted, line_map, nearest_line, safe_load, yaml_error_line
 
 CONFIG_VERSION = 1
 DEFAULT_CONFIG_NAME = "warta.yml"
 
-_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(m|min|h|d|w)\s*$")
-_UNITS = {"m": 60, "min": 60, "h": 3600, "d": 86400, "w": 7 * 86400}
+_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(s|m|min|h|d|w)\s*$")
+_UNITS = {"s": 1, "m": 60, "min": 60, "h": 3600, "d": 86400, "w": 7 * 86400}
 
 
 def parse_duration(value: Any) -> timedelta:
-    """Parse ``"30m"``, ``"3h"``, ``"7d"``, ``"2w"`` (or a number of minutes)."""
+    """Parse ``"10s"``, ``"30m"``, ``"3h"``, ``"7d"``, ``"2w"`` (or a number of minutes)."""
     if isinstance(value, timedelta):
         return value
     if isinstance(value, int | float) and not isinstance(value, bool):
@@ -43,7 +45,7 @@ def parse_duration(value: Any) -> timedelta:
         match = _DURATION.match(value)
         if match:
             return timedelta(seconds=float(match.group(1)) * _UNITS[match.group(2)])
-    raise ValueError(f"expected a duration such as 30m, 3h, 7d or 2w, got {value!r}")
+    raise ValueError(f"expected a duration such as 10s, 30m, 3h, 7d or 2w, got {value!r}")
 
 
 Duration = Annotated[timedelta, BeforeValidator(parse_duration)]
@@ -199,6 +201,75 @@ class WorkflowSettings(_Model):
 
 # deploy (issue 5)
 
+# health (issue 6)
+
+
+def _check_condition(text: str) -> str:
+    parse_condition(text)  # raises ValueError with the reason
+    return text
+
+
+Condition = Annotated[str, AfterValidator(_check_condition)]
+
+
+class Endpoint(_Model):
+    """One health check (in the spirit of Gatus)."""
+
+    name: Slug
+    """Identifier shown in tables, alerts and the status page."""
+    url: str = Field(pattern=r"^https?://")
+    """Address probed."""
+    method: Literal["GET", "HEAD"] = "GET"
+    """HTTP method."""
+    conditions: list[Condition] = ["[STATUS] == 200"]
+    """Gatus-style conditions that must all hold, e.g. ``[RESPONSE_TIME] < 800``."""
+    timeout: Duration = timedelta(seconds=10)
+    """Time allowed for one attempt."""
+    retries: int = Field(default=1, ge=0, le=10)
+    """Extra attempts within one run before a check counts as failed."""
+    retry_delay: Duration = timedelta(seconds=2)
+    """Pause between attempts."""
+    failure_threshold: int = Field(default=2, ge=1)
+    """Consecutive failed checks before the endpoint is declared down."""
+    success_threshold: int = Field(default=1, ge=1)
+    """Consecutive successful checks before a down endpoint is declared up."""
+    ca_bundle: str = ""
+    """Extra CA certificates (PEM) trusted for this endpoint, relative to warta.yml."""
+
+
+class MaintenanceWindow(_Model):
+    """A recurring window of planned work: checks run, nobody is alerted."""
+
+    start: str = Field(pattern=r"^([01]\d|2[0-3]):[0-5]\d$")
+    """Local start time ``HH:MM`` in ``site.timezone``."""
+    duration: Duration
+    """Length of the window."""
+    days: list[Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]] = [
+        "mon",
+        "tue",
+        "wed",
+        "thu",
+        "fri",
+        "sat",
+        "sun",
+    ]
+    """Weekdays on which the window starts."""
+
+
+class HealthSettings(_Model):
+    """Availability checks (SOP 2 step 1)."""
+
+    endpoints: list[Endpoint] = []
+    """What to check."""
+    maintenance: list[MaintenanceWindow] = []
+    """Planned maintenance windows."""
+    concurrency: int = Field(default=20, ge=1, le=500)
+    """Checks running at the same time."""
+    database: str = ""
+    """SQLite database of the history (default: ``<paths.state>/warta.sqlite``)."""
+    live_url: str = ""
+    """Base address of the live site for freshness from the live API (default: ``site.url``)."""
+
 
 class Config(_Model):
     """The whole of ``warta.yml``."""
@@ -220,6 +291,8 @@ class Config(_Model):
     # collect and convert (issue 3)
     # roles and signed approval (issue 4)
     # deploy (issue 5)
+    health: HealthSettings = HealthSettings()
+    """Availability checks and their history (issue 6)."""
 
     # Set by the loader, not by the file.
     root: Path = Field(default=Path("."), exclude=True)

@@ -15,6 +15,9 @@ import yaml
 from pipeline.config import Config, load_config
 from pipeline.content.store import content_digest, read_item
 
+# Real servers on loopback (nginx, a switchable HTTP server) as fixtures.
+pytest_plugins = ["tests.servers"]
+
 WARTA_YML = """\
 version: 1
 site:

@@ -1,0 +1,186 @@
+"""``warta health check`` and ``warta health freshness``."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from pathlib import Path
+
+import httpx
+
+from pipeline.config import Config, Endpoint
+from pipeline.content.model import Status
+from pipeline.content.store import scan
+from pipeline.errors import NotFoundError
+from pipeline.health import history
+from pipeline.health.conditions import parse_condition
+from pipeline.health.freshness import Dated, Freshness, judge
+from pipeline.health.policy import EndpointState, Transition, Window, advance, in_maintenance
+from pipeline.health.probe import CheckResult, Target, check_all
+from pipeline.progress import NoProgress, Progress
+from pipeline.site.live import now_utc
+
+
+@dataclass
+class HealthReport:
+    """One run of the checks."""
+
+    results: list[CheckResult] = field(default_factory=list)
+    states: dict[str, EndpointState] = field(default_factory=dict)
+    transitions: list[Transition] = field(default_factory=list)
+    maintenance: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return all(r.success for r in self.results)
+
+
+def database_path(config: Config) -> Path:
+    """Where the operational database lives."""
+    if config.health.database:
+        return (config.root / config.health.database).resolve()
+    return config.path("state") / "warta.sqlite"
+
+
+def target(config: Config, endpoint: Endpoint) -> Target:
+    """The probe target of a configured endpoint."""
+    return Target(
+        name=endpoint.name,
+        url=endpoint.url,
+        conditions=tuple(parse_condition(c) for c in endpoint.conditions),
+        method=endpoint.method,
+        timeout=endpoint.timeout.total_seconds(),
+        retries=endpoint.retries,
+        retry_delay=endpoint.retry_delay.total_seconds(),
+        ca_bundle=str((config.root / endpoint.ca_bundle).resolve()) if endpoint.ca_bundle else "",
+    )
+
+
+def run_checks(
+    config: Config, *, now: datetime | None = None, progress: Progress | None = None
+) -> HealthReport:
+    """Check every endpoint, record the results, move the states, open/close incidents."""
+    progress = progress or NoProgress()
+    settings = config.health
+    if not settings.endpoints:
+        raise NotFoundError(
+            "no endpoints to check",
+            where=f"{config.source}: health.endpoints",
+            hint="list the site's pages and services under health.endpoints",
+        )
+    moment = now or now_utc()
+    targets = [target(config, e) for e in settings.endpoints]
+    progress.start("check", len(targets))
+    results = asyncio.run(
+        check_all(
+            targets,
+            concurrency=settings.concurrency,
+            now=(lambda: moment) if now is not None else now_utc,
+            on_result=lambda _result: progress.advance(),
+        )
+    )
+    windows = [
+        Window(time.fromisoformat(w.start), w.duration, tuple(w.days)) for w in settings.maintenance
+    ]
+    report = HealthReport(
+        results=results, maintenance=in_maintenance(windows, moment, config.site.timezone)
+    )
+    by_name = {e.name: e for e in settings.endpoints}
+    db = history.connect(database_path(config))
+    try:
+        with history.transaction(db):
+            for result in results:
+                endpoint = by_name[result.name]
+                history.record_result(db, result)
+                state, change = advance(
+                    history.load_state(db, result.name),
+                    success=result.success,
+                    at=result.at,
+                    cause=_cause(result),
+                    failure_threshold=endpoint.failure_threshold,
+                    success_threshold=endpoint.success_threshold,
+                    in_maintenance=report.maintenance,
+                )
+                history.save_state(db, state)
+                report.states[result.name] = state
+                if change is not None:
+                    history.apply_transition(db, change)
+                    report.transitions.append(change)
+    finally:
+        db.close()
+    return report
+
+
+def _cause(result: CheckResult) -> str:
+    if result.success:
+        return "checks pass again"
+    return result.error or "failed: " + "; ".join(result.failed)
+
+
+def content_items(config: Config) -> list[Dated]:
+    """Every live item of ``content/`` with its dates."""
+    return [
+        Dated(i.front.category, i.slug, i.front.date, i.front.published_at)
+        for i in scan(config, drafts=False).items
+        if i.front.status is Status.PUBLISHED
+    ]
+
+
+def live_items(base_url: str, *, timeout: float = 10.0) -> list[Dated]:
+    """Every item listed by the live site's ``api/index.json``."""
+    url = base_url.rstrip("/") + "/api/index.json"
+    try:
+        response = httpx.get(url, timeout=timeout, follow_redirects=True)
+        response.raise_for_status()
+        data = response.json()
+    except (httpx.HTTPError, ValueError) as error:
+        raise NotFoundError(
+            f"the live content API cannot be read: {error}",
+            where=url,
+            hint="check that the site is deployed, or use --no-live",
+        ) from None
+    return [
+        Dated(
+            i["category"],
+            i["slug"],
+            date.fromisoformat(i["date"]),
+            datetime.fromisoformat(i["published_at"]) if i.get("published_at") else None,
+        )
+        for i in data.get("items", [])
+    ]
+
+
+def run_freshness(
+    config: Config, *, live: bool = True, now: datetime | None = None
+) -> dict[str, list[Freshness]]:
+    """Freshness per category from ``content/`` and, with ``live``, from the live site."""
+    moment = now or now_utc()
+    verdicts = {
+        "content": judge(
+            config.categories,
+            content_items(config),
+            now=moment,
+            tz=config.site.timezone,
+            language=config.site.language,
+        )
+    }
+    if live:
+        base = config.health.live_url or config.site.url
+        verdicts["live"] = judge(
+            config.categories,
+            live_items(base),
+            now=moment,
+            tz=config.site.timezone,
+            language=config.site.language,
+        )
+    return verdicts
+
+
+def list_incidents(config: Config, *, open_only: bool = False) -> list[history.Incident]:
+    """Incidents, newest first."""
+    db = history.connect(database_path(config))
+    try:
+        return history.incidents(db, open_only=open_only)
+    finally:
+        db.close()

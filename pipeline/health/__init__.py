@@ -1,0 +1,1 @@
+"""Site health (SOP 2 steps 1 and 4): checks, confirmation, incidents, freshness."""

@@ -1,0 +1,196 @@
+"""The health history in the operational SQLite database.
+
+Schema version 1 (``PRAGMA user_version``), documented in ``docs/health.md``::
+
+    health_results(id, endpoint, at, success, status, response_ms, certificate_expires,
+                   error, failed, unknown)
+    health_state(endpoint PRIMARY KEY, state, failures, successes, changed_at)
+    health_incidents(id, endpoint, opened_at, closed_at, cause, resolution)
+
+Every run is one transaction: the results, the new states and the incidents
+they open or close are committed together or not at all.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from pipeline.health.policy import EndpointState, Transition
+from pipeline.health.probe import CheckResult
+
+MIGRATIONS = [
+    """
+    CREATE TABLE IF NOT EXISTS health_results (
+        id INTEGER PRIMARY KEY,
+        endpoint TEXT NOT NULL,
+        at TEXT NOT NULL,
+        success INTEGER NOT NULL,
+        status INTEGER,
+        response_ms REAL,
+        certificate_expires TEXT,
+        error TEXT NOT NULL DEFAULT '',
+        failed TEXT NOT NULL DEFAULT '[]',
+        unknown TEXT NOT NULL DEFAULT '[]'
+    );
+    CREATE INDEX IF NOT EXISTS health_results_endpoint_at ON health_results (endpoint, at);
+    CREATE TABLE IF NOT EXISTS health_state (
+        endpoint TEXT PRIMARY KEY,
+        state TEXT NOT NULL,
+        failures INTEGER NOT NULL,
+        successes INTEGER NOT NULL,
+        changed_at TEXT
+    );
+    CREATE TABLE IF NOT EXISTS health_incidents (
+        id INTEGER PRIMARY KEY,
+        endpoint TEXT NOT NULL,
+        opened_at TEXT NOT NULL,
+        closed_at TEXT,
+        cause TEXT NOT NULL,
+        resolution TEXT NOT NULL DEFAULT ''
+    );
+    """,
+]
+
+
+@dataclass(frozen=True)
+class Incident:
+    id: int
+    endpoint: str
+    opened_at: datetime
+    closed_at: datetime | None
+    cause: str
+    resolution: str
+
+
+def connect(path: Path) -> sqlite3.Connection:
+    """Open (creating and migrating) the database; safe for concurrent processes."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    db = sqlite3.connect(path, timeout=30, isolation_level=None)
+    db.execute("PRAGMA journal_mode=WAL")
+    db.execute("PRAGMA busy_timeout=30000")
+    version = db.execute("PRAGMA user_version").fetchone()[0]
+    for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
+        # One script per version, applied with its version bump in one transaction.
+        db.executescript(f"BEGIN IMMEDIATE;\n{script}\nPRAGMA user_version={number};\nCOMMIT;")
+    return db
+
+
+@contextmanager
+def transaction(db: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+    """BEGIN IMMEDIATE … COMMIT, rolled back on error."""
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        yield db
+    except BaseException:
+        db.execute("ROLLBACK")
+        raise
+    db.execute("COMMIT")
+
+
+def _dt(text: str | None) -> datetime | None:
+    return datetime.fromisoformat(text) if text else None
+
+
+def load_state(db: sqlite3.Connection, endpoint: str) -> EndpointState:
+    row = db.execute(
+        "SELECT state, failures, successes, changed_at FROM health_state WHERE endpoint = ?",
+        (endpoint,),
+    ).fetchone()
+    if row is None:
+        return EndpointState(endpoint)
+    return EndpointState(endpoint, row[0], row[1], row[2], _dt(row[3]))
+
+
+def save_state(db: sqlite3.Connection, state: EndpointState) -> None:
+    db.execute(
+        "INSERT INTO health_state (endpoint, state, failures, successes, changed_at) "
+        "VALUES (?, ?, ?, ?, ?) ON CONFLICT(endpoint) DO UPDATE SET state=excluded.state, "
+        "failures=excluded.failures, successes=excluded.successes, "
+        "changed_at=excluded.changed_at",
+        (
+            state.name,
+            state.state,
+            state.failures,
+            state.successes,
+            state.changed_at.isoformat() if state.changed_at else None,
+        ),
+    )
+
+
+def record_result(db: sqlite3.Connection, result: CheckResult) -> None:
+    seen = result.observation
+    db.execute(
+        "INSERT INTO health_results (endpoint, at, success, status, response_ms, "
+        "certificate_expires, error, failed, unknown) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            result.name,
+            result.at.isoformat(),
+            int(result.success),
+            seen.status,
+            result.response_ms,
+            seen.certificate_expires.isoformat() if seen.certificate_expires else None,
+            result.error,
+            json.dumps(result.failed),
+            json.dumps(result.unknown),
+        ),
+    )
+
+
+def apply_transition(db: sqlite3.Connection, transition: Transition) -> None:
+    """Open an incident when an endpoint goes down; close the open one when it comes up."""
+    if transition.after == "down":
+        db.execute(
+            "INSERT INTO health_incidents (endpoint, opened_at, cause) VALUES (?, ?, ?)",
+            (transition.name, transition.at.isoformat(), transition.cause),
+        )
+    else:
+        db.execute(
+            "UPDATE health_incidents SET closed_at = ?, resolution = ? "
+            "WHERE endpoint = ? AND closed_at IS NULL",
+            (transition.at.isoformat(), transition.cause, transition.name),
+        )
+
+
+def incidents(db: sqlite3.Connection, *, open_only: bool = False) -> list[Incident]:
+    sql = (
+        "SELECT id, endpoint, opened_at, closed_at, cause, resolution FROM health_incidents"
+        + (" WHERE closed_at IS NULL" if open_only else "")
+        + " ORDER BY opened_at DESC"
+    )
+    return [
+        Incident(r[0], r[1], _dt(r[2]), _dt(r[3]), r[4], r[5])  # type: ignore[arg-type]
+        for r in db.execute(sql)
+    ]
+
+
+def uptime(db: sqlite3.Connection, endpoint: str, since: datetime) -> float | None:
+    """Share of successful checks since ``since`` (None when there were none)."""
+    total, good = db.execute(
+        "SELECT COUNT(*), COALESCE(SUM(success), 0) FROM health_results "
+        "WHERE endpoint = ? AND at >= ?",
+        (endpoint, since.isoformat()),
+    ).fetchone()
+    return None if total == 0 else good / total
+
+
+def response_times(
+    db: sqlite3.Connection, endpoint: str, since: datetime
+) -> list[tuple[datetime, float]]:
+    """(time, milliseconds) of the successful checks since ``since``, oldest first."""
+    return [
+        (datetime.fromisoformat(at), ms)
+        for at, ms in db.execute(
+            "SELECT at, response_ms FROM health_results WHERE endpoint = ? AND at >= ? "
+            "AND response_ms IS NOT NULL ORDER BY at",
+            (endpoint, since.isoformat()),
+        )
+    ]
+
+
+PERIODS = {"24h": timedelta(hours=24), "7d": timedelta(days=7), "30d": timedelta(days=30)}

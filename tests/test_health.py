@@ -1,0 +1,268 @@
+"""Health checks against real servers on loopback: nginx over HTTP and HTTPS, and more."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+import yaml
+from click.testing import CliRunner
+
+from pipeline.cli import cli
+from pipeline.commands.health import list_incidents, run_checks, run_freshness
+from pipeline.commands.publish import publish
+from tests.conftest import MKDOCS_YML, WARTA_YML, Project
+from tests.servers import Nginx, Switchable, free_port
+
+NOW = datetime(2026, 11, 25, 1, 0, tzinfo=UTC)
+
+
+@pytest.fixture(scope="module")
+def served(
+    tmp_path_factory: pytest.TempPathFactory, nginx_factory: Callable[[Path], Nginx]
+) -> Iterator[tuple[Project, Nginx]]:
+    """A published project whose site/ nginx serves over HTTP and three HTTPS ports."""
+    project = Project(tmp_path_factory.mktemp("served"))
+    project.write("warta.yml", WARTA_YML)
+    project.write("mkdocs.yml", MKDOCS_YML)
+    project.write("content/index.md", "---\ntitle: Beranda\n---\n# Beranda\n\nSelamat datang.\n")
+    project.write("content/berita/index.md", "# Berita\n")
+    project.published("visi-misi", "profil", title="Visi dan Misi Pengadilan")
+    project.published("kegiatan-pertama")
+    publish(project.config, now=NOW)
+    yield project, nginx_factory(project.root / "site")
+
+
+@pytest.fixture
+def switchable() -> Iterator[Switchable]:
+    server = Switchable()
+    yield server
+    server.close()
+
+
+def configure(project: Project, endpoints: list[dict[str, object]], **extra: object) -> None:
+    text = (project.root / "warta.yml").read_text().split("\nhealth:")[0]
+    health = {
+        "endpoints": endpoints,
+        **extra,
+        "database": str(
+            project.root
+            / ".warta"
+            / "health-{}.sqlite".format("-".join(str(e["name"]) for e in endpoints))
+        ),
+    }
+    (project.root / "warta.yml").write_text(
+        text + "\n" + yaml.safe_dump({"health": health}, sort_keys=False)
+    )
+
+
+def by_name(report: object) -> dict[str, object]:
+    return {r.name: r for r in report.results}  # type: ignore[attr-defined]
+
+
+def test_site_over_http_and_https(served: tuple[Project, Nginx]) -> None:
+    project, nginx = served
+    ca = str(nginx.ca_bundle)
+    configure(
+        project,
+        [
+            {
+                "name": "beranda",
+                "url": f"http://127.0.0.1:{nginx.http}/",
+                "conditions": [
+                    "[STATUS] == 200",
+                    "[BODY] contains Selamat datang",
+                    "[RESPONSE_TIME] < 5000",
+                ],
+            },
+            {
+                "name": "api",
+                "url": f"http://127.0.0.1:{nginx.http}/api/index.json",
+                "conditions": ["[STATUS] == 200", "[BODY] contains kegiatan-pertama"],
+            },
+            {
+                "name": "https",
+                "url": f"https://127.0.0.1:{nginx.https['valid']}/",
+                "ca_bundle": ca,
+                "conditions": ["[STATUS] == 200", "[CERTIFICATE_EXPIRATION] > 30d"],
+            },
+            {
+                "name": "segera-habis",
+                "url": f"https://127.0.0.1:{nginx.https['soon']}/",
+                "ca_bundle": ca,
+                "retries": 0,
+                "conditions": ["[STATUS] == 200", "[CERTIFICATE_EXPIRATION] > 14d"],
+            },
+            {
+                "name": "kedaluwarsa",
+                "url": f"https://127.0.0.1:{nginx.https['expired']}/",
+                "ca_bundle": ca,
+                "retries": 0,
+            },
+            {"name": "rusak", "url": f"http://127.0.0.1:{nginx.http}/rusak", "retries": 0},
+            {"name": "tertutup", "url": f"http://127.0.0.1:{free_port()}/", "retries": 0},
+            {
+                "name": "tanpa-sertifikat",
+                "url": f"http://127.0.0.1:{nginx.http}/",
+                "conditions": ["[CERTIFICATE_EXPIRATION] > 14d"],
+            },
+        ],
+    )
+    results = by_name(run_checks(project.config))
+    ok = {name for name, r in results.items() if r.success}  # type: ignore[attr-defined]
+    assert ok == {"beranda", "api", "https", "tanpa-sertifikat"}
+    assert 364 <= results["https"].certificate_days <= 365  # type: ignore[attr-defined]
+    soon = results["segera-habis"]
+    assert soon.failed == ["[CERTIFICATE_EXPIRATION] > 14d"]  # type: ignore[attr-defined]
+    assert 4 <= soon.certificate_days <= 5  # type: ignore[attr-defined]
+    expired = results["kedaluwarsa"]
+    assert "certificate has expired" in expired.error  # type: ignore[attr-defined]
+    assert expired.certificate_days < 0  # type: ignore[attr-defined]
+    assert results["rusak"].observation.status == 500  # type: ignore[attr-defined]
+    assert "cannot connect" in results["tertutup"].error  # type: ignore[attr-defined]
+    # No certificate on plain HTTP: the condition is unknown — a warning, never OK.
+    assert results["tanpa-sertifikat"].unknown == [  # type: ignore[attr-defined]
+        "[CERTIFICATE_EXPIRATION] > 14d"
+    ]
+
+
+def test_slow_endpoint_times_out_and_retries(
+    served: tuple[Project, Nginx], switchable: Switchable
+) -> None:
+    project, _ = served
+    switchable.delay = 1.0
+    configure(
+        project,
+        [
+            {
+                "name": "lambat",
+                "url": switchable.url("/slow"),
+                "timeout": "0.3s",
+                "retries": 1,
+                "retry_delay": "0.05s",
+            }
+        ],
+    )
+    (result,) = run_checks(project.config).results
+    assert not result.success and result.error == "timed out" and result.attempts == 2
+
+
+def test_confirmation_incidents_and_recovery(
+    served: tuple[Project, Nginx], switchable: Switchable
+) -> None:
+    project, _ = served
+    configure(
+        project,
+        [
+            {
+                "name": "layanan",
+                "url": switchable.url("/flip"),
+                "retries": 0,
+                "failure_threshold": 2,
+                "success_threshold": 2,
+            }
+        ],
+    )
+    assert run_checks(project.config).states["layanan"].state == "up"
+    switchable.healthy = False
+    first = run_checks(project.config)
+    assert first.states["layanan"].state == "up" and first.transitions == []  # not confirmed
+    second = run_checks(project.config)
+    assert [(t.before, t.after) for t in second.transitions] == [("up", "down")]
+    (incident,) = list_incidents(project.config, open_only=True)
+    assert "[STATUS] == 200" in incident.cause
+    third = run_checks(project.config)
+    assert third.transitions == []  # still down: no second incident, no second alert
+    switchable.healthy = True
+    assert run_checks(project.config).transitions == []  # one success is not enough
+    back = run_checks(project.config)
+    assert [(t.before, t.after) for t in back.transitions] == [("down", "up")]
+    assert list_incidents(project.config, open_only=True) == []
+    (closed,) = list_incidents(project.config)
+    assert closed.closed_at is not None
+
+
+def test_maintenance_window_keeps_state(
+    served: tuple[Project, Nginx], switchable: Switchable
+) -> None:
+    project, _ = served
+    local = datetime.now(UTC) + timedelta(hours=8)  # Asia/Makassar
+    start = (local - timedelta(minutes=30)).strftime("%H:%M")
+    endpoints = [
+        {
+            "name": "pemeliharaan",
+            "url": switchable.url("/flip"),
+            "retries": 0,
+            "failure_threshold": 1,
+        }
+    ]
+    configure(project, endpoints)
+    assert run_checks(project.config).states["pemeliharaan"].state == "up"
+    configure(project, endpoints, maintenance=[{"start": start, "duration": "1h"}])
+    switchable.healthy = False
+    report = run_checks(project.config)
+    assert report.maintenance and report.transitions == []
+    assert report.states["pemeliharaan"].state == "up"
+    assert not report.ok  # the failure itself is still reported and recorded
+
+
+def test_cli_exit_codes_and_json(served: tuple[Project, Nginx]) -> None:
+    project, nginx = served
+    configure(project, [{"name": "beranda", "url": f"http://127.0.0.1:{nginx.http}/"}])
+    runner = CliRunner()
+    args = ["--config", str(project.root / "warta.yml"), "health"]
+    good = runner.invoke(cli, [*args, "check", "--format", "json"])
+    assert good.exit_code == 0, good.output
+    assert json.loads(good.output)[0]["state"] == "up"
+    configure(
+        project,
+        [
+            {
+                "name": "rusak",
+                "url": f"http://127.0.0.1:{nginx.http}/rusak",
+                "retries": 0,
+                "failure_threshold": 1,
+            }
+        ],
+    )
+    bad = runner.invoke(cli, [*args, "check"])
+    assert bad.exit_code == 1
+    assert "incident opened: rusak" in bad.output
+    listed = runner.invoke(cli, [*args, "incidents", "--open"])
+    assert "rusak" in listed.output and "open" in listed.output
+
+
+def test_freshness_from_content_and_live_site(served: tuple[Project, Nginx]) -> None:
+    project, nginx = served
+    configure(project, [], live_url=f"http://127.0.0.1:{nginx.http}/")
+    fresh = run_freshness(project.config, now=datetime(2026, 11, 22, 1, 0, tzinfo=UTC))
+    assert [(v.category, v.stale) for v in fresh["content"]] == [("berita", False)]
+    assert [(v.category, v.stale) for v in fresh["live"]] == [("berita", False)]
+    later = run_freshness(project.config, now=datetime(2026, 12, 1, 1, 0, tzinfo=UTC))
+    (verdict,) = later["content"]
+    assert verdict.stale and verdict.newest and verdict.newest.slug == "kegiatan-pertama"
+    assert verdict.age and verdict.age > timedelta(days=7)
+    result = CliRunner().invoke(
+        cli,
+        [
+            "--config",
+            str(project.root / "warta.yml"),
+            "health",
+            "freshness",
+            "--now",
+            "2026-12-01T09:00+08:00",
+        ],
+    )
+    assert result.exit_code == 1 and "STALE" in result.output
+
+
+def test_freshness_live_site_unreachable(served: tuple[Project, Nginx]) -> None:
+    project, _ = served
+    configure(project, [], live_url=f"http://127.0.0.1:{free_port()}/")
+    result = CliRunner().invoke(
+        cli, ["--config", str(project.root / "warta.yml"), "health", "freshness"]
+    )
+    assert result.exit_code == 6 and "--no-live" in result.output
