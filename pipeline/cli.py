@@ -555,8 +555,11 @@ def health_check(state: State, fmt: str) -> None:
     """
     from pipeline.commands.health import run_checks
 
+    config = state.config
+    email = config.health.alerts.email
+    password = os.environ.get(email.password_env, "") if email else ""
     with progress_bar() as bar:
-        report = run_checks(state.config, progress=bar)
+        report = run_checks(config, progress=bar, smtp_password=password)
     if fmt == "json":
         click.echo(
             json.dumps(
@@ -585,6 +588,12 @@ def health_check(state: State, fmt: str) -> None:
         for change in report.transitions:
             verb = "incident opened" if change.after == "down" else "incident closed"
             out.print(f"{verb}: {change.name} ({escape(change.cause)})")
+    for delivery in report.deliveries:
+        if not delivery.ok:
+            err.print(
+                f"alert not sent ({delivery.channel}, {delivery.endpoint}): {delivery.error}",
+                markup=False,
+            )
     if not report.ok:
         sys.exit(1)
 

@@ -256,6 +256,34 @@ class MaintenanceWindow(_Model):
     """Weekdays on which the window starts."""
 
 
+class EmailAlerts(_Model):
+    """Alerts by e-mail."""
+
+    to: list[str] = Field(min_length=1)
+    """Recipients (the web admin, the penanggung jawab)."""
+    sender: str = Field(pattern=r"^[^@\s]+@[^@\s]+$")
+    """From address."""
+    host: str = "127.0.0.1"
+    """SMTP server."""
+    port: int = 25
+    """SMTP port."""
+    starttls: bool = False
+    """Upgrade the connection with STARTTLS."""
+    username: str = ""
+    """SMTP login, if the server needs one."""
+    password_env: str = "WARTA_SMTP_PASSWORD"
+    """Environment variable holding the SMTP password (never written in warta.yml)."""
+
+
+class AlertSettings(_Model):
+    """Where state changes are announced."""
+
+    email: EmailAlerts | None = None
+    """E-mail alerts."""
+    webhooks: list[str] = []
+    """URLs receiving a JSON POST per state change (e.g. a Telegram or WhatsApp gateway)."""
+
+
 class HealthSettings(_Model):
     """Availability checks (SOP 2 step 1)."""
 
@@ -269,6 +297,8 @@ class HealthSettings(_Model):
     """SQLite database of the history (default: ``<paths.state>/warta.sqlite``)."""
     live_url: str = ""
     """Base address of the live site for freshness from the live API (default: ``site.url``)."""
+    alerts: AlertSettings = AlertSettings()
+    """Alerts sent when an endpoint goes down or comes back up."""
 
 
 class Config(_Model):

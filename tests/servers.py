@@ -13,6 +13,9 @@ import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
+from email import message_from_bytes
+from email.message import EmailMessage
+from email.policy import default as default_policy
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -174,6 +177,7 @@ class Switchable:
     def __init__(self) -> None:
         self.healthy = True
         self.delay = 1.5
+        self.posted: list[bytes] = []
         outer = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -187,6 +191,12 @@ class Switchable:
                 self.send_header("Content-Length", str(len(body)))
                 self.end_headers()
                 self.wfile.write(body)
+
+            def do_POST(self) -> None:
+                length = int(self.headers.get("Content-Length", "0"))
+                outer.posted.append(self.rfile.read(length))
+                self.send_response(204)
+                self.end_headers()
 
             def log_message(self, *args: object) -> None:
                 pass
@@ -203,3 +213,31 @@ class Switchable:
     def close(self) -> None:
         self.server.shutdown()
         self.server.server_close()
+
+
+class MailSink:
+    """An SMTP server (aiosmtpd) on 127.0.0.1 that keeps what it receives."""
+
+    def __init__(self) -> None:
+        from aiosmtpd.controller import Controller
+
+        self.messages: list[EmailMessage] = []
+        outer = self
+
+        class Handler:
+            async def handle_DATA(
+                self,
+                server: object,
+                session: object,
+                envelope: object,
+            ) -> str:
+                raw = envelope.content  # type: ignore[attr-defined]
+                outer.messages.append(message_from_bytes(raw, policy=default_policy))
+                return "250 OK"
+
+        self.port = free_port()
+        self.controller = Controller(Handler(), hostname="127.0.0.1", port=self.port)
+        self.controller.start()
+
+    def close(self) -> None:
+        self.controller.stop()

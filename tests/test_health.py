@@ -15,7 +15,7 @@ from pipeline.cli import cli
 from pipeline.commands.health import list_incidents, run_checks, run_freshness
 from pipeline.commands.publish import publish
 from tests.conftest import MKDOCS_YML, WARTA_YML, Project
-from tests.servers import Nginx, Switchable, free_port
+from tests.servers import MailSink, Nginx, Switchable, free_port
 
 NOW = datetime(2026, 11, 25, 1, 0, tzinfo=UTC)
 
@@ -266,3 +266,69 @@ def test_freshness_live_site_unreachable(served: tuple[Project, Nginx]) -> None:
         cli, ["--config", str(project.root / "warta.yml"), "health", "freshness"]
     )
     assert result.exit_code == 6 and "--no-live" in result.output
+
+
+@pytest.fixture
+def mail_sink() -> Iterator[MailSink]:
+    sink = MailSink()
+    yield sink
+    sink.close()
+
+
+def test_alerts_on_state_changes_only(
+    served: tuple[Project, Nginx], switchable: Switchable, mail_sink: MailSink
+) -> None:
+    project, _ = served
+    configure(
+        project,
+        [{"name": "layanan", "url": switchable.url("/flip"), "retries": 0, "failure_threshold": 2}],
+        alerts={
+            "email": {
+                "to": ["admin@pa-uji.example"],
+                "sender": "warta@pa-uji.example",
+                "host": "127.0.0.1",
+                "port": mail_sink.port,
+            },
+            "webhooks": [switchable.url("/hook")],
+        },
+    )
+    run_checks(project.config)
+    switchable.healthy = False
+    run_checks(project.config)  # one failure: not confirmed, nothing sent
+    assert mail_sink.messages == [] and switchable.posted == []
+    down = run_checks(project.config)
+    assert [d.ok for d in down.deliveries] == [True, True]
+    run_checks(project.config)  # still down: no second alert
+    switchable.healthy = True
+    run_checks(project.config)
+    subjects = [m["Subject"] for m in mail_sink.messages]
+    assert subjects == [
+        "[Pengadilan Agama Uji] layanan TIDAK DAPAT DIAKSES",
+        "[Pengadilan Agama Uji] layanan kembali normal",
+    ]
+    assert "Penyebab: failed: [STATUS] == 200" in mail_sink.messages[0].get_content()
+    events = [json.loads(body) for body in switchable.posted]
+    assert [(e["event"], e["endpoint"]) for e in events] == [("down", "layanan"), ("up", "layanan")]
+
+
+def test_unreachable_alert_channel_loses_nothing(
+    served: tuple[Project, Nginx], switchable: Switchable
+) -> None:
+    project, _ = served
+    configure(
+        project,
+        [{"name": "mati", "url": switchable.url("/flip"), "retries": 0, "failure_threshold": 1}],
+        alerts={
+            "email": {
+                "to": ["admin@pa-uji.example"],
+                "sender": "w@pa-uji.example",
+                "port": free_port(),
+            }
+        },
+    )
+    switchable.healthy = False
+    result = CliRunner().invoke(
+        cli, ["--config", str(project.root / "warta.yml"), "health", "check"]
+    )
+    assert result.exit_code == 1 and "alert not sent (email, mati)" in result.output
+    assert len(list_incidents(project.config, open_only=True)) == 1  # recorded all the same

@@ -13,7 +13,7 @@ from pipeline.config import Config, Endpoint
 from pipeline.content.model import Status
 from pipeline.content.store import scan
 from pipeline.errors import NotFoundError
-from pipeline.health import history
+from pipeline.health import alerts, history
 from pipeline.health.conditions import parse_condition
 from pipeline.health.freshness import Dated, Freshness, judge
 from pipeline.health.policy import EndpointState, Transition, Window, advance, in_maintenance
@@ -30,6 +30,7 @@ class HealthReport:
     states: dict[str, EndpointState] = field(default_factory=dict)
     transitions: list[Transition] = field(default_factory=list)
     maintenance: bool = False
+    deliveries: list[alerts.Delivery] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -58,9 +59,14 @@ def target(config: Config, endpoint: Endpoint) -> Target:
 
 
 def run_checks(
-    config: Config, *, now: datetime | None = None, progress: Progress | None = None
+    config: Config,
+    *,
+    now: datetime | None = None,
+    progress: Progress | None = None,
+    smtp_password: str = "",
 ) -> HealthReport:
-    """Check every endpoint, record the results, move the states, open/close incidents."""
+    """Check every endpoint, record the results, move the states, open/close incidents,
+    and announce the state changes on the configured alert channels."""
     progress = progress or NoProgress()
     settings = config.health
     if not settings.endpoints:
@@ -109,7 +115,40 @@ def run_checks(
                     report.transitions.append(change)
     finally:
         db.close()
+    report.deliveries = announce(config, report.transitions, smtp_password=smtp_password)
     return report
+
+
+def announce(
+    config: Config, transitions: list[Transition], *, smtp_password: str = ""
+) -> list[alerts.Delivery]:
+    """Send the alerts of these transitions (after they were recorded)."""
+    settings = config.health.alerts
+    if not transitions or (settings.email is None and not settings.webhooks):
+        return []
+    email = settings.email
+    mail = (
+        None
+        if email is None
+        else alerts.Mail(
+            host=email.host,
+            port=email.port,
+            sender=email.sender,
+            recipients=tuple(email.to),
+            starttls=email.starttls,
+            username=email.username,
+            password=smtp_password,
+        )
+    )
+    return alerts.deliver(
+        transitions,
+        urls={e.name: e.url for e in config.health.endpoints},
+        site=config.site.name,
+        language=config.site.language,
+        tz=config.site.timezone,
+        mail=mail,
+        webhooks=list(settings.webhooks),
+    )
 
 
 def _cause(result: CheckResult) -> str:

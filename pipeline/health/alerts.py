@@ -1,0 +1,151 @@
+"""Alerts on state changes: e-mail (SMTP) and webhooks (JSON).
+
+Only transitions are announced — an endpoint going down after its failure
+threshold, or coming back up — so a site that stays down sends one alert, not
+one per run.  A channel that cannot be reached is reported back, never raised:
+the checks' results are already recorded and must not be lost to a mail outage.
+"""
+
+from __future__ import annotations
+
+import smtplib
+import ssl
+from dataclasses import dataclass
+from datetime import datetime
+from email.message import EmailMessage
+from email.utils import format_datetime, make_msgid
+from zoneinfo import ZoneInfo
+
+import httpx
+
+from pipeline.health.policy import Transition
+
+TEXTS = {
+    "id": {
+        "down": "{name} TIDAK DAPAT DIAKSES",
+        "up": "{name} kembali normal",
+        "body_down": "Pemeriksaan {name} ({url}) gagal sejak {at}.\nPenyebab: {cause}\n\n"
+        "Langkah: periksa server dan koneksi; catat penanganan pada insiden "
+        "(warta health incidents).",
+        "body_up": "{name} ({url}) kembali dapat diakses sejak {at}.",
+    },
+    "en": {
+        "down": "{name} IS DOWN",
+        "up": "{name} is back up",
+        "body_down": "Checks of {name} ({url}) have failed since {at}.\nCause: {cause}\n\n"
+        "Next: check the server and the connection; record the handling in the "
+        "incident (warta health incidents).",
+        "body_up": "{name} ({url}) is reachable again since {at}.",
+    },
+}
+
+
+@dataclass(frozen=True)
+class Mail:
+    """Where and how to send e-mail."""
+
+    host: str
+    port: int
+    sender: str
+    recipients: tuple[str, ...]
+    starttls: bool = False
+    username: str = ""
+    password: str = ""
+    timeout: float = 15.0
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """The outcome of one alert on one channel."""
+
+    channel: str
+    endpoint: str
+    ok: bool
+    error: str = ""
+
+
+def render(
+    transition: Transition, *, url: str, site: str, language: str, tz: str
+) -> tuple[str, str]:
+    """(subject, body) of the alert for one transition."""
+    texts = TEXTS.get(language, TEXTS["id"])
+    at = transition.at.astimezone(ZoneInfo(tz)).strftime("%Y-%m-%d %H:%M %Z")
+    values = {"name": transition.name, "url": url, "at": at, "cause": transition.cause}
+    kind = "down" if transition.after == "down" else "up"
+    subject = f"[{site}] " + texts[kind].format(**values)
+    return subject, texts[f"body_{kind}"].format(**values)
+
+
+def payload(transition: Transition, *, url: str, subject: str, text: str) -> dict[str, object]:
+    """The JSON body posted to webhooks (gateways for Telegram, WhatsApp, chat rooms)."""
+    return {
+        "event": "down" if transition.after == "down" else "up",
+        "endpoint": transition.name,
+        "url": url,
+        "at": transition.at.isoformat(),
+        "before": transition.before,
+        "after": transition.after,
+        "cause": transition.cause,
+        "title": subject,
+        "text": text,
+    }
+
+
+def send_mail(mail: Mail, subject: str, body: str) -> None:
+    """Send one message; raises OSError / smtplib.SMTPException."""
+    message = EmailMessage()
+    message["From"] = mail.sender
+    message["To"] = ", ".join(mail.recipients)
+    message["Subject"] = subject
+    message["Date"] = format_datetime(datetime.now().astimezone())
+    message["Message-ID"] = make_msgid(domain=mail.sender.rsplit("@", 1)[-1])
+    message.set_content(body)
+    with smtplib.SMTP(mail.host, mail.port, timeout=mail.timeout) as smtp:
+        if mail.starttls:
+            smtp.starttls(context=ssl.create_default_context())
+        if mail.username:
+            smtp.login(mail.username, mail.password)
+        smtp.send_message(message)
+
+
+def deliver(
+    transitions: list[Transition],
+    *,
+    urls: dict[str, str],
+    site: str,
+    language: str,
+    tz: str,
+    mail: Mail | None,
+    webhooks: list[str],
+    timeout: float = 10.0,
+) -> list[Delivery]:
+    """Announce every transition on every channel; report what happened."""
+    deliveries: list[Delivery] = []
+    for transition in transitions:
+        url = urls.get(transition.name, "")
+        subject, body = render(transition, url=url, site=site, language=language, tz=tz)
+        if mail is not None:
+            try:
+                send_mail(mail, subject, body)
+                deliveries.append(Delivery("email", transition.name, True))
+            except (OSError, smtplib.SMTPException) as error:
+                deliveries.append(Delivery("email", transition.name, False, str(error)))
+        for hook in webhooks:
+            try:
+                response = httpx.post(
+                    hook,
+                    json=payload(transition, url=url, subject=subject, text=body),
+                    timeout=timeout,
+                )
+                response.raise_for_status()
+                deliveries.append(Delivery(f"webhook {hook}", transition.name, True))
+            except httpx.HTTPError as error:
+                deliveries.append(
+                    Delivery(
+                        f"webhook {hook}",
+                        transition.name,
+                        False,
+                        str(error) or type(error).__name__,
+                    )
+                )
+    return deliveries
