@@ -576,11 +576,7 @@ def health_check(state: State, fmt: str) -> None:
                 _num(r.response_ms),
                 _num(r.certificate_days),
                 report.states[r.name].state,
-                escape(
-                    r.error
-                    or "; ".join(r.failed)
-                    or ("unknown: " + "; ".join(r.unknown) if r.unknown else "")
-                ),
+                escape(_note(r, report)),
             )
         out.print(table)
         if report.maintenance:
@@ -596,6 +592,16 @@ def health_check(state: State, fmt: str) -> None:
             )
     if not report.ok:
         sys.exit(1)
+
+
+def _note(result: Any, report: Any) -> str:
+    if result.error or result.failed:
+        return str(result.error or "; ".join(result.failed))
+    if result.unknown:
+        domain = report.domains.get(result.name)
+        why = f" ({domain.problem})" if domain is not None and domain.problem else ""
+        return "unknown: " + "; ".join(result.unknown) + why
+    return ""
 
 
 def _num(value: float | None) -> str:
@@ -616,6 +622,16 @@ def _result_dict(result: Any, report: Any) -> dict[str, Any]:
         "unknown": result.unknown,
         "attempts": result.attempts,
         "state": report.states[result.name].state,
+        "domain": (
+            {
+                "name": d.domain,
+                "expires": d.expires.isoformat() if d.expires else None,
+                "source": d.source,
+                "problem": d.problem,
+            }
+            if (d := report.domains.get(result.name))
+            else None
+        ),
     }
 
 
@@ -661,6 +677,23 @@ def health_freshness(state: State, live: bool, fmt: str, now: str | None) -> Non
             out.print(table)
     if any(v.stale for rows in verdicts.values() for v in rows):
         sys.exit(1)
+
+
+@health.command("rdap-refresh")
+@click.option(
+    "--url",
+    default="https://data.iana.org/rdap/dns.json",
+    show_default=True,
+    help="Where to download the RDAP bootstrap from.",
+)
+@pass_state
+@_run
+def health_rdap_refresh(state: State, url: str) -> None:
+    """Download IANA's RDAP bootstrap file (replaces the subset bundled with warta)."""
+    from pipeline.commands.health import rdap_bootstrap_path, refresh_rdap_bootstrap
+
+    count = refresh_rdap_bootstrap(state.config, url)
+    out.print(f"{count} RDAP services saved to {rdap_bootstrap_path(state.config)}")
 
 
 @health.command("incidents")

@@ -235,6 +235,9 @@ class Endpoint(_Model):
     """Consecutive successful checks before a down endpoint is declared up."""
     ca_bundle: str = ""
     """Extra CA certificates (PEM) trusted for this endpoint, relative to warta.yml."""
+    domain: str = ""
+    """Registered domain read by ``[DOMAIN_EXPIRATION]`` (default: the URL's host without
+    ``www.``)."""
 
 
 class MaintenanceWindow(_Model):
@@ -299,6 +302,14 @@ class HealthSettings(_Model):
     """Base address of the live site for freshness from the live API (default: ``site.url``)."""
     alerts: AlertSettings = AlertSettings()
     """Alerts sent when an endpoint goes down or comes back up."""
+    domain_cache: Duration = timedelta(hours=12)
+    """How long a domain's expiry date is reused before the registry is asked again."""
+    rdap_bootstrap: str = ""
+    """RDAP bootstrap file (default: the copy made by ``warta health rdap-refresh`` in the
+    state folder, else the subset bundled with warta)."""
+    whois_servers: dict[str, str] = {}
+    """WHOIS server (``host`` or ``host:port``) per top-level domain, added to the built-in
+    ones (``id``: whois.pandi.or.id)."""
 
 
 class Config(_Model):

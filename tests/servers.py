@@ -8,6 +8,7 @@ import os
 import shutil
 import signal
 import socket
+import socketserver
 import subprocess
 import threading
 import time
@@ -178,10 +179,23 @@ class Switchable:
         self.healthy = True
         self.delay = 1.5
         self.posted: list[bytes] = []
+        self.documents: dict[str, bytes] = {}
+        """Path → JSON body served with 200 (RDAP documents, bootstrap files)."""
+        self.hits: list[str] = []
         outer = self
 
         class Handler(BaseHTTPRequestHandler):
             def do_GET(self) -> None:
+                outer.hits.append(self.path)
+                if self.path.startswith("/rdap/") or self.path in outer.documents:
+                    document = outer.documents.get(self.path)
+                    self.send_response(200 if document is not None else 404)
+                    self.send_header("Content-Type", "application/rdap+json")
+                    data = document or b'{"errorCode": 404, "title": "Not Found"}'
+                    self.send_header("Content-Length", str(len(data)))
+                    self.end_headers()
+                    self.wfile.write(data)
+                    return
                 if self.path == "/slow":
                     time.sleep(outer.delay)
                 code = 200 if self.path != "/flip" or outer.healthy else 503
@@ -241,3 +255,25 @@ class MailSink:
 
     def close(self) -> None:
         self.controller.stop()
+
+
+class WhoisServer:
+    """A WHOIS server (RFC 3912) on 127.0.0.1 answering from a dict of domain → text."""
+
+    def __init__(self, answers: dict[str, str]) -> None:
+        self.answers = answers
+        outer = self
+
+        class Handler(socketserver.StreamRequestHandler):
+            def handle(self) -> None:
+                name = self.rfile.readline().decode().strip()
+                self.wfile.write(outer.answers.get(name, "No match for domain.\n").encode())
+
+        self.server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self.port = self.server.server_address[1]
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()

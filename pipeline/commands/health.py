@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import httpx
 
@@ -13,7 +15,9 @@ from pipeline.config import Config, Endpoint
 from pipeline.content.model import Status
 from pipeline.content.store import scan
 from pipeline.errors import NotFoundError
+from pipeline.fsutil import atomic_write_json
 from pipeline.health import alerts, history
+from pipeline.health import domains as domains_module
 from pipeline.health.conditions import parse_condition
 from pipeline.health.freshness import Dated, Freshness, judge
 from pipeline.health.policy import EndpointState, Transition, Window, advance, in_maintenance
@@ -31,6 +35,8 @@ class HealthReport:
     transitions: list[Transition] = field(default_factory=list)
     maintenance: bool = False
     deliveries: list[alerts.Delivery] = field(default_factory=list)
+    domains: dict[str, domains_module.DomainExpiry] = field(default_factory=dict)
+    """Endpoint name → the domain expiry its [DOMAIN_EXPIRATION] read."""
 
     @property
     def ok(self) -> bool:
@@ -44,9 +50,41 @@ def database_path(config: Config) -> Path:
     return config.path("state") / "warta.sqlite"
 
 
-def target(config: Config, endpoint: Endpoint) -> Target:
+def endpoint_domain(endpoint: Endpoint) -> str:
+    """The registered domain of an endpoint (its ``domain``, else its host without www.)."""
+    host = urlsplit(endpoint.url).hostname or ""
+    return endpoint.domain or host.removeprefix("www.")
+
+
+def rdap_bootstrap_path(config: Config) -> Path:
+    """Where ``warta health rdap-refresh`` keeps IANA's bootstrap file."""
+    if config.health.rdap_bootstrap:
+        return (config.root / config.health.rdap_bootstrap).resolve()
+    return config.path("state") / "rdap-dns.json"
+
+
+def resolve_domains(
+    config: Config, db: sqlite3.Connection, domains: set[str], moment: datetime
+) -> dict[str, domains_module.DomainExpiry]:
+    """Expiry of each domain: from the cache when fresh, else RDAP, then WHOIS."""
+    settings = config.health
+    bootstrap = domains_module.load_bootstrap(rdap_bootstrap_path(config))
+    servers = {**domains_module.WHOIS_SERVERS, **settings.whois_servers}
+    found = {}
+    for domain in sorted(domains):
+        cached = history.cached_domain(db, domain, fresher_than=moment - settings.domain_cache)
+        if cached is None:
+            cached = domains_module.lookup(domain, bootstrap=bootstrap, whois_servers=servers)
+            with history.transaction(db):
+                history.save_domain(db, cached, moment)
+        found[domain] = cached
+    return found
+
+
+def target(config: Config, endpoint: Endpoint, domain_expires: datetime | None = None) -> Target:
     """The probe target of a configured endpoint."""
     return Target(
+        domain_expires=domain_expires,
         name=endpoint.name,
         url=endpoint.url,
         conditions=tuple(parse_condition(c) for c in endpoint.conditions),
@@ -76,13 +114,46 @@ def run_checks(
             hint="list the site's pages and services under health.endpoints",
         )
     moment = now or now_utc()
-    targets = [target(config, e) for e in settings.endpoints]
+    db = history.connect(database_path(config))
+    try:
+        return _run(
+            config,
+            db,
+            moment,
+            fixed_now=now is not None,
+            progress=progress,
+            smtp_password=smtp_password,
+        )
+    finally:
+        db.close()
+
+
+def _run(
+    config: Config,
+    db: sqlite3.Connection,
+    moment: datetime,
+    *,
+    fixed_now: bool,
+    progress: Progress,
+    smtp_password: str,
+) -> HealthReport:
+    settings = config.health
+    wanted = {
+        e.name: endpoint_domain(e)
+        for e in settings.endpoints
+        if any("[DOMAIN_EXPIRATION]" in c for c in e.conditions)
+    }
+    expiry = resolve_domains(config, db, set(wanted.values()), moment)
+    targets = [
+        target(config, e, expiry[wanted[e.name]].expires if e.name in wanted else None)
+        for e in settings.endpoints
+    ]
     progress.start("check", len(targets))
     results = asyncio.run(
         check_all(
             targets,
             concurrency=settings.concurrency,
-            now=(lambda: moment) if now is not None else now_utc,
+            now=(lambda: moment) if fixed_now else now_utc,
             on_result=lambda _result: progress.advance(),
         )
     )
@@ -90,31 +161,29 @@ def run_checks(
         Window(time.fromisoformat(w.start), w.duration, tuple(w.days)) for w in settings.maintenance
     ]
     report = HealthReport(
-        results=results, maintenance=in_maintenance(windows, moment, config.site.timezone)
+        results=results,
+        maintenance=in_maintenance(windows, moment, config.site.timezone),
+        domains={name: expiry[domain] for name, domain in wanted.items()},
     )
     by_name = {e.name: e for e in settings.endpoints}
-    db = history.connect(database_path(config))
-    try:
-        with history.transaction(db):
-            for result in results:
-                endpoint = by_name[result.name]
-                history.record_result(db, result)
-                state, change = advance(
-                    history.load_state(db, result.name),
-                    success=result.success,
-                    at=result.at,
-                    cause=_cause(result),
-                    failure_threshold=endpoint.failure_threshold,
-                    success_threshold=endpoint.success_threshold,
-                    in_maintenance=report.maintenance,
-                )
-                history.save_state(db, state)
-                report.states[result.name] = state
-                if change is not None:
-                    history.apply_transition(db, change)
-                    report.transitions.append(change)
-    finally:
-        db.close()
+    with history.transaction(db):
+        for result in results:
+            endpoint = by_name[result.name]
+            history.record_result(db, result)
+            state, change = advance(
+                history.load_state(db, result.name),
+                success=result.success,
+                at=result.at,
+                cause=_cause(result),
+                failure_threshold=endpoint.failure_threshold,
+                success_threshold=endpoint.success_threshold,
+                in_maintenance=report.maintenance,
+            )
+            history.save_state(db, state)
+            report.states[result.name] = state
+            if change is not None:
+                history.apply_transition(db, change)
+                report.transitions.append(change)
     report.deliveries = announce(config, report.transitions, smtp_password=smtp_password)
     return report
 
@@ -223,3 +292,27 @@ def list_incidents(config: Config, *, open_only: bool = False) -> list[history.I
         return history.incidents(db, open_only=open_only)
     finally:
         db.close()
+
+
+def refresh_rdap_bootstrap(config: Config, url: str, *, timeout: float = 30.0) -> int:
+    """Download the RDAP bootstrap (IANA's dns.json) into the state folder; return the
+    number of services it lists."""
+    try:
+        response = httpx.get(url, timeout=timeout, follow_redirects=True)
+        response.raise_for_status()
+        data = response.json()
+    except (httpx.HTTPError, ValueError) as error:
+        raise NotFoundError(
+            f"cannot download the RDAP bootstrap: {error}",
+            where=url,
+            hint="check the address and the connection; the old file stays",
+        ) from None
+    services = data.get("services") if isinstance(data, dict) else None
+    if not isinstance(services, list) or not services:
+        raise NotFoundError(
+            "the downloaded file is not an RDAP bootstrap (no services)",
+            where=url,
+            hint="use IANA's https://data.iana.org/rdap/dns.json",
+        )
+    atomic_write_json(rdap_bootstrap_path(config), data)
+    return len(services)

@@ -1,11 +1,12 @@
 """The health history in the operational SQLite database.
 
-Schema version 1 (``PRAGMA user_version``), documented in ``docs/health.md``::
+Schema version 2 (``PRAGMA user_version``), documented in ``docs/health.md``::
 
     health_results(id, endpoint, at, success, status, response_ms, certificate_expires,
                    error, failed, unknown)
     health_state(endpoint PRIMARY KEY, state, failures, successes, changed_at)
     health_incidents(id, endpoint, opened_at, closed_at, cause, resolution)
+    health_domains(domain PRIMARY KEY, expires, source, problem, checked_at)   (version 2)
 
 Every run is one transaction: the results, the new states and the incidents
 they open or close are committed together or not at all.
@@ -21,6 +22,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
+from pipeline.health.domains import DomainExpiry
 from pipeline.health.policy import EndpointState, Transition
 from pipeline.health.probe import CheckResult
 
@@ -53,6 +55,15 @@ MIGRATIONS = [
         closed_at TEXT,
         cause TEXT NOT NULL,
         resolution TEXT NOT NULL DEFAULT ''
+    );
+    """,
+    """
+    CREATE TABLE IF NOT EXISTS health_domains (
+        domain TEXT PRIMARY KEY,
+        expires TEXT,
+        source TEXT NOT NULL,
+        problem TEXT NOT NULL DEFAULT '',
+        checked_at TEXT NOT NULL
     );
     """,
 ]
@@ -194,3 +205,31 @@ def response_times(
 
 
 PERIODS = {"24h": timedelta(hours=24), "7d": timedelta(days=7), "30d": timedelta(days=30)}
+
+
+def cached_domain(
+    db: sqlite3.Connection, domain: str, *, fresher_than: datetime
+) -> DomainExpiry | None:
+    """The last lookup of ``domain`` if it was made after ``fresher_than``."""
+    row = db.execute(
+        "SELECT expires, source, problem, checked_at FROM health_domains WHERE domain = ?",
+        (domain,),
+    ).fetchone()
+    if row is None or datetime.fromisoformat(row[3]) < fresher_than:
+        return None
+    return DomainExpiry(domain, _dt(row[0]), row[1], row[2])
+
+
+def save_domain(db: sqlite3.Connection, found: DomainExpiry, at: datetime) -> None:
+    db.execute(
+        "INSERT INTO health_domains (domain, expires, source, problem, checked_at) "
+        "VALUES (?, ?, ?, ?, ?) ON CONFLICT(domain) DO UPDATE SET expires=excluded.expires, "
+        "source=excluded.source, problem=excluded.problem, checked_at=excluded.checked_at",
+        (
+            found.domain,
+            found.expires.isoformat() if found.expires else None,
+            found.source,
+            found.problem,
+            at.isoformat(),
+        ),
+    )

@@ -36,6 +36,8 @@ class Target:
     retry_delay: float = 1.0
     ca_bundle: str = ""
     verify_tls: bool = True
+    domain_expires: datetime | None = None
+    """Looked up before probing (RDAP/WHOIS); ``None`` when unknown."""
 
 
 @dataclass
@@ -137,9 +139,21 @@ async def _attempt(
                     break
             elapsed = timedelta(seconds=time.perf_counter() - started)
             body = b"".join(chunks).decode(response.encoding or "utf-8", errors="replace")
-            return Observation(True, response.status_code, body, elapsed, certificate, None, at), ""
+            seen = Observation(
+                connected=True,
+                status=response.status_code,
+                body=body,
+                response_time=elapsed,
+                certificate_expires=certificate,
+                domain_expires=target.domain_expires,
+                at=at,
+            )
+            return seen, ""
     except httpx.HTTPError as error:
-        return Observation(False, at=at, certificate_expires=certificate), _describe(error)
+        seen = Observation(
+            False, certificate_expires=certificate, domain_expires=target.domain_expires, at=at
+        )
+        return seen, _describe(error)
 
 
 async def check(
