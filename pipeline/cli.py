@@ -679,6 +679,17 @@ def health_freshness(state: State, live: bool, fmt: str, now: str | None) -> Non
         sys.exit(1)
 
 
+@health.command("status-page")
+@pass_state
+@_run
+def health_status_page(state: State) -> None:
+    """Write the public status page into site/status/ from the history."""
+    from pipeline.commands.health import write_status_page
+
+    for path in write_status_page(state.config):
+        out.print(f"wrote {path}")
+
+
 @health.command("rdap-refresh")
 @click.option(
     "--url",

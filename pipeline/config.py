@@ -302,6 +302,8 @@ class HealthSettings(_Model):
     """Base address of the live site for freshness from the live API (default: ``site.url``)."""
     alerts: AlertSettings = AlertSettings()
     """Alerts sent when an endpoint goes down or comes back up."""
+    status_page: bool = True
+    """Write the public status page (``site/status/``) after each check and each build."""
     domain_cache: Duration = timedelta(hours=12)
     """How long a domain's expiry date is reused before the registry is asked again."""
     rdap_bootstrap: str = ""

@@ -332,3 +332,36 @@ def test_unreachable_alert_channel_loses_nothing(
     )
     assert result.exit_code == 1 and "alert not sent (email, mati)" in result.output
     assert len(list_incidents(project.config, open_only=True)) == 1  # recorded all the same
+
+
+def test_status_page_from_history(served: tuple[Project, Nginx], switchable: Switchable) -> None:
+    project, nginx = served
+    configure(
+        project,
+        [
+            {"name": "beranda", "url": f"http://127.0.0.1:{nginx.http}/"},
+            {
+                "name": "layanan",
+                "url": switchable.url("/flip"),
+                "retries": 0,
+                "failure_threshold": 1,
+            },
+        ],
+    )
+    run_checks(project.config)
+    switchable.healthy = False
+    run_checks(project.config)  # layanan goes down: an incident
+    page = (project.root / "site/status/index.html").read_text()
+    data = json.loads((project.root / "site/status/status.json").read_text())
+    states = {e["name"]: (e["state"], e["uptime"]["24h"]) for e in data["endpoints"]}
+    assert states == {"beranda": ("up", 1.0), "layanan": ("down", 0.5)}
+    assert [i["endpoint"] for i in data["incidents"]] == ["layanan"]
+    assert data["incidents"][0]["closed_at"] is None
+    assert "<title>Status Layanan — Pengadilan Agama Uji</title>" in page
+    assert '<td class="down">Gangguan</td>' in page and "50.00%" in page
+    assert page.count("<polyline") == 2  # a response-time chart per endpoint
+    assert "<script" not in page
+    # A rebuild of the site keeps the status page (the plugin writes it too).
+    publish(project.config, now=NOW)
+    rebuilt = json.loads((project.root / "site/status/status.json").read_text())
+    assert [i["endpoint"] for i in rebuilt["incidents"]] == ["layanan"]

@@ -15,8 +15,8 @@ from pipeline.config import Config, Endpoint
 from pipeline.content.model import Status
 from pipeline.content.store import scan
 from pipeline.errors import NotFoundError
-from pipeline.fsutil import atomic_write_json
-from pipeline.health import alerts, history
+from pipeline.fsutil import atomic_write_bytes, atomic_write_json
+from pipeline.health import alerts, history, status_page
 from pipeline.health import domains as domains_module
 from pipeline.health.conditions import parse_condition
 from pipeline.health.freshness import Dated, Freshness, judge
@@ -185,6 +185,9 @@ def _run(
                 history.apply_transition(db, change)
                 report.transitions.append(change)
     report.deliveries = announce(config, report.transitions, smtp_password=smtp_password)
+    if config.health.status_page and config.path("site").is_dir():
+        db.close()  # the status page reads the committed history on its own connection
+        write_status_page(config, now=moment)
     return report
 
 
@@ -316,3 +319,28 @@ def refresh_rdap_bootstrap(config: Config, url: str, *, timeout: float = 30.0) -
         )
     atomic_write_json(rdap_bootstrap_path(config), data)
     return len(services)
+
+
+def write_status_page(
+    config: Config, *, site_dir: Path | None = None, now: datetime | None = None
+) -> list[Path]:
+    """Write ``status/index.html`` and ``status/status.json`` into the built site."""
+    target_dir = site_dir or config.path("site")
+    database = database_path(config)
+    moment = now or now_utc()
+    names = [e.name for e in config.health.endpoints]
+    if database.is_file():
+        db = history.connect(database)
+        try:
+            data = status_page.collect(db, names, moment)
+        finally:
+            db.close()
+    else:
+        data = status_page.StatusData(moment, [], [])
+    written = []
+    for rel, content in status_page.files(
+        data, site_name=config.site.name, language=config.site.language, tz=config.site.timezone
+    ).items():
+        atomic_write_bytes(target_dir / rel, content)
+        written.append(target_dir / rel)
+    return written

@@ -259,6 +259,10 @@ class WartaPlugin(BasePlugin[WartaPluginConfig]):
             target = site_dir / rel
             if not target.exists() or target.read_bytes() != data:
                 atomic_write_bytes(target, data)
+        if warta.health.status_page and warta.health.endpoints:
+            from pipeline.commands.health import write_status_page
+
+            write_status_page(warta, site_dir=site_dir)
 
     def _attachments(self, item: Item, src: str, site_url: str) -> list[api.Attachment]:
         out = []
