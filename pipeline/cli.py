@@ -727,6 +727,152 @@ def health_incidents(state: State, open_only: bool) -> None:
     out.print(table)
 
 
+# -- renewals (issue 6) --------------------------------------------------------------
+
+
+@cli.group()
+def renewals() -> None:
+    """Connection, hosting and domain contracts: due dates, invoices, reminders (SOP 2)."""
+
+
+@renewals.command("add")
+@click.argument("renewal_id", metavar="ID")
+@click.option(
+    "--kind", type=click.Choice(["connection", "hosting", "domain", "other"]), required=True
+)
+@click.option("--provider", required=True, help="Who is paid.")
+@click.option("--period", required=True, help="1mo, 3mo, 6mo, 1y, …")
+@click.option("--cost", type=int, required=True, help="Cost per period, in rupiah.")
+@click.option(
+    "--due", type=click.DateTime(["%Y-%m-%d"]), required=True, help="Next due date (YYYY-MM-DD)."
+)
+@click.option("--description", default="")
+@pass_state
+@_run
+def renewals_add(
+    state: State,
+    renewal_id: str,
+    kind: str,
+    provider: str,
+    period: str,
+    cost: int,
+    due: datetime,
+    description: str,
+) -> None:
+    """Add a contract to the register."""
+    from pipeline.commands.renewals import add
+
+    renewal = add(
+        state.config,
+        renewal_id=renewal_id,
+        kind=kind,
+        provider=provider,
+        period=period,
+        cost=cost,
+        due=due.date(),
+        description=description,
+    )
+    out.print(f"added {renewal.id}, due {renewal.due.isoformat()}")
+
+
+@renewals.command("list")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+@now_option
+@pass_state
+@_run
+def renewals_list(state: State, fmt: str, now: str | None) -> None:
+    """The register, soonest due first."""
+    from pipeline.commands.renewals import listing
+
+    rows = listing(state.config, now=_parse_now(now))
+    if fmt == "json":
+        click.echo(
+            json.dumps(
+                [{**r.__dict__, "due": r.due.isoformat(), "days_left": left} for r, left in rows],
+                indent=2,
+            )
+        )
+        return
+    table = Table("id", "kind", "provider", "period", "cost (Rp)", "due", "days left")
+    for r, left in rows:
+        table.add_row(
+            r.id,
+            r.kind,
+            r.provider,
+            f"{r.period_months} mo",
+            f"{r.cost:,}".replace(",", "."),
+            r.due.isoformat(),
+            f"[red]{left}[/]" if left < 14 else str(left),
+        )
+    out.print(table)
+
+
+@renewals.command("record")
+@click.argument("renewal_id", metavar="ID")
+@click.option(
+    "--invoice",
+    type=click.Path(path_type=Path),
+    required=True,
+    help="The provider's invoice (kept write-once in the state folder).",
+)
+@click.option("--paid-on", type=click.DateTime(["%Y-%m-%d"]), help="Default: today.")
+@click.option("--amount", type=int, help="Amount paid, in rupiah (default: the cost).")
+@as_option
+@pass_state
+@_run
+def renewals_record(
+    state: State,
+    renewal_id: str,
+    invoice: Path,
+    paid_on: datetime | None,
+    amount: int | None,
+    as_: str | None,
+) -> None:
+    """Record a paid renewal: store the invoice and move the due date by one period."""
+    from pipeline.commands.renewals import record
+
+    payment = record(
+        state.config,
+        renewal_id,
+        invoice=invoice,
+        paid_on=paid_on.date() if paid_on else None,
+        amount=amount,
+        by=as_ or "",
+    )
+    out.print(
+        f"{renewal_id}: paid {payment.paid_on.isoformat()}, next due "
+        f"{payment.new_due.isoformat()} (invoice sha256 {payment.invoice_sha256[:12]}…)"
+    )
+
+
+@renewals.command("remind")
+@now_option
+@pass_state
+@_run
+def renewals_remind(state: State, now: str | None) -> None:
+    """Send the reminders due (60/30/14/7 days before, and when overdue).
+
+    Exits 1 when a contract is overdue.
+    """
+    from pipeline.commands.renewals import remind
+
+    config = state.config
+    email = config.health.alerts.email
+    password = os.environ.get(email.password_env, "") if email else ""
+    result = remind(config, now=_parse_now(now), smtp_password=password)
+    for renewal, threshold in result.due:
+        when = "overdue" if threshold == 0 else f"{threshold}-day reminder"
+        out.print(f"{renewal.id}: {when} (due {renewal.due.isoformat()})")
+    for delivery in result.deliveries:
+        if not delivery.ok:
+            err.print(
+                f"reminder not sent ({delivery.channel}, {delivery.endpoint}): {delivery.error}",
+                markup=False,
+            )
+    if result.overdue:
+        sys.exit(1)
+
+
 def main() -> None:
     """Entry point of the ``warta`` command."""
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")

@@ -287,6 +287,15 @@ class AlertSettings(_Model):
     """URLs receiving a JSON POST per state change (e.g. a Telegram or WhatsApp gateway)."""
 
 
+class RenewalSettings(_Model):
+    """The renewals register (SOP 2 step 4)."""
+
+    reminders: list[int] = [60, 30, 14, 7]
+    """Days before a due date at which a reminder is sent (once each)."""
+    invoices: str = ""
+    """Folder of stored invoices (default: ``<paths.state>/invoices``)."""
+
+
 class HealthSettings(_Model):
     """Availability checks (SOP 2 step 1)."""
 
@@ -336,6 +345,8 @@ class Config(_Model):
     # deploy (issue 5)
     health: HealthSettings = HealthSettings()
     """Availability checks and their history (issue 6)."""
+    renewals: RenewalSettings = RenewalSettings()
+    """Connection, hosting and domain contracts and their reminders."""
 
     # Set by the loader, not by the file.
     root: Path = Field(default=Path("."), exclude=True)

@@ -191,6 +191,22 @@ def _run(
     return report
 
 
+def mail_channel(config: Config, smtp_password: str = "") -> alerts.Mail | None:
+    """The configured e-mail channel of alerts and reminders, if any."""
+    email = config.health.alerts.email
+    if email is None:
+        return None
+    return alerts.Mail(
+        host=email.host,
+        port=email.port,
+        sender=email.sender,
+        recipients=tuple(email.to),
+        starttls=email.starttls,
+        username=email.username,
+        password=smtp_password,
+    )
+
+
 def announce(
     config: Config, transitions: list[Transition], *, smtp_password: str = ""
 ) -> list[alerts.Delivery]:
@@ -198,20 +214,7 @@ def announce(
     settings = config.health.alerts
     if not transitions or (settings.email is None and not settings.webhooks):
         return []
-    email = settings.email
-    mail = (
-        None
-        if email is None
-        else alerts.Mail(
-            host=email.host,
-            port=email.port,
-            sender=email.sender,
-            recipients=tuple(email.to),
-            starttls=email.starttls,
-            username=email.username,
-            password=smtp_password,
-        )
-    )
+    mail = mail_channel(config, smtp_password)
     return alerts.deliver(
         transitions,
         urls={e.name: e.url for e in config.health.endpoints},

@@ -108,6 +108,36 @@ def send_mail(mail: Mail, subject: str, body: str) -> None:
         smtp.send_message(message)
 
 
+def broadcast(
+    subject: str,
+    body: str,
+    data: dict[str, object],
+    *,
+    endpoint: str,
+    mail: Mail | None,
+    webhooks: list[str],
+    timeout: float = 10.0,
+) -> list[Delivery]:
+    """Send one message on every channel; report each outcome instead of raising."""
+    deliveries: list[Delivery] = []
+    if mail is not None:
+        try:
+            send_mail(mail, subject, body)
+            deliveries.append(Delivery("email", endpoint, True))
+        except (OSError, smtplib.SMTPException) as error:
+            deliveries.append(Delivery("email", endpoint, False, str(error)))
+    for hook in webhooks:
+        try:
+            response = httpx.post(hook, json=data, timeout=timeout)
+            response.raise_for_status()
+            deliveries.append(Delivery(f"webhook {hook}", endpoint, True))
+        except httpx.HTTPError as error:
+            deliveries.append(
+                Delivery(f"webhook {hook}", endpoint, False, str(error) or type(error).__name__)
+            )
+    return deliveries
+
+
 def deliver(
     transitions: list[Transition],
     *,
@@ -124,28 +154,14 @@ def deliver(
     for transition in transitions:
         url = urls.get(transition.name, "")
         subject, body = render(transition, url=url, site=site, language=language, tz=tz)
-        if mail is not None:
-            try:
-                send_mail(mail, subject, body)
-                deliveries.append(Delivery("email", transition.name, True))
-            except (OSError, smtplib.SMTPException) as error:
-                deliveries.append(Delivery("email", transition.name, False, str(error)))
-        for hook in webhooks:
-            try:
-                response = httpx.post(
-                    hook,
-                    json=payload(transition, url=url, subject=subject, text=body),
-                    timeout=timeout,
-                )
-                response.raise_for_status()
-                deliveries.append(Delivery(f"webhook {hook}", transition.name, True))
-            except httpx.HTTPError as error:
-                deliveries.append(
-                    Delivery(
-                        f"webhook {hook}",
-                        transition.name,
-                        False,
-                        str(error) or type(error).__name__,
-                    )
-                )
+        data = payload(transition, url=url, subject=subject, text=body)
+        deliveries += broadcast(
+            subject,
+            body,
+            data,
+            endpoint=transition.name,
+            mail=mail,
+            webhooks=webhooks,
+            timeout=timeout,
+        )
     return deliveries

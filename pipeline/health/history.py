@@ -25,6 +25,7 @@ from pathlib import Path
 from pipeline.health.domains import DomainExpiry
 from pipeline.health.policy import EndpointState, Transition
 from pipeline.health.probe import CheckResult
+from pipeline.health.renewals import SCHEMA as renewals_schema
 
 MIGRATIONS = [
     """
@@ -66,6 +67,7 @@ MIGRATIONS = [
         checked_at TEXT NOT NULL
     );
     """,
+    renewals_schema,
 ]
 
 
