@@ -311,6 +311,14 @@ class HealthSettings(_Model):
     """Base address of the live site for freshness from the live API (default: ``site.url``)."""
     alerts: AlertSettings = AlertSettings()
     """Alerts sent when an endpoint goes down or comes back up."""
+    history_url: str = Field(default="", pattern=r"^(s3://[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]/.+)?$")
+    """Keep the operational database in S3-compatible storage (``s3://bucket/key``) so that
+    ephemeral runners share it; empty: only the local file."""
+    s3_endpoint: str = ""
+    """S3 endpoint URL for ``history_url`` (empty: AWS). Credentials come from the standard
+    AWS chain (environment, profile, instance role), never from warta.yml."""
+    s3_region: str = "us-east-1"
+    """Region for ``history_url``."""
     status_page: bool = True
     """Write the public status page (``site/status/``) after each check and each build."""
     domain_cache: Duration = timedelta(hours=12)

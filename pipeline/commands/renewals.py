@@ -8,7 +8,7 @@ from datetime import date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from pipeline.commands.health import database_path, mail_channel
+from pipeline.commands.health import mail_channel, open_history
 from pipeline.config import Config
 from pipeline.errors import ContentError, NotFoundError, Problem, WorkflowError
 from pipeline.fsutil import sha256_file, staging_dir
@@ -45,8 +45,7 @@ def add(
     except ValueError as error:
         raise ContentError("invalid period", [Problem("--period", str(error))]) from None
     renewal = register.Renewal(renewal_id, kind, provider, description, months, cost, due, None)
-    db = history.connect(database_path(config))
-    try:
+    with open_history(config, write=True) as db:
         if register.get(db, renewal_id) is not None:
             raise WorkflowError(
                 f"renewal '{renewal_id}' already exists",
@@ -55,19 +54,14 @@ def add(
             )
         with history.transaction(db):
             register.add(db, renewal, now or now_utc())
-    finally:
-        db.close()
     return renewal
 
 
 def listing(config: Config, *, now: datetime | None = None) -> list[tuple[register.Renewal, int]]:
     """Every contract with its days left (negative when overdue), soonest first."""
     today = _today(config, now or now_utc())
-    db = history.connect(database_path(config))
-    try:
+    with open_history(config, write=False) as db:
         return [(r, r.days_left(today)) for r in register.all_renewals(db)]
-    finally:
-        db.close()
 
 
 def record(
@@ -93,8 +87,7 @@ def record(
             "empty invoice",
             [Problem(str(invoice), "the file is empty", "pass the real invoice file")],
         )
-    db = history.connect(database_path(config))
-    try:
+    with open_history(config, write=True) as db:
         renewal = register.get(db, renewal_id)
         if renewal is None:
             raise NotFoundError(
@@ -119,8 +112,6 @@ def record(
         )
         with history.transaction(db):
             register.record_payment(db, payment, now, by)
-    finally:
-        db.close()
     return payment
 
 
@@ -161,8 +152,7 @@ def remind(config: Config, *, now: datetime | None = None, smtp_password: str = 
     mail = mail_channel(config, smtp_password)
     hooks = list(config.health.alerts.webhooks)
     result = Reminders()
-    db = history.connect(database_path(config))
-    try:
+    with open_history(config, write=True) as db:
         for renewal in register.all_renewals(db):
             left = renewal.days_left(today)
             if left < 0:
@@ -196,6 +186,4 @@ def remind(config: Config, *, now: datetime | None = None, smtp_password: str = 
             if sent and any(d.ok for d in sent):
                 with history.transaction(db):
                     register.mark_reminded(db, renewal.id, threshold)
-    finally:
-        db.close()
     return result
