@@ -68,6 +68,26 @@ MIGRATIONS = [
     );
     """,
     renewals_schema,
+    """
+    CREATE TABLE IF NOT EXISTS visitors_positions (
+        path TEXT PRIMARY KEY,
+        inode INTEGER NOT NULL,
+        offset INTEGER NOT NULL,
+        head TEXT NOT NULL DEFAULT '',
+        updated_at TEXT NOT NULL
+    );
+    CREATE TABLE IF NOT EXISTS visitors_findings (
+        id INTEGER PRIMARY KEY,
+        recorded_at TEXT NOT NULL,
+        ip TEXT NOT NULL,
+        rule TEXT NOT NULL,
+        first TEXT NOT NULL,
+        last TEXT NOT NULL,
+        count INTEGER NOT NULL,
+        samples TEXT NOT NULL
+    );
+    CREATE INDEX IF NOT EXISTS visitors_findings_ip ON visitors_findings (ip);
+    """,
 ]
 
 
