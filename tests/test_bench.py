@@ -31,3 +31,15 @@ def test_health_bench_runs_on_a_few_endpoints() -> None:
     assert done.returncode == 0, done.stderr
     row = done.stdout.strip().splitlines()[1].split()
     assert row[0] == "5" and row[-1] == "0"  # five endpoints, none failed
+
+
+def test_visitors_bench_runs_on_a_small_log() -> None:
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "bench/bench_visitors.py"), "--lines", "2000"],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip().splitlines()[1].split()[0] == "2000"

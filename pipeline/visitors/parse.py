@@ -23,11 +23,15 @@ MAX_LINE = 64 * 1024
 # One regex for both formats: the referer and user-agent fields are optional
 # (common format), the user agent may lack its closing quote, and quoted fields
 # may hold backslash-escaped quotes (nginx escapes " as \x22, Apache as \").
+# The quoted fields use the "unrolled loop" form [^"\\]*(?:\\.[^"\\]*)*, several
+# times faster than a per-character alternation on long user agents.
+_QUOTED = r'[^"\\]*(?:\\.[^"\\]*)*'
 LINE = re.compile(
     r"(?P<ip>[0-9A-Fa-f:.]+) \S+ \S+ \[(?P<time>[^\]]{20,40})\] "
-    r'"(?P<request>(?:[^"\\]|\\.)*)" (?P<status>\d{3}) (?P<size>\d+|-)'
-    r'(?: "(?P<referer>(?:[^"\\]|\\.)*)" "(?P<agent>(?:[^"\\]|\\.)*)"?)?'
+    rf'"(?P<request>{_QUOTED})" (?P<status>\d{{3}}) (?P<size>\d+|-)'
+    rf'(?: "(?P<referer>{_QUOTED})" "(?P<agent>{_QUOTED})"?)?'
 )
+_DATES: dict[str, str] = {}
 _MONTHS = {
     m: i
     for i, m in enumerate(
@@ -54,8 +58,11 @@ class Hit:
     @property
     def date(self) -> str:
         """``2026-11-25`` (the log's own local date)."""
-        t = self.time
-        return f"{t[7:11]}-{_MONTHS.get(t[3:6], 0):02d}-{t[0:2]}"
+        day = self.time[:11]
+        found = _DATES.get(day)
+        if found is None:
+            found = _DATES[day] = f"{day[7:11]}-{_MONTHS.get(day[3:6], 0):02d}-{day[0:2]}"
+        return found
 
     @property
     def hour(self) -> int:
@@ -94,18 +101,21 @@ def parse_line(line: str) -> Hit | None:
     )
 
 
-_EPOCHS: dict[str, float] = {}
+_DAYS: dict[str, float] = {}
 
 
 def epoch(time: str) -> float:
-    """Seconds since the epoch of a logged time (cached: many lines share a second)."""
-    found = _EPOCHS.get(time)
-    if found is None:
-        found = datetime.strptime(time, "%d/%b/%Y:%H:%M:%S %z").timestamp()
-        if len(_EPOCHS) > 100_000:
-            _EPOCHS.clear()
-        _EPOCHS[time] = found
-    return found
+    """Seconds since the epoch of a logged time.
+
+    ``strptime`` per line was the slowest part of a run: the start of each
+    (day, zone) is parsed once and the clock time added by arithmetic.
+    """
+    key = time[:11] + time[20:]
+    base = _DAYS.get(key)
+    if base is None:
+        base = datetime.strptime(f"{time[:11]} {time[21:]}", "%d/%b/%Y %z").timestamp()
+        _DAYS[key] = base
+    return base + int(time[12:14]) * 3600 + int(time[15:17]) * 60 + int(time[18:20])
 
 
 def open_log(path: Path) -> BinaryIO:

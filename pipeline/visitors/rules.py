@@ -12,7 +12,6 @@ against double encoding) before matching.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from urllib.parse import unquote_plus
 
@@ -23,7 +22,7 @@ SAMPLES = 5
 
 @dataclass(frozen=True)
 class Rule:
-    """One scenario."""
+    """One scenario: a request counts when every given condition holds."""
 
     id: str
     description: str
@@ -31,8 +30,13 @@ class Rule:
     """Requests the bucket holds before it overflows (0: the first one reports)."""
     leak: float
     """Requests per second that drain from the bucket."""
-    counts: Callable[[Hit, str, str], bool]
-    """(hit, decoded path, lower-case agent) → does this request count?"""
+    path: re.Pattern[str] | None = None
+    """Matched against the URL-decoded path (a rule has a path or an agent pattern,
+    not both)."""
+    agent: re.Pattern[str] | None = None
+    """Matched against the user agent."""
+    status: tuple[int, int] | None = None
+    """Counts only answers with ``low <= status <= high``."""
     distinct_paths: bool = False
     """Count each path only once per IP (probing asks for many different things)."""
 
@@ -136,7 +140,7 @@ RULES: list[Rule] = [
         "many different paths answered 4xx",
         10,
         0.1,
-        lambda h, p, a: 400 <= h.status < 500,
+        status=(400, 499),
         distinct_paths=True,
     ),
     Rule(
@@ -144,50 +148,25 @@ RULES: list[Rule] = [
         "asks for secrets, repositories or backups (.env, .git, .sql)",
         0,
         0.0,
-        lambda h, p, a: SENSITIVE.search(p) is not None,
+        path=SENSITIVE,
     ),
     Rule(
         "admin-probing",
         "asks for CMS or admin pages a static site does not have",
         0,
         0.0,
-        lambda h, p, a: ADMIN.search(p) is not None,
+        path=ADMIN,
     ),
-    Rule(
-        "sql-injection",
-        "SQL injection patterns in the request",
-        0,
-        0.0,
-        lambda h, p, a: SQLI.search(p) is not None,
-    ),
-    Rule(
-        "xss",
-        "cross-site scripting patterns in the request",
-        0,
-        0.0,
-        lambda h, p, a: XSS.search(p) is not None,
-    ),
-    Rule(
-        "path-traversal",
-        "path traversal patterns in the request",
-        0,
-        0.0,
-        lambda h, p, a: TRAVERSAL.search(p) is not None,
-    ),
-    Rule(
-        "bad-agent",
-        "user agent of a known attack or scanning tool",
-        0,
-        0.0,
-        lambda h, p, a: BAD_AGENTS.search(a) is not None,
-    ),
-    Rule(
-        "aggressive-crawling", "more than 300 requests in a minute", 300, 5.0, lambda h, p, a: True
-    ),
-    Rule(
-        "flood-400", "a flood of 400 Bad Request answers", 20, 1.0, lambda h, p, a: h.status == 400
-    ),
+    Rule("sql-injection", "SQL injection patterns in the request", 0, 0.0, path=SQLI),
+    Rule("xss", "cross-site scripting patterns in the request", 0, 0.0, path=XSS),
+    Rule("path-traversal", "path traversal patterns in the request", 0, 0.0, path=TRAVERSAL),
+    Rule("bad-agent", "user agent of a known attack or scanning tool", 0, 0.0, agent=BAD_AGENTS),
+    Rule("aggressive-crawling", "more than 300 requests in a minute", 300, 5.0),
+    Rule("flood-400", "a flood of 400 Bad Request answers", 20, 1.0, status=(400, 400)),
 ]
+
+CACHE = 200_000
+"""Distinct paths and agents remembered with their matches (both repeat heavily)."""
 
 
 @dataclass
@@ -225,38 +204,63 @@ class Detector:
         self.rules = rules if rules is not None else RULES
         self.buckets: dict[tuple[str, str], _Bucket] = {}
         self.findings: dict[tuple[str, str], Finding] = {}
+        self._paths: dict[str, tuple[Rule, ...]] = {}
+        self._agents: dict[str, tuple[Rule, ...]] = {}
+        # Most requests match no path or agent pattern: only these rules look at them.
+        self._plain = tuple(r for r in self.rules if r.path is None and r.agent is None)
+
+    def _path_matches(self, path: str) -> tuple[Rule, ...]:
+        found = self._paths.get(path)
+        if found is None:
+            decoded = decode(path)
+            found = tuple(r for r in self.rules if r.path and r.path.search(decoded))
+            if len(self._paths) >= CACHE:
+                self._paths.clear()
+            self._paths[path] = found
+        return found
+
+    def _agent_matches(self, agent: str) -> tuple[Rule, ...]:
+        found = self._agents.get(agent)
+        if found is None:
+            found = tuple(r for r in self.rules if r.agent and r.agent.search(agent))
+            if len(self._agents) >= CACHE:
+                self._agents.clear()
+            self._agents[agent] = found
+        return found
 
     def add(self, hit: Hit) -> None:
-        path = decode(hit.path)
-        agent = hit.agent.lower()
-        for rule in self.rules:
-            if not rule.counts(hit, path, agent):
-                continue
-            key = (hit.ip, rule.id)
-            bucket = self.buckets.get(key)
-            if bucket is None:
-                bucket = self.buckets[key] = _Bucket(seen=set() if rule.distinct_paths else None)
-            if bucket.seen is not None:
-                if hit.path in bucket.seen:
-                    continue
-                bucket.seen.add(hit.path)
-            finding = self.findings.get(key)
-            if finding is not None:  # already caught: keep counting, keep a few samples
-                finding.count += 1
-                finding.last = hit.time
-                if len(finding.samples) < SAMPLES:
-                    finding.samples.append(_sample(hit))
-                continue
-            if rule.capacity == 0:
-                self.findings[key] = Finding(hit.ip, rule.id, hit.time, hit.time, 1, [_sample(hit)])
-                continue
-            now = epoch(hit.time)
-            bucket.level = max(0.0, bucket.level - (now - bucket.at) * rule.leak) + 1
-            bucket.at = now
-            if bucket.level > rule.capacity:
-                self.findings[key] = Finding(
-                    hit.ip, rule.id, hit.time, hit.time, int(bucket.level), [_sample(hit)]
-                )
+        status = hit.status
+        for rules in (self._path_matches(hit.path), self._agent_matches(hit.agent), self._plain):
+            for rule in rules:
+                if rule.status is None or rule.status[0] <= status <= rule.status[1]:
+                    self._count(rule, hit)
+
+    def _count(self, rule: Rule, hit: Hit) -> None:
+        key = (hit.ip, rule.id)
+        bucket = self.buckets.get(key)
+        if bucket is None:
+            bucket = self.buckets[key] = _Bucket(seen=set() if rule.distinct_paths else None)
+        if bucket.seen is not None:
+            if hit.path in bucket.seen:
+                return
+            bucket.seen.add(hit.path)
+        finding = self.findings.get(key)
+        if finding is not None:  # already caught: keep counting, keep a few samples
+            finding.count += 1
+            finding.last = hit.time
+            if len(finding.samples) < SAMPLES:
+                finding.samples.append(_sample(hit))
+            return
+        if rule.capacity == 0:
+            self.findings[key] = Finding(hit.ip, rule.id, hit.time, hit.time, 1, [_sample(hit)])
+            return
+        now = epoch(hit.time)
+        bucket.level = max(0.0, bucket.level - (now - bucket.at) * rule.leak) + 1
+        bucket.at = now
+        if bucket.level > rule.capacity:
+            self.findings[key] = Finding(
+                hit.ip, rule.id, hit.time, hit.time, int(bucket.level), [_sample(hit)]
+            )
 
     def results(self) -> list[Finding]:
         """Findings sorted by IP then rule."""
