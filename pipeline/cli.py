@@ -423,6 +423,18 @@ def archive_verify(state: State) -> None:
     out.print(f"{len(bags)} bag(s) valid")
 
 
+@archive.command("push")
+@pass_state
+@_run
+def archive_push_cmd(state: State) -> None:
+    """Copy the archive bags to the bucket, write-once (never overwriting a key)."""
+    from pipeline.commands.deploy import run_archive_push
+
+    with progress_bar() as bar:
+        result = run_archive_push(state.config, progress=bar)
+    out.print(f"pushed {len(result.uploaded)} file(s), {result.present} already there")
+
+
 @archive.command("list")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
 @pass_state
@@ -534,6 +546,36 @@ def watch(state: State, address: str, no_preview: bool) -> None:
 
 
 # -- deploy to S3-compatible storage (issue 5) -------------------------------------
+
+
+@cli.command("deploy")
+@click.option("--dry-run", is_flag=True, help="Print the plan; change nothing.")
+@click.option("--force", is_flag=True, help="Upload every file (e.g. after a cache policy change).")
+@pass_state
+@_run
+def deploy_cmd(state: State, dry_run: bool, force: bool) -> None:
+    """Upload the built site to the configured bucket: changed files only, stale ones after."""
+    from pipeline.commands.deploy import run_deploy
+
+    with progress_bar() as bar:
+        result = run_deploy(state.config, dry_run=dry_run, force=force, progress=bar)
+    plan = result.plan
+    if dry_run:
+        for file in plan.uploads:
+            out.print(f"upload {file.key} ({file.size} bytes)", markup=False)
+        for key in plan.deletes:
+            out.print(f"delete {key}", markup=False)
+    verb = "would upload" if dry_run else "uploaded"
+    out.print(
+        f"{verb} {len(plan.uploads)} file(s) ({plan.upload_bytes} bytes), "
+        f"{'would delete' if dry_run else 'deleted'} {len(plan.deletes)}, "
+        f"{plan.unchanged} unchanged"
+    )
+    if result.website is False:
+        out.print(
+            "note: the store does not take a website configuration; set the index and "
+            "error documents on the web server or CDN in front of it"
+        )
 
 
 # -- health (issue 6) ----------------------------------------------------------------

@@ -201,6 +201,32 @@ class WorkflowSettings(_Model):
 
 # deploy (issue 5)
 
+
+class DeploySettings(_Model):
+    """Where ``warta deploy`` and ``warta archive push`` put the site and the archive."""
+
+    bucket: str = ""
+    """Bucket name; empty: the site is only built locally (the embedded default)."""
+    endpoint_url: str = ""
+    """S3 endpoint (empty: AWS). Credentials come from the standard AWS chain."""
+    region: str = "us-east-1"
+    """Region of the bucket."""
+    prefix: str = Field(default="", pattern=r"^([^/].*/)?$")
+    """Key prefix of the site (empty or ending with ``/``)."""
+    archive_prefix: str = Field(default="archive/", pattern=r"^[^/].*/$")
+    """Key prefix of the archive bags; ``warta deploy`` never touches it."""
+    cache_html: str = "public, max-age=300"
+    """Cache-Control of pages, the API, the feed and the sitemap."""
+    cache_assets: str = "public, max-age=31536000, immutable"
+    """Cache-Control of fingerprinted assets (``main.1a2b3c4d.min.js``)."""
+    cache_other: str = "public, max-age=86400"
+    """Cache-Control of everything else (images, PDFs)."""
+    index_document: str = "index.html"
+    """Index document of the bucket's website configuration."""
+    error_document: str = "404.html"
+    """Error document of the bucket's website configuration."""
+
+
 # health (issue 6)
 
 
@@ -351,6 +377,8 @@ class Config(_Model):
     # collect and convert (issue 3)
     # roles and signed approval (issue 4)
     # deploy (issue 5)
+    deploy: DeploySettings = DeploySettings()
+    """S3-compatible storage for the site and the archive."""
     health: HealthSettings = HealthSettings()
     """Availability checks and their history (issue 6)."""
     renewals: RenewalSettings = RenewalSettings()

