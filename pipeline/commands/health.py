@@ -9,6 +9,7 @@ from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 import boto3
@@ -274,19 +275,25 @@ def content_items(config: Config) -> list[Dated]:
     ]
 
 
-def live_items(base_url: str, *, timeout: float = 10.0) -> list[Dated]:
-    """Every item listed by the live site's ``api/index.json``."""
-    url = base_url.rstrip("/") + "/api/index.json"
+def _get_json(url: str, timeout: float, *, what: str, hint: str) -> Any:
+    """GET a JSON document; any failure is a NotFoundError saying ``what`` and ``hint``."""
     try:
         response = httpx.get(url, timeout=timeout, follow_redirects=True)
         response.raise_for_status()
-        data = response.json()
+        return response.json()
     except (httpx.HTTPError, ValueError) as error:
-        raise NotFoundError(
-            f"the live content API cannot be read: {error}",
-            where=url,
-            hint="check that the site is deployed, or use --no-live",
-        ) from None
+        raise NotFoundError(f"{what}: {error}", where=url, hint=hint) from None
+
+
+def live_items(base_url: str, *, timeout: float = 10.0) -> list[Dated]:
+    """Every item listed by the live site's ``api/index.json``."""
+    url = base_url.rstrip("/") + "/api/index.json"
+    data = _get_json(
+        url,
+        timeout,
+        what="the live content API cannot be read",
+        hint="check that the site is deployed, or use --no-live",
+    )
     return [
         Dated(
             i["category"],
@@ -333,16 +340,12 @@ def list_incidents(config: Config, *, open_only: bool = False) -> list[history.I
 def refresh_rdap_bootstrap(config: Config, url: str, *, timeout: float = 30.0) -> int:
     """Download the RDAP bootstrap (IANA's dns.json) into the state folder; return the
     number of services it lists."""
-    try:
-        response = httpx.get(url, timeout=timeout, follow_redirects=True)
-        response.raise_for_status()
-        data = response.json()
-    except (httpx.HTTPError, ValueError) as error:
-        raise NotFoundError(
-            f"cannot download the RDAP bootstrap: {error}",
-            where=url,
-            hint="check the address and the connection; the old file stays",
-        ) from None
+    data = _get_json(
+        url,
+        timeout,
+        what="cannot download the RDAP bootstrap",
+        hint="check the address and the connection; the old file stays",
+    )
     services = data.get("services") if isinstance(data, dict) else None
     if not isinstance(services, list) or not services:
         raise NotFoundError(
