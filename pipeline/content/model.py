@@ -154,14 +154,27 @@ class FrontMatter(_Model):
 
 #: Keys that belong to mkdocs / mkdocs-material: kept as written, not validated here.
 MKDOCS_KEYS = frozenset(
-    {"hide", "icon", "description", "template", "subtitle", "search", "social", "comments",
-     "pin", "links", "readtime", "authors", "categories", "draft"}
+    {
+        "hide",
+        "icon",
+        "description",
+        "template",
+        "subtitle",
+        "search",
+        "social",
+        "comments",
+        "pin",
+        "links",
+        "readtime",
+        "authors",
+        "categories",
+        "draft",
+    }
 )
 
 #: Workflow keys: left out of the content digest, since approving changes them.
 WORKFLOW_KEYS = frozenset(
-    {"status", "published_at", "withdrawn_at", "withdrawn_reason", "review", "approval",
-     "history"}
+    {"status", "published_at", "withdrawn_at", "withdrawn_reason", "review", "approval", "history"}
 )
 
 #: Order in which keys are written back, so that diffs stay small and readable.

@@ -26,7 +26,7 @@ ERROR, WARNING = Severity.ERROR, Severity.WARNING
 RULES: dict[str, str] = {
     "schema": "Front matter follows the schema; the file is UTF-8 and readable.",
     "slug.duplicate": "No two items share a slug.",
-    "writing.title-length": "The title is between review.title_min and review.title_max characters.",
+    "writing.title-length": "The title is review.title_min to review.title_max characters long.",
     "writing.summary-missing": "A summary is present.",
     "writing.summary-length": "The summary is at most review.summary_max characters.",
     "writing.heading-h1": "The body has no H1: the title comes from the front matter.",
@@ -146,16 +146,29 @@ def _writing(config: Config, item: Item, out: FileReport) -> None:
     settings, front = config.review, item.front
     length = len(front.title.strip())
     if not settings.title_min <= length <= settings.title_max:
-        out.add(item.where(("title",)), "writing.title-length", ERROR,
-                f"title is {length} characters long",
-                f"keep it between {settings.title_min} and {settings.title_max}")
+        out.add(
+            item.where(("title",)),
+            "writing.title-length",
+            ERROR,
+            f"title is {length} characters long",
+            f"keep it between {settings.title_min} and {settings.title_max}",
+        )
     if not front.summary.strip():
-        out.add(item.where(("summary",)), "writing.summary-missing", ERROR,
-                "summary is missing", "add a 'summary:' of one or two sentences")
+        out.add(
+            item.where(("summary",)),
+            "writing.summary-missing",
+            ERROR,
+            "summary is missing",
+            "add a 'summary:' of one or two sentences",
+        )
     elif len(front.summary) > settings.summary_max:
-        out.add(item.where(("summary",)), "writing.summary-length", WARNING,
-                f"summary is {len(front.summary)} characters long",
-                f"shorten it to {settings.summary_max} or fewer")
+        out.add(
+            item.where(("summary",)),
+            "writing.summary-length",
+            WARNING,
+            f"summary is {len(front.summary)} characters long",
+            f"shorten it to {settings.summary_max} or fewer",
+        )
 
 
 def _headings(item: Item, body: MarkdownOutline, out: FileReport) -> None:
@@ -163,13 +176,21 @@ def _headings(item: Item, body: MarkdownOutline, out: FileReport) -> None:
     for heading in body.headings:
         where = item.body_where(heading.line)
         if heading.level == 1:
-            out.add(where, "writing.heading-h1", ERROR,
-                    f"H1 heading '{heading.text}' in the body",
-                    "the title comes from front matter; start sections at ##")
+            out.add(
+                where,
+                "writing.heading-h1",
+                ERROR,
+                f"H1 heading '{heading.text}' in the body",
+                "the title comes from front matter; start sections at ##",
+            )
         elif heading.level > previous + 1:
-            out.add(where, "writing.heading-order", ERROR,
-                    f"heading level jumps from {previous} to {heading.level}",
-                    f"use {'#' * (previous + 1)} here")
+            out.add(
+                where,
+                "writing.heading-order",
+                ERROR,
+                f"heading level jumps from {previous} to {heading.level}",
+                f"use {'#' * (previous + 1)} here",
+            )
         previous = heading.level
 
 
@@ -180,21 +201,36 @@ def _is_external(href: str) -> bool:
 
 def _links(config: Config, item: Item, body: MarkdownOutline, out: FileReport) -> None:
     content = config.path("content")
-    published_folder = item.folder if item.location == "content" else target_folder(
-        config, item.front
+    published_folder = (
+        item.folder if item.location == "content" else target_folder(config, item.front)
     )
     for link in body.links:
         where = item.body_where(link.line)
         if link.image and not link.text:
-            out.add(where, "writing.image-alt", ERROR, f"image '{link.href}' has no alt text",
-                    "describe the image: ![what it shows](path)")
+            out.add(
+                where,
+                "writing.image-alt",
+                ERROR,
+                f"image '{link.href}' has no alt text",
+                "describe the image: ![what it shows](path)",
+            )
         if not link.image and (not link.text or not link.href.strip()):
-            out.add(where, "writing.empty-link", ERROR, "link without text or target",
-                    "write [text](target)")
+            out.add(
+                where,
+                "writing.empty-link",
+                ERROR,
+                "link without text or target",
+                "write [text](target)",
+            )
         href = link.href.strip()
         if href.lower().startswith(_UNSAFE_SCHEMES):
-            out.add(where, "html.javascript-url", ERROR, "script or data URL in a link",
-                    "link to a page or file instead")
+            out.add(
+                where,
+                "html.javascript-url",
+                ERROR,
+                "script or data URL in a link",
+                "link to a page or file instead",
+            )
             continue
         if not href or href.startswith("#") or _is_external(href):
             continue
@@ -207,12 +243,15 @@ def _links(config: Config, item: Item, body: MarkdownOutline, out: FileReport) -
             own = (item.folder / path).resolve()
             # Files next to the item move with it; other relative links are read
             # from where the item will be published.
-            target = own if own.is_relative_to(item.folder.resolve()) else (
-                published_folder / path
-            )
+            target = own if own.is_relative_to(item.folder.resolve()) else (published_folder / path)
         if not _resolves(target.resolve(), content):
-            out.add(where, "links.internal", ERROR, f"link target '{href}' does not exist",
-                    "link to an existing page, e.g. /profil/visi-misi/index.md")
+            out.add(
+                where,
+                "links.internal",
+                ERROR,
+                f"link target '{href}' does not exist",
+                "link to an existing page, e.g. /profil/visi-misi/index.md",
+            )
 
 
 def _resolves(target: Path, content: Path) -> bool:
@@ -225,10 +264,7 @@ def _resolves(target: Path, content: Path) -> bool:
 
 
 def _attachments(config: Config, item: Item, body: MarkdownOutline, out: FileReport) -> None:
-    linked = {
-        unquote(urlsplit(link.href).path).removeprefix("./")
-        for link in body.links
-    }
+    linked = {unquote(urlsplit(link.href).path).removeprefix("./") for link in body.links}
     limit = config.review.max_attachment_mb * 1024 * 1024
     listed: set[str] = set()
     for index, attachment in enumerate(item.front.attachments):
@@ -236,31 +272,51 @@ def _attachments(config: Config, item: Item, body: MarkdownOutline, out: FileRep
         listed.add(attachment.path)
         path = item.folder / attachment.path
         if not path.is_file():
-            out.add(where, "attachments.missing", ERROR,
-                    f"attachment '{attachment.path}' does not exist",
-                    f"put the file in {item.folder.name}/files/ or remove the entry")
+            out.add(
+                where,
+                "attachments.missing",
+                ERROR,
+                f"attachment '{attachment.path}' does not exist",
+                f"put the file in {item.folder.name}/files/ or remove the entry",
+            )
             continue
         if path.stat().st_size > limit:
-            out.add(where, "attachments.too-large", ERROR,
-                    f"attachment '{attachment.path}' is {path.stat().st_size / 1e6:.1f} MB",
-                    f"keep attachments under {config.review.max_attachment_mb:g} MB")
+            out.add(
+                where,
+                "attachments.too-large",
+                ERROR,
+                f"attachment '{attachment.path}' is {path.stat().st_size / 1e6:.1f} MB",
+                f"keep attachments under {config.review.max_attachment_mb:g} MB",
+            )
         actual = sha256_file(path)
         if actual != attachment.sha256:
-            out.add(where, "attachments.checksum", ERROR,
-                    f"attachment '{attachment.path}' does not match its sha256",
-                    f"if the new file is right, record sha256: {actual}")
+            out.add(
+                where,
+                "attachments.checksum",
+                ERROR,
+                f"attachment '{attachment.path}' does not match its sha256",
+                f"if the new file is right, record sha256: {actual}",
+            )
         if attachment.path not in linked:
-            out.add(where, "attachments.unreferenced", ERROR,
-                    f"attachment '{attachment.path}' is not linked from the text",
-                    f"add a link such as [Unduh]({attachment.path})")
+            out.add(
+                where,
+                "attachments.unreferenced",
+                ERROR,
+                f"attachment '{attachment.path}' is not linked from the text",
+                f"add a link such as [Unduh]({attachment.path})",
+            )
     files = item.folder / "files"
     if files.is_dir():
         for path in sorted(files.rglob("*")):
             rel = path.relative_to(item.folder).as_posix()
             if path.is_file() and not path.name.startswith(".") and rel not in listed:
-                out.add(item.where(("attachments",)), "attachments.unlisted", WARNING,
-                        f"'{rel}' is in files/ but not listed in attachments",
-                        "list it with its sha256, or remove it")
+                out.add(
+                    item.where(("attachments",)),
+                    "attachments.unlisted",
+                    WARNING,
+                    f"'{rel}' is in files/ but not listed in attachments",
+                    "list it with its sha256, or remove it",
+                )
 
 
 def _html(config: Config, item: Item, body: MarkdownOutline, out: FileReport) -> None:
@@ -268,23 +324,42 @@ def _html(config: Config, item: Item, body: MarkdownOutline, out: FileReport) ->
     for tag in body.html_tags:
         where = item.body_where(tag.line)
         if tag.tag in _UNSAFE_TAGS:
-            out.add(where, "html.script", ERROR, f"<{tag.tag}> is not allowed",
-                    "remove it; embeds must be approved by the web admin")
+            out.add(
+                where,
+                "html.script",
+                ERROR,
+                f"<{tag.tag}> is not allowed",
+                "remove it; embeds must be approved by the web admin",
+            )
         for name, value in tag.attrs:
             if name.lower().startswith("on"):
-                out.add(where, "html.event-handler", ERROR,
-                        f"event handler attribute '{name}' on <{tag.tag}>", "remove the attribute")
+                out.add(
+                    where,
+                    "html.event-handler",
+                    ERROR,
+                    f"event handler attribute '{name}' on <{tag.tag}>",
+                    "remove the attribute",
+                )
             elif name.lower() in ("href", "src", "action") and value.strip().lower().startswith(
                 _UNSAFE_SCHEMES
             ):
-                out.add(where, "html.javascript-url", ERROR,
-                        f"script or data URL in <{tag.tag} {name}>", "remove it")
+                out.add(
+                    where,
+                    "html.javascript-url",
+                    ERROR,
+                    f"script or data URL in <{tag.tag} {name}>",
+                    "remove it",
+                )
         if tag.tag == "iframe":
             host = urlsplit(dict(tag.attrs).get("src", "")).hostname or ""
             if host not in allowed:
-                out.add(where, "html.iframe-host", ERROR,
-                        f"iframe from '{host or '(no source)'}' is not allowed",
-                        f"allowed hosts: {', '.join(sorted(allowed)) or 'none'}")
+                out.add(
+                    where,
+                    "html.iframe-host",
+                    ERROR,
+                    f"iframe from '{host or '(no source)'}' is not allowed",
+                    f"allowed hosts: {', '.join(sorted(allowed)) or 'none'}",
+                )
 
 
 def _privacy(config: Config, item: Item, out: FileReport) -> None:
@@ -320,5 +395,3 @@ def problems_of(report: ReviewReport) -> list[Problem]:
         for f in report.findings
         if f.severity is ERROR
     ]
-
-

@@ -33,32 +33,62 @@ def slugify(text: str) -> str:
 def check_slug(slug: str, where: str = "slug") -> None:
     """Refuse a slug that is not a plain URL name (this also stops path traversal)."""
     if not SLUG_RE.match(slug) or len(slug) > 80:
-        raise ContentError("invalid slug", [Problem(
-            where, f"{slug!r} is not a valid slug",
-            "use lowercase letters, digits and single hyphens, e.g. sidang-keliling-2026",
-        )])
+        raise ContentError(
+            "invalid slug",
+            [
+                Problem(
+                    where,
+                    f"{slug!r} is not a valid slug",
+                    "use lowercase letters, digits and single hyphens, e.g. sidang-keliling-2026",
+                )
+            ],
+        )
 
 
-def new_draft(config: Config, *, title: str, category: str, author: str, slug: str | None,
-              attention: Attention, today: date, now: datetime) -> Path:
+def new_draft(
+    config: Config,
+    *,
+    title: str,
+    category: str,
+    author: str,
+    slug: str | None,
+    attention: Attention,
+    today: date,
+    now: datetime,
+) -> Path:
     """Create ``drafts/<slug>/index.md`` and ``files/``; return the index path."""
     slug = slug or slugify(title)
     check_slug(slug)
     if config.category(category) is None:
         known = ", ".join(c.id for c in config.categories)
-        raise ContentError("unknown category", [Problem(
-            f"{config.source}: categories", f"{category!r} is not configured",
-            f"use one of: {known}")])
+        raise ContentError(
+            "unknown category",
+            [
+                Problem(
+                    f"{config.source}: categories",
+                    f"{category!r} is not configured",
+                    f"use one of: {known}",
+                )
+            ],
+        )
     drafts = config.path("drafts")
     folder = drafts / slug
     taken = [p for p in content_item_paths(config) if p.parent.name == slug]
     if folder.exists() or taken:
         other = folder if folder.exists() else taken[0].parent
-        raise ContentError("duplicate slug", [Problem(
-            str(other), f"slug {slug!r} is already used", "choose another with --slug")])
+        raise ContentError(
+            "duplicate slug",
+            [Problem(str(other), f"slug {slug!r} is already used", "choose another with --slug")],
+        )
     front = FrontMatter(
-        title=title, slug=slug, date=today, category=category, summary="", author=author,
-        attention=attention, status=Status.DRAFT,
+        title=title,
+        slug=slug,
+        date=today,
+        category=category,
+        summary="",
+        author=author,
+        attention=attention,
+        status=Status.DRAFT,
         history=[HistoryEntry(status=Status.DRAFT, at=now, by=author)],
     )
     with staging_dir(folder, f"new-{slug}") as staging:

@@ -86,5 +86,15 @@ def item_status(config: Config, item: Item, *, now: datetime, archived: set[str]
     since = aware(since, tz) if since else None
     age = now - since if since and since <= now else None  # an embargo lies ahead
     late = bool(target is not None and age is not None and age > target)
-    return ItemStatus(front.slug, front.title, front.status.value, stage, holder, since,
-                      target, age, late, item.shown)
+    return ItemStatus(
+        front.slug,
+        front.title,
+        front.status.value,
+        stage,
+        holder,
+        since,
+        target,
+        age,
+        late,
+        item.shown,
+    )

@@ -16,8 +16,8 @@ import functools
 import hashlib
 import io
 import json
-from enum import Enum
 from dataclasses import dataclass, field
+from enum import Enum
 from pathlib import Path
 from typing import Any, Literal
 
@@ -26,7 +26,7 @@ import yaml
 from pydantic import ValidationError
 
 from pipeline.config import Config
-from pipeline.content.model import KEY_ORDER, MKDOCS_KEYS, SLUG_RE, WORKFLOW_KEYS, FrontMatter
+from pipeline.content.model import KEY_ORDER, MKDOCS_KEYS, WORKFLOW_KEYS, FrontMatter
 from pipeline.errors import ContentError, Problem
 from pipeline.fsutil import atomic_write_text, sha256_file
 from pipeline.yamlpos import (
@@ -117,9 +117,7 @@ def split_front_matter(text: str) -> tuple[str, str, int, int] | None:
     return fm_text, body, fm_offset, body_line
 
 
-def parse_item(
-    text: str | bytes, *, path: Path, config: Config, location: Location
-) -> Item:
+def parse_item(text: str | bytes, *, path: Path, config: Config, location: Location) -> Item:
     """Parse one item; raise :class:`ContentError` listing every problem found."""
     shown = shown_path(config, path)
     if isinstance(text, bytes):
@@ -130,16 +128,26 @@ def parse_item(
             line = encoded[: error.start].count(b"\n") + 1
             raise ContentError(
                 "file is not UTF-8",
-                [Problem(f"{shown}:{line}", f"invalid UTF-8 byte at offset {error.start}",
-                         "save the file as UTF-8")],
+                [
+                    Problem(
+                        f"{shown}:{line}",
+                        f"invalid UTF-8 byte at offset {error.start}",
+                        "save the file as UTF-8",
+                    )
+                ],
             ) from None
     text = text.removeprefix("\ufeff")
     parts = split_front_matter(text)
     if parts is None:
         raise ContentError(
             "no front matter",
-            [Problem(f"{shown}:1", "the file does not start with a '---' front matter block",
-                     "run 'warta new' for a template")],
+            [
+                Problem(
+                    f"{shown}:1",
+                    "the file does not start with a '---' front matter block",
+                    "run 'warta new' for a template",
+                )
+            ],
         )
     fm_text, body, fm_offset, body_line = parts
     try:
@@ -182,18 +190,22 @@ def parse_item(
     if front is not None:
         if config.category(front.category) is None:
             known = ", ".join(c.id for c in config.categories)
-            problems.append(Problem(
-                f"{shown}:{line_of(('category',))}",
-                f"category: unknown category {front.category!r}",
-                f"use one of: {known}",
-            ))
+            problems.append(
+                Problem(
+                    f"{shown}:{line_of(('category',))}",
+                    f"category: unknown category {front.category!r}",
+                    f"use one of: {known}",
+                )
+            )
         folder_slug = path.parent.name
         if front.slug != folder_slug:
-            problems.append(Problem(
-                f"{shown}:{line_of(('slug',))}",
-                f"slug: {front.slug!r} does not match the folder name {folder_slug!r}",
-                "rename the folder or change the slug",
-            ))
+            problems.append(
+                Problem(
+                    f"{shown}:{line_of(('slug',))}",
+                    f"slug: {front.slug!r} does not match the folder name {folder_slug!r}",
+                    "rename the folder or change the slug",
+                )
+            )
     if problems or front is None:
         raise ContentError(f"{shown}: invalid front matter", problems)
     return Item(
@@ -270,8 +282,7 @@ def target_folder(config: Config, front: FrontMatter) -> Path:
 def content_digest(item: Item) -> str:
     """SHA-256 of what an approver approves: the front matter without its workflow
     keys, the body, and every file under ``files/`` (names and bytes)."""
-    front = {k: v for k, v in item.front.model_dump(mode="json").items()
-             if k not in WORKFLOW_KEYS}
+    front = {k: v for k, v in item.front.model_dump(mode="json").items() if k not in WORKFLOW_KEYS}
     digest = hashlib.sha256()
     digest.update(json.dumps([front, item.passthrough], sort_keys=True, default=str).encode())
     digest.update(b"\0" + item.body.encode("utf-8"))
@@ -315,11 +326,13 @@ def duplicate_slugs(items: list[Item]) -> list[Problem]:
     for item in items:
         other = first.setdefault(item.slug, item)
         if other is not item:
-            problems.append(Problem(
-                item.where(("slug",)),
-                f"slug: duplicate slug {item.slug!r}, already used by {other.shown}",
-                "choose another slug",
-            ))
+            problems.append(
+                Problem(
+                    item.where(("slug",)),
+                    f"slug: duplicate slug {item.slug!r}, already used by {other.shown}",
+                    "choose another slug",
+                )
+            )
     return problems
 
 
@@ -338,8 +351,9 @@ def _plain(value: Any) -> Any:
 _ALWAYS = ("title", "slug", "date", "category", "summary", "author", "attention", "status")
 
 
-def dump_front_matter(front: FrontMatter, passthrough: dict[str, Any] | None = None,
-                      keep: tuple[str, ...] = ()) -> str:
+def dump_front_matter(
+    front: FrontMatter, passthrough: dict[str, Any] | None = None, keep: tuple[str, ...] = ()
+) -> str:
     """YAML of the front matter in schema order, leaving out empty optional keys
     (except the main ones and ``keep``, which are always written)."""
     full = _plain(front.model_dump())
@@ -353,8 +367,12 @@ def dump_front_matter(front: FrontMatter, passthrough: dict[str, Any] | None = N
     return stream.getvalue()
 
 
-def render_item(front: FrontMatter, body: str, passthrough: dict[str, Any] | None = None,
-                keep: tuple[str, ...] = ()) -> str:
+def render_item(
+    front: FrontMatter,
+    body: str,
+    passthrough: dict[str, Any] | None = None,
+    keep: tuple[str, ...] = (),
+) -> str:
     """The full text of an ``index.md``."""
     return f"---\n{dump_front_matter(front, passthrough, keep)}---\n{body}"
 

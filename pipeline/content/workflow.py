@@ -24,8 +24,16 @@ from pipeline.content.model import (
 from pipeline.errors import WorkflowError
 
 
-def _move(front: FrontMatter, to: Status, *, by: str, at: datetime, note: str = "",
-          where: str = "", **changes: object) -> FrontMatter:
+def _move(
+    front: FrontMatter,
+    to: Status,
+    *,
+    by: str,
+    at: datetime,
+    note: str = "",
+    where: str = "",
+    **changes: object,
+) -> FrontMatter:
     if to not in TRANSITIONS[front.status]:
         raise WorkflowError(
             f"cannot go from '{front.status}' to '{to}'",
@@ -64,13 +72,22 @@ def require_role(config: Config, person_id: str, roles: tuple[str, ...], action:
     return person
 
 
-def submit(config: Config, front: FrontMatter, *, by: str, at: datetime, errors: int,
-           warnings: int, where: str = "") -> FrontMatter:
+def submit(
+    config: Config,
+    front: FrontMatter,
+    *,
+    by: str,
+    at: datetime,
+    errors: int,
+    warnings: int,
+    where: str = "",
+) -> FrontMatter:
     """Record a passed editor's review and move the item to in-review."""
     editor = require_role(config, by, ("editor", "redaktur"), "review content")
     if errors:
         raise WorkflowError(
-            f"the review found {errors} error(s)", where=where,
+            f"the review found {errors} error(s)",
+            where=where,
             hint="fix them (warta review PATH) and submit again",
         )
     record = ReviewRecord(by=editor.id, at=at, result="passed", errors=0, warnings=warnings)
@@ -86,21 +103,39 @@ def approver_roles(config: Config, attention: Attention) -> tuple[str, ...]:
     return ("penanggung-jawab",)
 
 
-def approve(config: Config, front: FrontMatter, *, by: str, at: datetime, digest: str,
-            note: str = "", where: str = "") -> FrontMatter:
+def approve(
+    config: Config,
+    front: FrontMatter,
+    *,
+    by: str,
+    at: datetime,
+    digest: str,
+    note: str = "",
+    where: str = "",
+) -> FrontMatter:
     """Approve an in-review item (SOP 1 step 5); ``digest`` is its content digest."""
     roles = approver_roles(config, front.attention)
     action = f"approve {front.attention.value} items"
     person = require_role(config, by, roles, action)
     check_not_own(config, front, person, where=where)
     if front.review is None or front.review.result != "passed":
-        raise WorkflowError("the item has no passed editor's review", where=where,
-                            hint="an editor runs: warta submit SLUG")
+        raise WorkflowError(
+            "the item has no passed editor's review",
+            where=where,
+            hint="an editor runs: warta submit SLUG",
+        )
     role = next(r for r in roles if r in person.roles)
-    record = ApprovalRecord(by=person.id, role=role, at=at,  # type: ignore[arg-type]
-                            route=front.attention, digest=digest, note=note)
-    return _move(front, Status.APPROVED, by=person.id, at=at, note=note, where=where,
-                 approval=record)
+    record = ApprovalRecord(
+        by=person.id,
+        role=role,  # type: ignore[arg-type]  # one of the approver roles, checked above
+        at=at,
+        route=front.attention,
+        digest=digest,
+        note=note,
+    )
+    return _move(
+        front, Status.APPROVED, by=person.id, at=at, note=note, where=where, approval=record
+    )
 
 
 def check_not_own(config: Config, front: FrontMatter, person: Person, *, where: str = "") -> None:
@@ -108,45 +143,58 @@ def check_not_own(config: Config, front: FrontMatter, person: Person, *, where: 
     author = config.person(front.author) if front.author else None
     if front.author in (person.id, person.name) or (author is not None and author.id == person.id):
         raise WorkflowError(
-            f"{person.name} wrote this item and may not approve it", where=where,
+            f"{person.name} wrote this item and may not approve it",
+            where=where,
             hint="another approver with the right role must approve it",
         )
 
 
-def check_approval(config: Config, front: FrontMatter, *, digest: str,
-                   where: str = "") -> None:
+def check_approval(config: Config, front: FrontMatter, *, digest: str, where: str = "") -> None:
     """Check that an approved item's approval record satisfies the rules and that
     its content (``digest``) is what was approved."""
     record = front.approval
     if record is None:
-        raise WorkflowError("approved but has no approval record", where=where,
-                            hint="approve it with: warta approve SLUG")
+        raise WorkflowError(
+            "approved but has no approval record",
+            where=where,
+            hint="approve it with: warta approve SLUG",
+        )
     if record.digest != digest:
         raise WorkflowError(
-            "the item was changed after it was approved" if record.digest
+            "the item was changed after it was approved"
+            if record.digest
             else "the approval does not record what was approved (no digest)",
-            where=where, hint="send it back for review and approval: warta reject SLUG")
+            where=where,
+            hint="send it back for review and approval: warta reject SLUG",
+        )
     roles = approver_roles(config, front.attention)
     if record.route is not front.attention:
         raise WorkflowError(
             f"approved on the {record.route.value} route but marked {front.attention.value}",
-            where=where, hint="approve it again on the right route")
+            where=where,
+            hint="approve it again on the right route",
+        )
     person = require_role(config, record.by, roles, f"approve {front.attention.value} items")
     if record.role not in person.roles or record.role not in roles:
-        raise WorkflowError(f"approval role '{record.role}' is not valid for {person.name}",
-                            where=where, hint="approve it again")
+        raise WorkflowError(
+            f"approval role '{record.role}' is not valid for {person.name}",
+            where=where,
+            hint="approve it again",
+        )
     check_not_own(config, front, person, where=where)
 
 
-def reject(config: Config, front: FrontMatter, *, by: str, at: datetime, note: str,
-           where: str = "") -> FrontMatter:
+def reject(
+    config: Config, front: FrontMatter, *, by: str, at: datetime, note: str, where: str = ""
+) -> FrontMatter:
     """Send an item back to its writer with a reason."""
     roles = ("penanggung-jawab", "ketua", "editor", "redaktur")
     person = require_role(config, by, roles, "send items back")
     if not note.strip():
         raise WorkflowError("a reason is required", where=where, hint="pass --reason TEXT")
-    return _move(front, Status.DRAFT, by=person.id, at=at, note=note, where=where,
-                 review=None, approval=None)
+    return _move(
+        front, Status.DRAFT, by=person.id, at=at, note=note, where=where, review=None, approval=None
+    )
 
 
 def publish(front: FrontMatter, *, by: str, at: datetime, where: str = "") -> FrontMatter:
@@ -154,12 +202,22 @@ def publish(front: FrontMatter, *, by: str, at: datetime, where: str = "") -> Fr
     return _move(front, Status.PUBLISHED, by=by, at=at, where=where, published_at=at)
 
 
-def withdraw(config: Config, front: FrontMatter, *, by: str, at: datetime, reason: str,
-             where: str = "") -> FrontMatter:
+def withdraw(
+    config: Config, front: FrontMatter, *, by: str, at: datetime, reason: str, where: str = ""
+) -> FrontMatter:
     """Take a published item off the site (it stays in the archive)."""
-    require_role(config, by, ("web-admin", "redaktur", "penanggung-jawab", "ketua"),
-                 "withdraw items")
+    require_role(
+        config, by, ("web-admin", "redaktur", "penanggung-jawab", "ketua"), "withdraw items"
+    )
     if not reason.strip():
         raise WorkflowError("a reason is required", where=where, hint="pass --reason TEXT")
-    return _move(front, Status.WITHDRAWN, by=by, at=at, note=reason, where=where,
-                 withdrawn_at=at, withdrawn_reason=reason)
+    return _move(
+        front,
+        Status.WITHDRAWN,
+        by=by,
+        at=at,
+        note=reason,
+        where=where,
+        withdrawn_at=at,
+        withdrawn_reason=reason,
+    )

@@ -127,7 +127,9 @@ def rss_feed(
                 "enclosure",
                 url=attachment.url,
                 length=str(attachment.size),
-                type="application/pdf" if attachment.url.endswith(".pdf") else "application/octet-stream",
+                type="application/pdf"
+                if attachment.url.endswith(".pdf")
+                else "application/octet-stream",
             )
     ET.indent(rss)
     return b'<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(rss, encoding="utf-8") + b"\n"

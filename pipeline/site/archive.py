@@ -24,7 +24,7 @@ import logging
 import shutil
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -105,7 +105,8 @@ def existing_bags(archive: Path) -> list[Path]:
         return []
     # Names starting with "." are staging folders of an interrupted run, not bags.
     return sorted(
-        p.parent for p in archive.glob("*/*/bagit.txt")
+        p.parent
+        for p in archive.glob("*/*/bagit.txt")
         if not p.parent.name.startswith(".") and not p.parent.parent.name.startswith(".")
     )
 
@@ -153,7 +154,7 @@ def archive_items(
     progress = progress or NoProgress()
     archive = config.path("archive")
     site_dir = config.path("site")
-    now = now or datetime.now(timezone.utc)
+    now = now or datetime.now(UTC)
     known = {entry.digest for entry in catalog(archive)}
     result = ArchiveResult()
     todo = [i for i in items if i.front.status in (Status.PUBLISHED, Status.WITHDRAWN)]
@@ -165,8 +166,14 @@ def archive_items(
         else:
             page = rendered_page(site_dir, urls.get(item.slug))
             if item.front.status is Status.PUBLISHED and page is None:
-                raise IntegrityError("cannot archive an item that is not built", [Problem(
-                    item.shown, "its page is missing from site/", "run warta publish first")])
+                raise IntegrityError(
+                    "cannot archive an item that is not built",
+                    [
+                        Problem(
+                            item.shown, "its page is missing from site/", "run warta publish first"
+                        )
+                    ],
+                )
             entry = _make_bag(config, item, digest, page, git_commit, now)
             known.add(digest)
             result.created.append(entry)
@@ -175,10 +182,16 @@ def archive_items(
     return result
 
 
-def _make_bag(config: Config, item: Item, digest: str, page: Path | None,
-              git_commit: str | None, now: datetime) -> BagEntry:
+def _make_bag(
+    config: Config,
+    item: Item,
+    digest: str,
+    page: Path | None,
+    git_commit: str | None,
+    now: datetime,
+) -> BagEntry:
     archive = config.path("archive")
-    stamp = now.astimezone(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    stamp = now.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
     final = archive / item.slug / f"{stamp}-{digest[:12]}"
     if final.exists():  # never overwrite; same second and digest means already there
         return _entry(archive, final)
@@ -214,7 +227,7 @@ def _make_bag(config: Config, item: Item, digest: str, page: Path | None,
                 "Warta-Status": item.front.status.value,
                 "Warta-Version-Digest": digest,
                 "Warta-Git-Commit": git_commit or "none",
-                "Bagging-Date": now.astimezone(timezone.utc).date().isoformat(),
+                "Bagging-Date": now.astimezone(UTC).date().isoformat(),
             },
             checksums=["sha256"],
         )
@@ -246,14 +259,24 @@ def verify_archive(archive: Path, *, progress: Progress | None = None) -> list[B
             bagit.Bag(str(bag_dir)).validate(processes=1)
             recorded = _bag_info(bag_dir).get("Warta-Version-Digest", "")
             if recorded != bag_version_digest(bag_dir):
-                problems.append(Problem(shown, "version digest does not match the bag's data",
-                                        "the bag was rebuilt or edited; restore it from a backup"))
+                problems.append(
+                    Problem(
+                        shown,
+                        "version digest does not match the bag's data",
+                        "the bag was rebuilt or edited; restore it from a backup",
+                    )
+                )
         except bagit.BagValidationError as error:
             details = getattr(error, "details", None) or []
             if details:
                 for detail in details:
-                    problems.append(Problem(f"{shown}/{getattr(detail, 'path', '')}",
-                                            str(detail), "restore this bag from a backup"))
+                    problems.append(
+                        Problem(
+                            f"{shown}/{getattr(detail, 'path', '')}",
+                            str(detail),
+                            "restore this bag from a backup",
+                        )
+                    )
             else:
                 problems.append(Problem(shown, str(error), "restore this bag from a backup"))
         except bagit.BagError as error:
@@ -265,9 +288,13 @@ def verify_archive(archive: Path, *, progress: Progress | None = None) -> list[B
         present = {b.relative_to(archive).as_posix() for b in bags}
         for bag in data.get("bags", []):
             if bag["path"] not in present:
-                problems.append(Problem(f"{archive.name}/{bag['path']}",
-                                        "listed in catalog.json but missing",
-                                        "restore it from a backup"))
+                problems.append(
+                    Problem(
+                        f"{archive.name}/{bag['path']}",
+                        "listed in catalog.json but missing",
+                        "restore it from a backup",
+                    )
+                )
     if problems:
         raise IntegrityError(f"archive verification failed ({len(problems)} problem(s))", problems)
     return catalog(archive)

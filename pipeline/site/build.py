@@ -53,8 +53,11 @@ def build_site(
     target = site_dir or config.path("site")
     mkdocs_file = config.path("mkdocs")
     if not mkdocs_file.is_file():
-        raise BuildError("mkdocs configuration not found", where=str(mkdocs_file),
-                         hint=f"create it or set paths.mkdocs in {config.source}")
+        raise BuildError(
+            "mkdocs configuration not found",
+            where=str(mkdocs_file),
+            hint=f"create it or set paths.mkdocs in {config.source}",
+        )
     collector = _Collect()
     mkdocs_log = logging.getLogger("mkdocs")
     mkdocs_log.addHandler(collector)
@@ -67,6 +70,12 @@ def build_site(
                     plugin.now = now
                     plugin.progress = progress
                 progress.start("build", None)
+                # As the mkdocs command does, plugins get on_startup before the build
+                # (build() alone does not fire it). on_shutdown is left out, as
+                # mkdocs serve does between rebuilds: mkdocs reuses plugin instances
+                # within a process, and the blog plugin's on_shutdown deletes the
+                # temporary folder the next build would use.
+                mk.plugins.on_startup(command="build", dirty=False)
                 mkdocs_build(mk)
             except (MkDocsException, OSError) as error:
                 details = "; ".join(dict.fromkeys(collector.messages)) or str(error)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from pipeline.content.model import FrontMatter, Status
@@ -15,7 +15,7 @@ def aware(moment: datetime, tz: str) -> datetime:
 
 def now_utc() -> datetime:
     """The current time (UTC, aware)."""
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def is_live(front: FrontMatter, *, now: datetime, tz: str) -> bool:
