@@ -542,6 +542,131 @@ def watch(state: State, address: str, no_preview: bool) -> None:
 # -- collect and convert (issue 3) -------------------------------------------------
 
 
+@cli.command("collect")
+@click.argument("sources", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--into", "slug", required=True, metavar="SLUG", help="The draft to collect into.")
+@click.option(
+    "--kind",
+    type=click.Choice(["scan", "photo", "pdf", "audio", "video"]),
+    help="What the files are (default: read from each file; images with camera EXIF are photos).",
+)
+@click.option(
+    "--document",
+    metavar="NAME",
+    help="Name of the document these scans make together, in the order given.",
+)
+@click.option("--title", help="Create the draft with this title if it does not exist.")
+@click.option("--category", "-k", help="Category of the draft created with --title.")
+@click.option(
+    "--attention",
+    type=click.Choice([a.value for a in Attention]),
+    default="routine",
+    show_default=True,
+    help="Approval route of the draft created with --title.",
+)
+@as_option
+@now_option
+@pass_state
+@_run
+def collect_cmd(
+    state: State,
+    sources: tuple[Path, ...],
+    slug: str,
+    kind: str | None,
+    document: str | None,
+    title: str | None,
+    category: str | None,
+    attention: str,
+    as_: str | None,
+    now: str | None,
+) -> None:
+    """Operator: copy source material into drafts/SLUG/sources/ with a manifest (SOP 1.1).
+
+    Exits 4 when a file was refused (the others are still collected).
+    """
+    from pipeline.commands.sources import collect
+    from pipeline.errors import ContentError
+
+    config = state.config
+    outcome = collect(
+        config,
+        slug,
+        list(sources),
+        by=_whoami(config, as_),
+        now=_parse_now(now),
+        kind=kind,  # type: ignore[arg-type]
+        document=document,
+        title=title,
+        category=category,
+        attention=Attention(attention),
+    )
+    if outcome.created:
+        out.print(f"created drafts/{slug}/index.md")
+    result = outcome.result
+    for entry in result.collected:
+        out.print(
+            f"collected {entry.original} → sources/{entry.name} ({entry.type}, {entry.kind})",
+            markup=False,
+        )
+    for path in result.unchanged:
+        out.print(f"unchanged {path} (already collected)", markup=False)
+    for problem in result.refused:
+        err.print(f"refused: {problem}", markup=False)
+    out.print(
+        f"{len(result.collected)} collected, {len(result.unchanged)} unchanged, "
+        f"{len(result.refused)} refused"
+    )
+    if result.refused:
+        sys.exit(ContentError.exit_code)
+
+
+@cli.command("convert")
+@click.argument("slug")
+@click.option("--check", "check_only", is_flag=True, help="Validate only; write nothing.")
+@click.option("--force", is_flag=True, help="Convert again even when the outputs are current.")
+@as_option
+@now_option
+@pass_state
+@_run
+def convert_cmd(
+    state: State, slug: str, check_only: bool, force: bool, as_: str | None, now: str | None
+) -> None:
+    """Operator: turn the sources into valid electronic documents in files/ (SOP 1.2).
+
+    Exits 4 when a source or an attachment fails (the others are still converted).
+    """
+    from pipeline.commands.sources import check, convert
+    from pipeline.errors import ContentError
+
+    config = state.config
+    if check_only:
+        report = check(config, slug)
+        for problem in report.problems:
+            err.print(f"invalid: {problem}", markup=False)
+        out.print(
+            f"{report.sources} source(s), {report.attachments} attachment(s): "
+            f"{len(report.problems)} problem(s)"
+        )
+        if report.problems:
+            sys.exit(ContentError.exit_code)
+        return
+    with progress_bar() as bar:
+        result = convert(
+            config, slug, by=_whoami(config, as_), now=_parse_now(now), force=force, progress=bar
+        )
+    for output in result.made:
+        out.print(f"made {output.path} from {', '.join(output.sources)}", markup=False)
+    for note in result.notes:
+        out.print(f"note: {note}", markup=False)
+    for problem in result.refused:
+        err.print(f"refused: {problem}", markup=False)
+    out.print(
+        f"{len(result.made)} made, {len(result.unchanged)} unchanged, {len(result.refused)} refused"
+    )
+    if result.refused:
+        sys.exit(ContentError.exit_code)
+
+
 # -- roles, signed approval, verify (issue 4) -------------------------------------
 
 

@@ -197,6 +197,29 @@ class WorkflowSettings(_Model):
 # -- settings of the other areas: each issue adds its models below its own line --
 # collect and convert (issue 3)
 
+
+class ConvertSettings(_Model):
+    """Collecting and converting source material (``warta collect``, ``warta convert``)."""
+
+    max_source_mb: float = Field(default=200, gt=0)
+    """Largest source file ``warta collect`` accepts, in megabytes."""
+    max_pixels: int = Field(default=100_000_000, ge=1)
+    """Largest image accepted, in pixels (an A4 page at 600 dpi is 35 million): larger
+    ones are refused as decompression bombs."""
+    photo_widths: list[int] = Field(default=[1600, 800], min_length=1)
+    """Widths, in pixels, of the web variants made from each photo (never enlarged)."""
+    photo_quality: int = Field(default=85, ge=30, le=95)
+    """JPEG quality of the web variants."""
+    ocr: Literal["auto", "off"] = "auto"
+    """``auto``: scans become searchable when ocrmypdf and tesseract with the language's
+    data are installed; ``off``: never run OCR."""
+    ocr_language: str = Field(default="ind", pattern=r"^[a-z_]+(\+[a-z_]+)*$")
+    """Tesseract language(s) of the scans (``ind``, ``ind+eng``)."""
+    check_all_attachments: bool = False
+    """Also validate the attachments of drafts that were not collected with
+    ``warta collect`` (by default only drafts with a sources manifest are checked)."""
+
+
 # roles and signed approval (issue 4)
 
 # deploy (issue 5)
@@ -375,6 +398,8 @@ class Config(_Model):
     workflow: WorkflowSettings = WorkflowSettings()
     """Workflow targets and approval rules."""
     # collect and convert (issue 3)
+    convert: ConvertSettings = ConvertSettings()
+    """Collecting source material and converting it to standard electronic documents."""
     # roles and signed approval (issue 4)
     # deploy (issue 5)
     deploy: DeploySettings = DeploySettings()

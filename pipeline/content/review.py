@@ -14,6 +14,7 @@ from urllib.parse import unquote, urlsplit
 
 from pipeline.config import Config
 from pipeline.content import privacy
+from pipeline.content.attachment_check import attachment_problems
 from pipeline.content.findings import Finding, Hit, Severity
 from pipeline.content.markdown_scan import MarkdownOutline, outline
 from pipeline.content.store import Item, Scan, target_folder
@@ -38,6 +39,7 @@ RULES: dict[str, str] = {
     "attachments.unreferenced": "Every listed attachment is linked from the body.",
     "attachments.unlisted": "Every file in files/ is listed in the front matter (warning).",
     "attachments.too-large": "No attachment is larger than review.max_attachment_mb.",
+    "attachments.document": "Attachments of collected drafts are valid electronic documents.",
     "links.internal": "Internal links point at pages and files that exist.",
     "html.script": "No <script>, <object>, <embed>, <form> or <style> in the body.",
     "html.event-handler": "No on* event handler attributes.",
@@ -305,6 +307,14 @@ def _attachments(config: Config, item: Item, body: MarkdownOutline, out: FileRep
                 f"attachment '{attachment.path}' is not linked from the text",
                 f"add a link such as [Unduh]({attachment.path})",
             )
+    for index, problem in attachment_problems(config, item):
+        out.add(
+            item.where(("attachments", index)) if index >= 0 else item.where(),
+            "attachments.document",
+            ERROR,
+            f"'{problem.where}': {problem.message}",
+            problem.hint,
+        )
     files = item.folder / "files"
     if files.is_dir():
         for path in sorted(files.rglob("*")):

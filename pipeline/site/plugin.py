@@ -88,6 +88,13 @@ class _Posts(list[Any]):
         self._ids.add(id(item))
 
 
+def _is_source(src_uri: str, items: dict[str, Any]) -> bool:
+    """A file under an item's ``sources/``: collected originals (EXIF and GPS included)
+    are kept with the item but never published (``docs/documents.md``)."""
+    head, found, _rest = src_uri.partition("/sources/")
+    return bool(found) and f"{head}/index.md" in items
+
+
 class WartaPluginConfig(MkConfig):
     config_file = opt.Type(str, default="warta.yml")
     """warta's configuration, relative to ``mkdocs.yml``."""
@@ -208,12 +215,14 @@ class WartaPlugin(BasePlugin[WartaPluginConfig]):
     @event_priority(100)  # before the blog and tags plugins look at the files
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         for file in list(files):
-            if any(file.src_uri.startswith(prefix) for prefix in self.hidden):
+            if any(file.src_uri.startswith(prefix) for prefix in self.hidden) or (
+                _is_source(file.src_uri, self.items)
+            ):
                 files.remove(file)
         for src, item in self.drafts.items():
             folder = Path(src).parent
             for path in sorted(item.folder.rglob("*")):
-                if path.is_file():
+                if path.is_file() and path.relative_to(item.folder).parts[0] != "sources":
                     rel = (folder / path.relative_to(item.folder)).as_posix()
                     if files.get_file_from_path(rel) is None:
                         files.append(File.generated(config, rel, abs_src_path=str(path)))
