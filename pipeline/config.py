@@ -213,6 +213,9 @@ class ConvertSettings(_Model):
     ocr: Literal["auto", "off"] = "auto"
     """``auto``: scans become searchable when ocrmypdf and tesseract with the language's
     data are installed; ``off``: never run OCR."""
+    transcode: Literal["auto", "off"] = "auto"
+    """``auto``: audio and video get a web copy (AAC ``.m4a``, H.264 ``.mp4``) beside the
+    original when ffmpeg is installed; ``off``: store them as they are."""
     ocr_language: str = Field(default="ind", pattern=r"^[a-z_]+(\+[a-z_]+)*$")
     """Tesseract language(s) of the scans (``ind``, ``ind+eng``)."""
     check_all_attachments: bool = False

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import struct
 import subprocess
@@ -420,6 +421,11 @@ def test_pdf_sources_are_normalised_and_refused_with_reason(
 
 def test_audio_and_video_are_validated_and_stored(project: Project, tmp_path: Path) -> None:
     no_ocr(project)
+    config_file = project.root / "warta.yml"
+    config_file.write_text(
+        config_file.read_text().replace("convert:\n", "convert:\n  transcode: 'off'\n", 1)
+    )
+    assert project.config.convert.transcode == "off"
     folder = new_draft(project)
     sound, film = wav(tmp_path / "sambutan.wav"), mp4_header(tmp_path / "liputan.mp4")
     collected = collect(project.config, SLUG, [sound, film], by="rina", now=NOW).result
@@ -431,6 +437,59 @@ def test_audio_and_video_are_validated_and_stored(project: Project, tmp_path: Pa
     assert sorted(o.path for o in result.made) == ["files/liputan.mp4", "files/sambutan.wav"]
     assert (folder / "files/sambutan.wav").read_bytes() == sound.read_bytes()
     assert any("no transcoding" in note for note in result.notes)
+
+
+def test_audio_and_video_get_web_copies_where_ffmpeg_is_installed(
+    project: Project, tmp_path: Path
+) -> None:
+    ffmpeg = shutil.which("ffmpeg")
+    if ffmpeg is None:
+        if os.environ.get("CI"):
+            pytest.fail("ffmpeg is missing: .ci/run must install it")
+        pytest.skip("ffmpeg is not installed (apt-get install ffmpeg)")
+    no_ocr(project)
+    folder = new_draft(project)
+    film = tmp_path / "sidang-keliling.mkv"  # a real one-second video with sound
+    subprocess.run(
+        [
+            ffmpeg,
+            "-v",
+            "error",
+            "-f",
+            "lavfi",
+            "-i",
+            "testsrc=size=160x120:rate=10",
+            "-f",
+            "lavfi",
+            "-i",
+            "sine=frequency=440",
+            "-t",
+            "1",
+            "-c:v",
+            "mpeg4",
+            "-c:a",
+            "pcm_s16le",
+            str(film),
+        ],
+        check=True,
+    )
+    sound = wav(tmp_path / "sambutan.wav")
+    broken = mp4_header(tmp_path / "rusak.mp4")  # a valid header, nothing playable
+    collect(project.config, SLUG, [film, sound, broken], by="rina", now=NOW)
+    result = convert(project.config, SLUG, by="rina", now=LATER)
+    made = sorted(o.path for o in result.made)
+    assert made == [
+        "files/rusak.mp4",
+        "files/sambutan-web.m4a",
+        "files/sambutan.wav",
+        "files/sidang-keliling-web.mp4",
+        "files/sidang-keliling.mkv",
+    ]
+    web = (folder / "files/sidang-keliling-web.mp4").read_bytes()
+    assert web.index(b"moov") < web.index(b"mdat")  # faststart: playable while loading
+    assert (folder / "files/sidang-keliling.mkv").read_bytes() == film.read_bytes()
+    assert b"ftyp" in (folder / "files/sambutan-web.m4a").read_bytes()[:64]
+    assert any("rusak" in n and "transcoding failed" in n for n in result.notes)
 
 
 def test_one_bad_source_refuses_its_document_only(project: Project, tmp_path: Path) -> None:

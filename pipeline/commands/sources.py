@@ -180,6 +180,7 @@ def convert(
             limits=_limits(config),
             now=now,
             ocr=tool,
+            ffmpeg=shutil.which("ffmpeg") if config.convert.transcode == "auto" else None,
             force=force,
             shown=shown,
             progress=progress,

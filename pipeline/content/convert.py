@@ -5,7 +5,9 @@
   and XMP metadata (title, author, date, source); searchable when an OCR tool is given;
 - photos → JPEG web variants: orientation applied, EXIF (and so GPS) removed;
 - PDFs → checked with qpdf's rules (through pikepdf), metadata filled in, linearised;
-- audio and video → validated and stored as they are.
+- audio and video → validated and stored as they are; where ffmpeg is installed, a
+  web copy is added beside the original (AAC in ``.m4a``; H.264 and AAC in ``.mp4``
+  with the index at the front, so it plays while it downloads).
 
 Every output is written to a temporary file beside its place, validated as a "valid
 electronic document" (:mod:`pipeline.content.documents`), and only then renamed into
@@ -227,6 +229,63 @@ def run_ocr(pdf_data: bytes, tool: OcrTool) -> tuple[bytes, str]:
         return made.read_bytes(), text.read_text(encoding="utf-8", errors="replace")
 
 
+class TranscodeError(Exception):
+    """ffmpeg could not make the web copy (the original is kept all the same)."""
+
+
+#: ffmpeg arguments of the web copies: AAC audio plays in every browser; H.264 video
+#: with its index at the front (faststart) plays while it downloads.
+TRANSCODE = {
+    "audio": ["-vn", "-c:a", "aac", "-b:a", "128k"],
+    "video": [
+        "-c:v",
+        "libx264",
+        "-preset",
+        "veryfast",
+        "-crf",
+        "23",
+        "-pix_fmt",
+        "yuv420p",
+        "-c:a",
+        "aac",
+        "-b:a",
+        "128k",
+        "-movflags",
+        "+faststart",
+    ],
+}
+
+
+def transcode(source: Path, kind: str, ffmpeg: str, extension: str, timeout: float = 600) -> bytes:
+    """The web copy of an audio or video source, made by ffmpeg."""
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / f"web.{extension}"
+        try:
+            done = subprocess.run(
+                [
+                    ffmpeg,
+                    "-nostdin",
+                    "-v",
+                    "error",
+                    "-y",
+                    "-i",
+                    str(source),
+                    *TRANSCODE[kind],
+                    str(out),
+                ],
+                capture_output=True,
+                text=True,
+                check=False,
+                timeout=timeout,
+            )
+        except subprocess.TimeoutExpired:
+            raise TranscodeError(f"ffmpeg took longer than {timeout:.0f} s") from None
+        if done.returncode != 0 or not out.is_file() or out.stat().st_size == 0:
+            last = (done.stderr.strip().splitlines() or ["no output"])[-1]
+            raise TranscodeError(last)
+        return out.read_bytes()
+
+
 def photo_variants(path: Path, widths: list[int], quality: int) -> list[tuple[int, bytes]]:
     """JPEG variants of a photo: EXIF orientation applied, then every EXIF tag dropped."""
     with Image.open(path) as image:
@@ -316,6 +375,7 @@ def convert_sources(
     limits: Limits,
     now: datetime,
     ocr: OcrTool | None = None,
+    ffmpeg: str | None = None,
     force: bool = False,
     check_only: bool = False,
     shown: str = "",
@@ -362,6 +422,7 @@ def convert_sources(
                     limits=limits,
                     now=now,
                     ocr=ocr,
+                    ffmpeg=ffmpeg,
                     icc=icc,
                     planned=planned,
                     shown=shown,
@@ -445,6 +506,7 @@ def _convert_group(
     limits: Limits,
     now: datetime,
     ocr: OcrTool | None,
+    ffmpeg: str | None = None,
     icc: Path,
     planned: set[str],
     shown: str,
@@ -559,11 +621,29 @@ def _convert_group(
             ),
         )
         return ([] if problems else [entry(name, data, "pdf")]), problems, notes
-    # Audio and video: validated on collect and again above; stored as they are.
+    # Audio and video: validated on collect and again above; stored as they are, and
+    # transcoded for the web beside the original where ffmpeg is installed.
     extension = first.name.rsplit(".", 1)[-1]
     data = paths[0].read_bytes()
     name = _output_name(group, extension, planned)
     where = f"{shown}/{name}"
     problems = place(data, folder / name, lambda tmp: size_check(tmp, where))
-    notes.append(f"{group.document}: {group.kind} stored as it is ({first.type}); no transcoding")
-    return ([] if problems else [entry(name, data, group.kind)]), problems, notes
+    made = [] if problems else [entry(name, data, group.kind)]
+    if ffmpeg is None:
+        notes.append(
+            f"{group.document}: {group.kind} stored as it is ({first.type}); "
+            "no transcoding (ffmpeg is not installed)"
+        )
+        return made, problems, notes
+    web_extension = "m4a" if group.kind == "audio" else "mp4"
+    try:
+        web = transcode(paths[0], group.kind, ffmpeg, web_extension)
+    except TranscodeError as error:
+        notes.append(f"{group.document}: stored as it is; transcoding failed: {error}")
+        return made, problems, notes
+    web_name = _output_name(group, web_extension, planned, "-web")
+    web_where = f"{shown}/{web_name}"
+    web_problems = place(web, folder / web_name, lambda tmp: size_check(tmp, web_where))
+    if not web_problems:
+        made.append(entry(web_name, web, group.kind))
+    return made, problems + web_problems, notes
