@@ -212,11 +212,22 @@ def config_check(state: State) -> None:
     show_default=True,
     help="Approval route.",
 )
+@click.option(
+    "--sources",
+    is_flag=True,
+    help="Also create sources/: the material is being gathered (SOP step 1).",
+)
 @as_option
 @pass_state
 @_run
 def new(
-    state: State, title: str, category: str, slug: str | None, attention: str, as_: str | None
+    state: State,
+    title: str,
+    category: str,
+    slug: str | None,
+    attention: str,
+    sources: bool,
+    as_: str | None,
 ) -> None:
     """Scaffold drafts/<slug>/index.md with a files/ folder."""
     from pipeline.commands.content import create
@@ -229,6 +240,7 @@ def new(
         author=_whoami(config, as_),
         slug=slug,
         attention=Attention(attention),
+        sources=sources,
     )
     out.print(f"created {path.relative_to(config.root)}")
 

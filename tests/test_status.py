@@ -54,3 +54,46 @@ def test_embargo_is_not_late_and_archived_items_are_done(project: Project) -> No
     assert rows["tertunda"].age is None  # the embargo lies ahead: no negative age
     everything, _ = run_status(project.config, now=now, include_done=True)
     assert {r.slug for r in everything if r.stage == "done"} == {"kegiatan-pertama", "visi-misi"}
+
+
+def test_collect_stage_from_new_with_sources_to_collected(project: Project) -> None:
+    from click.testing import CliRunner
+
+    from pipeline.cli import cli
+
+    created = CliRunner().invoke(
+        cli,
+        [
+            "--config",
+            str(project.root / "warta.yml"),
+            "new",
+            "Bahan sidang keliling bulan ini",
+            "--category",
+            "berita",
+            "--sources",
+            "--as",
+            "rina",
+        ],
+    )
+    assert created.exit_code == 0, created.output
+    folder = project.root / "drafts/bahan-sidang-keliling-bulan-ini"
+    assert (folder / "sources").is_dir()
+    opened = datetime.now(UTC)
+    rows = _rows(project, opened + timedelta(hours=2))
+    row = rows["bahan-sidang-keliling-bulan-ini"]
+    assert (row.stage, row.holder, row.late) == ("collect", "operator", False)
+    assert _rows(project, opened + timedelta(hours=4))[
+        "bahan-sidang-keliling-bulan-ini"
+    ].late  # the SOP allows 3 hours
+    # Once material is collected, the item waits in convert (1 hour).
+    from pipeline.content.model import HistoryEntry
+    from pipeline.content.store import read_item, write_item
+
+    item = read_item(folder, project.config)
+    history = [
+        *item.front.history,
+        HistoryEntry(status="collected", at=opened + timedelta(hours=1), by="rina"),
+    ]
+    write_item(item, item.front.model_copy(update={"history": history}))
+    row = _rows(project, opened + timedelta(hours=1, minutes=30))["bahan-sidang-keliling-bulan-ini"]
+    assert (row.stage, row.late) == ("convert", False)

@@ -33,8 +33,9 @@ def create(
     slug: str | None,
     attention: Attention,
     now: datetime | None = None,
+    sources: bool = False,
 ) -> Path:
-    """``warta new``."""
+    """``warta new`` (``sources``: the material is still being gathered)."""
     now = now or now_utc()
     today = now.astimezone(ZoneInfo(config.site.timezone)).date()  # the court's date
     return new_draft(
@@ -46,6 +47,7 @@ def create(
         attention=attention,
         today=today,
         now=now,
+        sources=sources,
     )
 
 

@@ -55,8 +55,13 @@ def new_draft(
     attention: Attention,
     today: date,
     now: datetime,
+    sources: bool = False,
 ) -> Path:
-    """Create ``drafts/<slug>/index.md`` and ``files/``; return the index path."""
+    """Create ``drafts/<slug>/index.md`` and ``files/``; return the index path.
+
+    ``sources`` also creates an empty ``sources/``: the material is being gathered
+    (SOP 1 step 1), which ``warta status`` measures as the collect stage.
+    """
     slug = slug or slugify(title)
     check_slug(slug)
     if config.category(category) is None:
@@ -94,6 +99,9 @@ def new_draft(
     with staging_dir(folder, f"new-{slug}") as staging:
         (staging / "files").mkdir()
         (staging / "files" / ".gitkeep").touch()
+        if sources:
+            (staging / "sources").mkdir()
+            (staging / "sources" / ".gitkeep").touch()
         atomic_write_text(staging / "index.md", render_item(front, BODY_TEMPLATE, keep=("tags",)))
         staging.rename(folder)
     return folder / "index.md"

@@ -60,7 +60,11 @@ def item_status(config: Config, item: Item, *, now: datetime, archived: set[str]
     sources = (item.folder / "sources").is_dir()
     converted = _last(item, "converted") is not None
     if front.status is Status.DRAFT:
-        if sources and not converted:
+        if sources and _last(item, "collected") is None:
+            # Opened with 'warta new --sources': the material is being gathered.
+            stage, holder, target = "collect", "operator", targets.collect
+            since = _last(item, "draft")
+        elif sources and not converted:
             stage, holder, target = "convert", "operator", targets.convert
             since = _last(item, "collected", "draft")
         else:
