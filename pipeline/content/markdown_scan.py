@@ -7,7 +7,6 @@ CommonMark token stream of markdown-it-py does, so the review can say
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
 from html.parser import HTMLParser
 
@@ -111,18 +110,3 @@ def _html_tags(fragment: str, first_line: int) -> list[HtmlTag]:
     collector.feed(fragment)
     collector.close()
     return collector.tags
-
-
-def iter_text_lines(body: str) -> Iterator[tuple[int, str]]:
-    """(1-based line, text) of every line outside fenced code blocks."""
-    fence: str | None = None
-    for number, line in enumerate(body.splitlines(), start=1):
-        stripped = line.lstrip()
-        if fence is None and stripped[:3] in ("```", "~~~"):
-            fence = stripped[:3]
-            continue
-        if fence is not None:
-            if stripped.startswith(fence):
-                fence = None
-            continue
-        yield number, line
