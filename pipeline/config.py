@@ -225,6 +225,28 @@ class ConvertSettings(_Model):
 
 # roles and signed approval (issue 4)
 
+
+class SigningSettings(_Model):
+    """Approval that can be proven from git: signed commits and merges, ``warta verify``."""
+
+    enabled: bool = False
+    """``warta submit`` and ``warta approve`` record each step in a commit signed with the
+    person's SSH key (``approve``: a ``--no-ff`` merge into ``branch``); off: they only
+    change the front matter (the embedded default, no git needed)."""
+    branch: str = "main"
+    """The branch the site is published from."""
+    branch_prefix: str = "konten/"
+    """Draft branches are named prefix + slug (``warta approve SLUG`` merges ``konten/SLUG``)."""
+    trusted_base: str = ""
+    """Commit or tag where ``warta verify`` starts: everything up to it is trusted, every
+    change after it must be proven; empty: ``warta verify`` refuses to run."""
+    allowed_signers: str = ".github/allowed_signers"
+    """File written by ``warta roles sync`` for git's ``gpg.ssh.allowedSignersFile``
+    (relative to warta.yml)."""
+    codeowners: str = ".github/CODEOWNERS"
+    """CODEOWNERS file written by ``warta roles sync`` (relative to warta.yml)."""
+
+
 # deploy (issue 5)
 
 
@@ -404,6 +426,8 @@ class Config(_Model):
     convert: ConvertSettings = ConvertSettings()
     """Collecting source material and converting it to standard electronic documents."""
     # roles and signed approval (issue 4)
+    signing: SigningSettings = SigningSettings()
+    """Signed approval in git and its verification."""
     # deploy (issue 5)
     deploy: DeploySettings = DeploySettings()
     """S3-compatible storage for the site and the archive."""

@@ -42,6 +42,7 @@ def _fields(*models: type[BaseModel]) -> set[str]:
                 config_module.WorkflowTargets,
                 config_module.WorkflowSettings,
                 config_module.ConvertSettings,
+                config_module.SigningSettings,
             ),
         ),
     ],
