@@ -353,3 +353,30 @@ def test_without_signing_submit_and_approve_stay_front_matter_steps(project: Pro
     assert submitted.commit == "" and submitted.front and submitted.front.status == "in-review"
     approved = approval.approve(project.config, "tanpa-git", by="hasan")
     assert approved.commit == "" and approved.front and approved.front.status == "approved"
+
+
+def test_cli_submit_and_approve_sign_with_key(repo: Repo) -> None:
+    runner = CliRunner()
+    config = ["--config", str(repo.root / "warta.yml")]
+    repo.git("switch", "-q", "-c", "konten/lewat-cli")
+    repo.project.draft("lewat-cli")
+    repo.commit_all("Draft lewat-cli")
+    submitted = runner.invoke(
+        cli, [*config, "submit", "lewat-cli", "--as", "sari", "--key", str(repo.keys["sari"])]
+    )
+    assert submitted.exit_code == 0, submitted.output
+    assert "signed review commit" in submitted.output
+    repo.git("switch", "-q", "main")
+    refused = runner.invoke(
+        cli, [*config, "approve", "lewat-cli", "--as", "sari", "--key", str(repo.keys["sari"])]
+    )
+    assert refused.exit_code == WorkflowError.exit_code
+    approved = runner.invoke(
+        cli,
+        [*config, "approve", "konten/lewat-cli", "--as", "hasan"],
+        env={"WARTA_SIGNING_KEY": str(repo.keys["hasan"])},
+    )
+    assert approved.exit_code == 0, approved.output
+    assert "lewat-cli: published by hasan" in approved.output
+    assert "signed merge" in approved.output and "(routine)" in approved.output
+    assert runner.invoke(cli, [*config, "verify"]).exit_code == 0
