@@ -538,6 +538,14 @@ def _convert_group(
         found = size_problem(tmp.stat().st_size, max_mb, where, "review.max_attachment_mb")
         return [found] if found else []
 
+    def valid_pdf(where: str, *, pdfa: bool) -> Callable[[Path], list[Problem]]:
+        """The checks of a converted PDF (first failure wins): size, qpdf, metadata."""
+        return lambda tmp: (
+            size_check(tmp, where)
+            or pdf_problems(tmp, where)
+            or metadata_problems(tmp, where, pdfa=pdfa)
+        )
+
     if group.kind == "scan":
         data = scans_to_pdfa(
             paths,
@@ -568,15 +576,7 @@ def _convert_group(
             )
         name = _output_name(group, "pdf", planned)
         where = f"{shown}/{name}"
-        problems = place(
-            data,
-            folder / name,
-            lambda tmp: (
-                size_check(tmp, where)
-                or pdf_problems(tmp, where)
-                or metadata_problems(tmp, where, pdfa=True)
-            ),
-        )
+        problems = place(data, folder / name, valid_pdf(where, pdfa=True))
         return (
             [] if problems else [entry(name, data, "document", pdfa=True, ocr=searchable)],
             problems,
@@ -611,15 +611,7 @@ def _convert_group(
         )
         name = _output_name(group, "pdf", planned)
         where = f"{shown}/{name}"
-        problems = place(
-            data,
-            folder / name,
-            lambda tmp: (
-                size_check(tmp, where)
-                or pdf_problems(tmp, where)
-                or metadata_problems(tmp, where, pdfa=False)
-            ),
-        )
+        problems = place(data, folder / name, valid_pdf(where, pdfa=False))
         return ([] if problems else [entry(name, data, "pdf")]), problems, notes
     # Audio and video: validated on collect and again above; stored as they are, and
     # transcoded for the web beside the original where ffmpeg is installed.
