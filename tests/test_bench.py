@@ -7,39 +7,33 @@ from pathlib import Path
 ROOT = Path(__file__).parent.parent
 
 
-def test_publish_bench_runs_on_a_tiny_site() -> None:
+def run_bench(script: str, *args: str, timeout: float = 120) -> list[str]:
+    """Run a bench script; its output lines (the header, then the figures)."""
     done = subprocess.run(
-        [sys.executable, str(ROOT / "bench/bench_publish.py"), "--sizes", "3", "--pages", "2"],
+        [sys.executable, str(ROOT / "bench" / script), *args],
         capture_output=True,
         text=True,
         check=False,
-        timeout=300,
+        timeout=timeout,
     )
     assert done.returncode == 0, done.stderr
-    header, row = done.stdout.strip().splitlines()
+    return done.stdout.strip().splitlines()
+
+
+def test_publish_bench_runs_on_a_tiny_site() -> None:
+    header, row = run_bench("bench_publish.py", "--sizes", "3", "--pages", "2", timeout=300)
     assert "publish/plain" in header and row.split()[0] == "3"
 
 
 def test_health_bench_runs_on_a_few_endpoints() -> None:
-    done = subprocess.run(
-        [sys.executable, str(ROOT / "bench/bench_health.py"), "--endpoints", "5"],
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=120,
-    )
-    assert done.returncode == 0, done.stderr
-    row = done.stdout.strip().splitlines()[1].split()
+    row = run_bench("bench_health.py", "--endpoints", "5")[1].split()
     assert row[0] == "5" and row[-1] == "0"  # five endpoints, none failed
 
 
 def test_visitors_bench_runs_on_a_small_log() -> None:
-    done = subprocess.run(
-        [sys.executable, str(ROOT / "bench/bench_visitors.py"), "--lines", "2000"],
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=120,
-    )
-    assert done.returncode == 0, done.stderr
-    assert done.stdout.strip().splitlines()[1].split()[0] == "2000"
+    assert run_bench("bench_visitors.py", "--lines", "2000")[1].split()[0] == "2000"
+
+
+def test_convert_bench_runs_on_a_few_small_scans() -> None:
+    row = run_bench("bench_convert.py", "--scans", "3", "--dpi", "30")[1].split()
+    assert row[0] == "3" and 0.99 < float(row[-1]) < 1.2  # output/input size ratio

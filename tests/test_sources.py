@@ -7,7 +7,6 @@ import os
 import shutil
 import struct
 import subprocess
-import sys
 import wave
 import zlib
 from datetime import UTC, datetime
@@ -650,22 +649,6 @@ def test_cli_collect_convert_and_check(project: Project, tmp_path: Path) -> None
     (project.root / "drafts/rapat-baru/files/surat.pdf").write_bytes(b"%PDF-1.4 rusak")
     broken = run(project, "convert", "--check", "rapat-baru")
     assert broken.exit_code == 4 and "invalid: drafts/rapat-baru/files/surat.pdf" in broken.output
-
-
-# -- the bench stays runnable ---------------------------------------------------------------
-
-
-def test_convert_bench_runs_on_a_few_small_scans() -> None:
-    done = subprocess.run(
-        [sys.executable, str(ROOT / "bench/bench_convert.py"), "--scans", "3", "--dpi", "30"],
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=120,
-    )
-    assert done.returncode == 0, done.stderr
-    row = done.stdout.strip().splitlines()[1].split()
-    assert row[0] == "3" and 0.99 < float(row[-1]) < 1.2  # output/input size ratio
 
 
 def test_sources_are_never_published(project: Project, tmp_path: Path) -> None:
