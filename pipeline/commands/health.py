@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 import boto3
 import httpx
 
+from pipeline import opsdb
 from pipeline.config import Config, Endpoint
 from pipeline.content.model import Status
 from pipeline.content.store import scan
@@ -82,7 +83,7 @@ def shared_history(config: Config, *, write: bool) -> Iterator[Path]:
 def open_history(config: Config, *, write: bool) -> Iterator[sqlite3.Connection]:
     """A connection to the operational database, shared through S3 when configured."""
     with shared_history(config, write=write) as database:
-        db = history.connect(database)
+        db = opsdb.connect(database)
         try:
             yield db
         finally:
@@ -108,7 +109,7 @@ def resolve_domains(
         cached = history.cached_domain(db, domain, fresher_than=moment - settings.domain_cache)
         if cached is None:
             cached = domains_module.lookup(domain, bootstrap=bootstrap, whois_servers=servers)
-            with history.transaction(db):
+            with opsdb.transaction(db):
                 history.save_domain(db, cached, moment)
         found[domain] = cached
     return found
@@ -148,7 +149,7 @@ def run_checks(
         )
     moment = now or now_utc()
     with shared_history(config, write=True) as database:
-        db = history.connect(database)
+        db = opsdb.connect(database)
         try:
             return _run(
                 config,
@@ -200,7 +201,7 @@ def _run(
         domains={name: expiry[domain] for name, domain in wanted.items()},
     )
     by_name = {e.name: e for e in settings.endpoints}
-    with history.transaction(db):
+    with opsdb.transaction(db):
         for result in results:
             endpoint = by_name[result.name]
             history.record_result(db, result)
@@ -375,7 +376,7 @@ def write_status_page(
     source = shared_history(config, write=False) if shared else nullcontext(database_path(config))
     with source as database:
         if database.is_file():
-            db = history.connect(database)
+            db = opsdb.connect(database)
             try:
                 data = status_page.collect(db, names, moment)
             finally:

@@ -8,11 +8,12 @@ from datetime import date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from pipeline import opsdb
 from pipeline.commands.health import mail_channel, open_history
 from pipeline.config import Config
 from pipeline.errors import ContentError, NotFoundError, Problem, WorkflowError
 from pipeline.fsutil import sha256_file, staging_dir
-from pipeline.health import alerts, history
+from pipeline.health import alerts
 from pipeline.health import renewals as register
 from pipeline.site.live import now_utc
 
@@ -52,7 +53,7 @@ def add(
                 where=renewal_id,
                 hint="record a payment with: warta renewals record ID --invoice F",
             )
-        with history.transaction(db):
+        with opsdb.transaction(db):
             register.add(db, renewal, now or now_utc())
     return renewal
 
@@ -110,7 +111,7 @@ def record(
             renewal.due,
             register.add_months(renewal.due, renewal.period_months),
         )
-        with history.transaction(db):
+        with opsdb.transaction(db):
             register.record_payment(db, payment, now, by)
     return payment
 
@@ -184,6 +185,6 @@ def remind(config: Config, *, now: datetime | None = None, smtp_password: str = 
             result.deliveries += sent
             result.due.append((renewal, threshold))
             if sent and any(d.ok for d in sent):
-                with history.transaction(db):
+                with opsdb.transaction(db):
                     register.mark_reminded(db, renewal.id, threshold)
     return result

@@ -7,11 +7,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+from pipeline import opsdb
 from pipeline.commands.health import open_history
 from pipeline.config import Config
 from pipeline.errors import NotFoundError
 from pipeline.fsutil import atomic_write_text
-from pipeline.health import history
 from pipeline.progress import NoProgress, Progress
 from pipeline.site.live import now_utc
 from pipeline.visitors.parse import lines, open_log, parse_line
@@ -99,7 +99,7 @@ def analyze(
             positions.append(Position(key, path.stat().st_ino, end, fingerprint(path, end)))
         report.findings = detector.results()
         moment = (now or now_utc()).isoformat()
-        with history.transaction(db):
+        with opsdb.transaction(db):
             if incremental:
                 for position in positions:
                     db.execute(

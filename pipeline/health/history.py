@@ -16,79 +16,12 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from pathlib import Path
 
 from pipeline.health.domains import DomainExpiry
 from pipeline.health.policy import EndpointState, Transition
 from pipeline.health.probe import CheckResult
-from pipeline.health.renewals import SCHEMA as renewals_schema
-
-MIGRATIONS = [
-    """
-    CREATE TABLE IF NOT EXISTS health_results (
-        id INTEGER PRIMARY KEY,
-        endpoint TEXT NOT NULL,
-        at TEXT NOT NULL,
-        success INTEGER NOT NULL,
-        status INTEGER,
-        response_ms REAL,
-        certificate_expires TEXT,
-        error TEXT NOT NULL DEFAULT '',
-        failed TEXT NOT NULL DEFAULT '[]',
-        unknown TEXT NOT NULL DEFAULT '[]'
-    );
-    CREATE INDEX IF NOT EXISTS health_results_endpoint_at ON health_results (endpoint, at);
-    CREATE TABLE IF NOT EXISTS health_state (
-        endpoint TEXT PRIMARY KEY,
-        state TEXT NOT NULL,
-        failures INTEGER NOT NULL,
-        successes INTEGER NOT NULL,
-        changed_at TEXT
-    );
-    CREATE TABLE IF NOT EXISTS health_incidents (
-        id INTEGER PRIMARY KEY,
-        endpoint TEXT NOT NULL,
-        opened_at TEXT NOT NULL,
-        closed_at TEXT,
-        cause TEXT NOT NULL,
-        resolution TEXT NOT NULL DEFAULT ''
-    );
-    """,
-    """
-    CREATE TABLE IF NOT EXISTS health_domains (
-        domain TEXT PRIMARY KEY,
-        expires TEXT,
-        source TEXT NOT NULL,
-        problem TEXT NOT NULL DEFAULT '',
-        checked_at TEXT NOT NULL
-    );
-    """,
-    renewals_schema,
-    """
-    CREATE TABLE IF NOT EXISTS visitors_positions (
-        path TEXT PRIMARY KEY,
-        inode INTEGER NOT NULL,
-        offset INTEGER NOT NULL,
-        head TEXT NOT NULL DEFAULT '',
-        updated_at TEXT NOT NULL
-    );
-    CREATE TABLE IF NOT EXISTS visitors_findings (
-        id INTEGER PRIMARY KEY,
-        recorded_at TEXT NOT NULL,
-        ip TEXT NOT NULL,
-        rule TEXT NOT NULL,
-        first TEXT NOT NULL,
-        last TEXT NOT NULL,
-        count INTEGER NOT NULL,
-        samples TEXT NOT NULL
-    );
-    CREATE INDEX IF NOT EXISTS visitors_findings_ip ON visitors_findings (ip);
-    """,
-]
 
 
 @dataclass(frozen=True)
@@ -99,31 +32,6 @@ class Incident:
     closed_at: datetime | None
     cause: str
     resolution: str
-
-
-def connect(path: Path) -> sqlite3.Connection:
-    """Open (creating and migrating) the database; safe for concurrent processes."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    db = sqlite3.connect(path, timeout=30, isolation_level=None)
-    db.execute("PRAGMA journal_mode=WAL")
-    db.execute("PRAGMA busy_timeout=30000")
-    version = db.execute("PRAGMA user_version").fetchone()[0]
-    for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
-        # One script per version, applied with its version bump in one transaction.
-        db.executescript(f"BEGIN IMMEDIATE;\n{script}\nPRAGMA user_version={number};\nCOMMIT;")
-    return db
-
-
-@contextmanager
-def transaction(db: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
-    """BEGIN IMMEDIATE … COMMIT, rolled back on error."""
-    db.execute("BEGIN IMMEDIATE")
-    try:
-        yield db
-    except BaseException:
-        db.execute("ROLLBACK")
-        raise
-    db.execute("COMMIT")
 
 
 def _dt(text: str | None) -> datetime | None:

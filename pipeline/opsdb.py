@@ -1,0 +1,125 @@
+"""The operational database: one SQLite file shared by every area that keeps state.
+
+Health history, the domain cache, renewals, visitor activity, backup events, tickets
+and situation reports live in ``health.database`` (default ``.warta/warta.sqlite``).
+The schema version is SQLite's ``PRAGMA user_version``; each version below is one
+script, applied together with its version bump in one transaction, so a database is
+always at exactly one version. Versions are append-only: a released script is never
+edited, a change is a new version.
+
+====  ==========================================  =========================
+ v    tables                                      documented in
+====  ==========================================  =========================
+ 1    health_results, health_state,               docs/health.md
+      health_incidents
+ 2    health_domains                              docs/health.md
+ 3    renewals, renewal_payments                  docs/renewals.md
+ 4    visitors_positions, visitors_findings       docs/visitors.md
+ 5    backup_events (+ backup's own tables)       docs/backup-format.md
+ 6    tickets, ticket_events (+ ticket tables)    docs/tickets.md
+ 7    reports                                     docs/report.md
+====  ==========================================  =========================
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from pipeline.backup.schema import SCHEMA as backup_schema
+from pipeline.health.renewals import SCHEMA as renewals_schema
+from pipeline.report.schema import SCHEMA as report_schema
+from pipeline.tickets.schema import SCHEMA as tickets_schema
+
+MIGRATIONS = [
+    """
+    CREATE TABLE IF NOT EXISTS health_results (
+        id INTEGER PRIMARY KEY,
+        endpoint TEXT NOT NULL,
+        at TEXT NOT NULL,
+        success INTEGER NOT NULL,
+        status INTEGER,
+        response_ms REAL,
+        certificate_expires TEXT,
+        error TEXT NOT NULL DEFAULT '',
+        failed TEXT NOT NULL DEFAULT '[]',
+        unknown TEXT NOT NULL DEFAULT '[]'
+    );
+    CREATE INDEX IF NOT EXISTS health_results_endpoint_at ON health_results (endpoint, at);
+    CREATE TABLE IF NOT EXISTS health_state (
+        endpoint TEXT PRIMARY KEY,
+        state TEXT NOT NULL,
+        failures INTEGER NOT NULL,
+        successes INTEGER NOT NULL,
+        changed_at TEXT
+    );
+    CREATE TABLE IF NOT EXISTS health_incidents (
+        id INTEGER PRIMARY KEY,
+        endpoint TEXT NOT NULL,
+        opened_at TEXT NOT NULL,
+        closed_at TEXT,
+        cause TEXT NOT NULL,
+        resolution TEXT NOT NULL DEFAULT ''
+    );
+    """,
+    """
+    CREATE TABLE IF NOT EXISTS health_domains (
+        domain TEXT PRIMARY KEY,
+        expires TEXT,
+        source TEXT NOT NULL,
+        problem TEXT NOT NULL DEFAULT '',
+        checked_at TEXT NOT NULL
+    );
+    """,
+    renewals_schema,
+    """
+    CREATE TABLE IF NOT EXISTS visitors_positions (
+        path TEXT PRIMARY KEY,
+        inode INTEGER NOT NULL,
+        offset INTEGER NOT NULL,
+        head TEXT NOT NULL DEFAULT '',
+        updated_at TEXT NOT NULL
+    );
+    CREATE TABLE IF NOT EXISTS visitors_findings (
+        id INTEGER PRIMARY KEY,
+        recorded_at TEXT NOT NULL,
+        ip TEXT NOT NULL,
+        rule TEXT NOT NULL,
+        first TEXT NOT NULL,
+        last TEXT NOT NULL,
+        count INTEGER NOT NULL,
+        samples TEXT NOT NULL
+    );
+    CREATE INDEX IF NOT EXISTS visitors_findings_ip ON visitors_findings (ip);
+    """,
+    backup_schema,
+    tickets_schema,
+    report_schema,
+]
+
+
+def connect(path: Path) -> sqlite3.Connection:
+    """Open (creating and migrating) the database; safe for concurrent processes."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    db = sqlite3.connect(path, timeout=30, isolation_level=None)
+    db.execute("PRAGMA journal_mode=WAL")
+    db.execute("PRAGMA busy_timeout=30000")
+    version = db.execute("PRAGMA user_version").fetchone()[0]
+    for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
+        # One script per version, applied with its version bump in one transaction.
+        db.executescript(f"BEGIN IMMEDIATE;\n{script}\nPRAGMA user_version={number};\nCOMMIT;")
+    return db
+
+
+@contextmanager
+def transaction(db: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+    """BEGIN IMMEDIATE … COMMIT, rolled back on error."""
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        yield db
+    except BaseException:
+        db.execute("ROLLBACK")
+        raise
+    db.execute("COMMIT")

@@ -1,0 +1,1 @@
+"""The IT service ticket module (SOP 3, sections A–D)."""

@@ -1,0 +1,48 @@
+"""Ticket tables in the operational database (schema version 6).
+
+The core columns below are a contract read by the situation report; the ticket module
+may add columns and tables, never remove these.
+
+    tickets(id, workflow, kind, title, status, step, priority, requester, opened_at,
+            due, closed_at, source)
+    ticket_events(id, ticket_id, at, actor, role, action, step, note, attachment)
+
+``workflow`` is the SOP section (A policy, B service request, C maintenance, D security);
+``kind`` is request or incident; ``status`` is open, closed or rejected; ``step`` is the
+current step id (``B3``); ``source`` links an incident to the module that opened it
+(``health:<endpoint>``, ``tls:<host>``, ``domain:<name>``, ``backup:<repository>``,
+``visitors:<ip>``), empty for tickets opened by a person. ``action`` is one of open,
+advance, reject, comment, assign, close; the note of the consideration step (B7) is the
+alternatives considered, the other notes are the actions taken.
+"""
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS tickets (
+    id INTEGER PRIMARY KEY,
+    workflow TEXT NOT NULL,
+    kind TEXT NOT NULL CHECK (kind IN ('request', 'incident')),
+    title TEXT NOT NULL,
+    status TEXT NOT NULL CHECK (status IN ('open', 'closed', 'rejected')),
+    step TEXT NOT NULL,
+    priority TEXT NOT NULL DEFAULT '',
+    requester TEXT NOT NULL DEFAULT '',
+    opened_at TEXT NOT NULL,
+    due TEXT,
+    closed_at TEXT,
+    source TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX IF NOT EXISTS tickets_status ON tickets (status);
+CREATE INDEX IF NOT EXISTS tickets_source ON tickets (source);
+CREATE TABLE IF NOT EXISTS ticket_events (
+    id INTEGER PRIMARY KEY,
+    ticket_id INTEGER NOT NULL REFERENCES tickets (id),
+    at TEXT NOT NULL,
+    actor TEXT NOT NULL,
+    role TEXT NOT NULL DEFAULT '',
+    action TEXT NOT NULL,
+    step TEXT NOT NULL DEFAULT '',
+    note TEXT NOT NULL DEFAULT '',
+    attachment TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX IF NOT EXISTS ticket_events_ticket ON ticket_events (ticket_id, at);
+"""
