@@ -1228,6 +1228,15 @@ def visitors_analyze(
         sys.exit(1)
 
 
+# -- backups (issue 8) ---------------------------------------------------------------
+
+
+# -- tickets (issue 9) ---------------------------------------------------------------
+
+
+# -- situation report (issue 10) -----------------------------------------------------
+
+
 def main() -> None:
     """Entry point of the ``warta`` command."""
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")

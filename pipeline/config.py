@@ -405,6 +405,13 @@ class HealthSettings(_Model):
     ones (``id``: whois.pandi.or.id)."""
 
 
+# backups (issue 8)
+
+# tickets (issue 9)
+
+# situation report (issue 10)
+
+
 class Config(_Model):
     """The whole of ``warta.yml``."""
 
@@ -435,6 +442,9 @@ class Config(_Model):
     """Availability checks and their history (issue 6)."""
     renewals: RenewalSettings = RenewalSettings()
     """Connection, hosting and domain contracts and their reminders."""
+    # backups (issue 8)
+    # tickets (issue 9)
+    # situation report (issue 10)
 
     # Set by the loader, not by the file.
     root: Path = Field(default=Path("."), exclude=True)
