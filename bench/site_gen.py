@@ -83,7 +83,16 @@ def generate(
     return root
 
 
-def _item(folder: Path, rng: random.Random, number: int, category: str) -> None:
+def add_article(root: Path, number: int, *, seed: int = 2) -> Path:
+    """Add news article ``number``, dated after every generated one (the newest post)."""
+    folder = root / "content" / "berita" / "posts" / f"berita-{number:05d}"
+    _item(folder, random.Random(seed), number, "berita", when=date(2026, 12, 31))
+    return folder
+
+
+def _item(
+    folder: Path, rng: random.Random, number: int, category: str, when: date | None = None
+) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     attachments = []
     links = ""
@@ -99,8 +108,8 @@ def _item(folder: Path, rng: random.Random, number: int, category: str) -> None:
             }
         ]
         links = "\n[Unduh lampiran (PDF)](files/lampiran.pdf)\n"
-    day = 1 + number % 28
-    month = 1 + (number // 28) % 12
+    day = when.day if when else 1 + number % 28
+    month = when.month if when else 1 + (number // 28) % 12
     front = {
         "title": f"Kegiatan pengadilan nomor {number} tahun ini",
         "slug": folder.name,

@@ -13,6 +13,7 @@ from pipeline.commands.publish import promote, publish
 from pipeline.content.store import read_item
 from pipeline.errors import BuildError, LockedError
 from pipeline.lock import exclusive
+from pipeline.site import api
 from tests.conftest import APPROVED, Project
 
 NOW = datetime(2026, 11, 25, 1, 0, tzinfo=UTC)
@@ -36,9 +37,14 @@ def test_publish_promotes_approved_draft_and_builds(project: Project) -> None:
     assert (target / "files/notulen.pdf").read_bytes() == b"%PDF-1.4 notulen\n"
     assert (project.root / "drafts/masih-draf").exists()
     site = project.root / "site"
-    index = json.loads((site / "api/index.json").read_text())
-    slugs = [i["slug"] for i in index["items"]]
-    assert set(slugs) == {"rapat-evaluasi", "kegiatan-pertama", "visi-misi"}
+    index, items = api.read_items(lambda rel: json.loads((site / rel).read_text()))
+    assert index["version"] == 2 and index["count"] == 3
+    assert [i["slug"] for i in index["latest"]] == [i["slug"] for i in items]
+    assert {i["slug"] for i in items} == {"rapat-evaluasi", "kegiatan-pertama", "visi-misi"}
+    for month in index["months"]:  # each month file lists exactly its items
+        listed = json.loads((site / month["path"]).read_text())["items"]
+        assert len(listed) == month["count"] > 0
+        assert {i["date"][:7] for i in listed} == {month["month"]}
     one = json.loads((site / "api/items/rapat-evaluasi.json").read_text())
     assert "<h2" in one["html"] and one["attachments"][0]["url"].endswith("notulen.pdf")
     page = site / one["url"].removeprefix("https://pa-uji.example/") / "index.html"
@@ -48,7 +54,10 @@ def test_publish_promotes_approved_draft_and_builds(project: Project) -> None:
     assert one["url"] in links
     assert "visi-misi" not in "".join(link or "" for link in links)  # pages are not in the feed
     sitemap = (site / "sitemap.xml").read_text()
-    assert "profil/visi-misi/" in sitemap
+    assert "<sitemapindex" in sitemap and "sitemaps/pages.xml" in sitemap
+    assert "profil/visi-misi/" in (site / "sitemaps/pages.xml").read_text()
+    posts = (site / f"sitemaps/posts-{NOW:%Y-%m}.xml").read_text()
+    assert "rapat-evaluasi/</loc><lastmod>2026-" in posts
 
 
 def test_embargo_waits_for_publish_at(project: Project) -> None:

@@ -12,6 +12,7 @@ from pipeline.errors import ContentError
 from pipeline.gitinfo import head_commit
 from pipeline.lock import exclusive
 from pipeline.progress import Progress
+from pipeline.site import api
 from pipeline.site.archive import ArchiveResult, BagEntry, archive_items, catalog, verify_archive
 
 
@@ -20,9 +21,11 @@ def _api_urls(site_dir: Path) -> dict[str, str]:
     index = site_dir / "api" / "index.json"
     if not index.is_file():
         return {}
-    data = json.loads(index.read_text(encoding="utf-8"))
+    data, items = api.read_items(
+        lambda rel: json.loads((site_dir / rel).read_text(encoding="utf-8"))
+    )
     base = data["site"]["url"].rstrip("/") + "/"  # mkdocs' site_url, as the API used it
-    return {i["slug"]: i["url"].removeprefix(base) for i in data.get("items", [])}
+    return {i["slug"]: i["url"].removeprefix(base) for i in items}
 
 
 def run_archive(

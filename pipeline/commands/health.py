@@ -28,6 +28,7 @@ from pipeline.health.freshness import Dated, Freshness, judge
 from pipeline.health.policy import EndpointState, Transition, Window, advance, in_maintenance
 from pipeline.health.probe import CheckResult, Target, check_all
 from pipeline.progress import NoProgress, Progress
+from pipeline.site import api as site_api
 from pipeline.site.live import now_utc
 
 
@@ -287,14 +288,25 @@ def _get_json(url: str, timeout: float, *, what: str, hint: str) -> Any:
 
 
 def live_items(base_url: str, *, timeout: float = 10.0) -> list[Dated]:
-    """Every item listed by the live site's ``api/index.json``."""
-    url = base_url.rstrip("/") + "/api/index.json"
-    data = _get_json(
-        url,
-        timeout,
-        what="the live content API cannot be read",
-        hint="check that the site is deployed, or use --no-live",
-    )
+    """Every item listed by the live site's content API (``api/index.json`` and its months)."""
+    base = base_url.rstrip("/") + "/"
+
+    def load(rel: str) -> Any:
+        return _get_json(
+            base + rel,
+            timeout,
+            what="the live content API cannot be read",
+            hint="check that the site is deployed, or use --no-live",
+        )
+
+    try:
+        _index, items = site_api.read_items(load)
+    except (ValueError, KeyError, TypeError) as error:
+        raise NotFoundError(
+            f"the live content API is not in a format warta knows: {error}",
+            where=base + "api/index.json",
+            hint="deploy the site again with this version of warta, or use --no-live",
+        ) from None
     return [
         Dated(
             i["category"],
@@ -302,7 +314,7 @@ def live_items(base_url: str, *, timeout: float = 10.0) -> list[Dated]:
             date.fromisoformat(i["date"]),
             datetime.fromisoformat(i["published_at"]) if i.get("published_at") else None,
         )
-        for i in data.get("items", [])
+        for i in items
     ]
 
 

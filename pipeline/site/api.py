@@ -1,18 +1,22 @@
 """The JSON content API and the RSS feed, written beside the HTML.
 
-Layout in the built site (format version 1, see ``docs/content-api.md``)::
+Layout in the built site (format version 2, see ``docs/content-api.md``)::
 
-    api/index.json            every live item, newest first, without HTML
+    api/index.json            the newest items, and the list of months
+    api/months/<YYYY-MM>.json every live item dated in that month, newest first
     api/items/<slug>.json     one item with its metadata and rendered HTML
     feed.xml                  RSS 2.0 of the newest posts
 
-Outputs are deterministic for the same content (no build timestamps in the
-per-item files), so that unchanged items produce unchanged bytes.
+Outputs are deterministic for the same content (no build timestamps anywhere), so
+that unchanged items produce unchanged bytes, and a new item changes only the index,
+its month and its own file: a deploy uploads those, not a list of every item ever
+published (version 1 had one ``index.json`` with every item).
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, time
 from email.utils import format_datetime
@@ -22,8 +26,9 @@ from zoneinfo import ZoneInfo
 
 from pipeline.content.model import FrontMatter
 
-API_VERSION = 1
+API_VERSION = 2
 FEED_SIZE = 50
+LATEST_SIZE = 20
 
 
 @dataclass
@@ -74,20 +79,57 @@ def _sort_key(item: PublishedItem) -> tuple[str, str]:
     return (item.front.date.isoformat(), item.front.slug)
 
 
+def _month(item: PublishedItem) -> str:
+    return f"{item.front.date.year:04d}-{item.front.date.month:02d}"
+
+
 def api_files(items: list[PublishedItem], *, site_name: str, site_url: str) -> dict[str, bytes]:
     """Relative path → bytes of every API file."""
     ordered = sorted(items, key=_sort_key, reverse=True)
+    months: dict[str, list[PublishedItem]] = {}
+    for item in ordered:
+        months.setdefault(_month(item), []).append(item)
     out: dict[str, bytes] = {}
     index = {
         "version": API_VERSION,
         "site": {"name": site_name, "url": site_url},
         "count": len(ordered),
-        "items": [item.summary_dict() for item in ordered],
+        "latest": [item.summary_dict() for item in ordered[:LATEST_SIZE]],
+        "months": [
+            {"month": month, "count": len(members), "path": f"api/months/{month}.json"}
+            for month, members in months.items()
+        ],
     }
     out["api/index.json"] = _json(index)
+    for month, members in months.items():
+        out[f"api/months/{month}.json"] = _json(
+            {
+                "version": API_VERSION,
+                "month": month,
+                "count": len(members),
+                "items": [item.summary_dict() for item in members],
+            }
+        )
     for item in ordered:
         out[f"api/items/{item.front.slug}.json"] = _json(item.item_dict())
     return out
+
+
+def read_items(load: Callable[[str], Any]) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """The index and every item summary of a built API, newest first.
+
+    ``load(path)`` returns the parsed JSON of a site-relative path (from a folder or
+    over HTTP). A version-1 index (every item in ``items``) is read as well.
+    """
+    index = load("api/index.json")
+    if not isinstance(index, dict):
+        raise ValueError("api/index.json is not a JSON object")
+    if "months" not in index:
+        return index, list(index.get("items", []))
+    items: list[dict[str, Any]] = []
+    for month in index["months"]:
+        items.extend(load(month["path"]).get("items", []))
+    return index, items
 
 
 def _json(data: Any) -> bytes:

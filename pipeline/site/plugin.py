@@ -35,7 +35,7 @@ from pipeline.content.store import Item, content_item_paths, draft_paths, read_i
 from pipeline.errors import WartaError
 from pipeline.fsutil import atomic_write_bytes
 from pipeline.progress import NoProgress, Progress
-from pipeline.site import api
+from pipeline.site import api, scale
 from pipeline.site.live import is_live, now_utc
 
 log = logging.getLogger("mkdocs.plugins.warta")
@@ -104,6 +104,8 @@ class WartaPluginConfig(MkConfig):
     """Show drafts at the place they will be published (live preview only)."""
     api = opt.Type(bool, default=True)
     """Write the JSON content API and the RSS feed."""
+    search_full_text = opt.Type(bool, default=False)
+    """Index the full text of posts for search (by default: title and summary)."""
 
 
 class WartaPlugin(BasePlugin[WartaPluginConfig]):
@@ -123,6 +125,7 @@ class WartaPlugin(BasePlugin[WartaPluginConfig]):
         self.html: dict[str, str] = {}
         self.pages: dict[str, Page] = {}
         self.files: Files | None = None
+        self.blogs: list[Any] = []
 
     # -- configuration and navigation ------------------------------------------
 
@@ -167,6 +170,15 @@ class WartaPlugin(BasePlugin[WartaPluginConfig]):
                 self.drafts[future.as_posix()] = item
         if self.config.auto_nav and not config.nav:
             config.nav = self._navigation(docs)
+        scale.faster_front_matter()
+        self.blogs = scale.blog_plugins(config)
+        for blog in self.blogs:
+            scale.remember_config(blog, config)
+            if not scale.stabilise(blog):
+                log.warning(
+                    "this mkdocs-material blog plugin has changed: its list pages keep "
+                    "their own pagination, so each new post rewrites all of them"
+                )
         return config
 
     def _navigation(self, docs: Path) -> list[Any]:
@@ -263,8 +275,12 @@ class WartaPlugin(BasePlugin[WartaPluginConfig]):
 
     # -- API ----------------------------------------------------------------------
 
+    @event_priority(-100)  # after the search and sitemap files are written
     def on_post_build(self, *, config: MkDocsConfig) -> None:
-        if not self.config.api or self.warta is None:
+        if self.warta is None:
+            return
+        self._scale_outputs(config)
+        if not self.config.api:
             return
         warta = self.warta
         site_url = (config.site_url or warta.site.url).rstrip("/") + "/"
@@ -304,6 +320,42 @@ class WartaPlugin(BasePlugin[WartaPluginConfig]):
             from pipeline.commands.health import write_status_page
 
             write_status_page(warta, site_dir=site_dir)
+
+    def _scale_outputs(self, config: MkDocsConfig) -> None:
+        """The search index and the sitemaps in their deploy-friendly form."""
+        assert self.warta is not None
+        site_dir = Path(config.site_dir)
+        site_url = (config.site_url or self.warta.site.url).rstrip("/") + "/"
+        posts: dict[str, str] = {}
+        dated: dict[str, scale.SitemapEntry] = {}
+        for src, item in self.items.items():
+            page = self.pages.get(src)
+            if page is None:
+                continue
+            category = self.warta.category(item.front.category)
+            is_post = category is not None and category.kind == "post"
+            if is_post:
+                posts[page.url] = item.front.summary
+            absolute = site_url + page.url
+            dated[absolute] = scale.SitemapEntry(
+                absolute,
+                lastmod=item.front.published_at or item.front.date,
+                month=scale.month_of(item.front.date) if is_post else "",
+            )
+        search = site_dir / "search" / "search_index.json"
+        if search.exists() and not self.config.search_full_text:
+            slim = scale.slim_search_index(
+                search.read_text(encoding="utf-8"),
+                posts=posts,
+                lists=scale.list_page_urls(self.blogs),
+            )
+            atomic_write_bytes(search, slim.encode("utf-8"), durable=False)
+        sitemap = site_dir / "sitemap.xml"
+        if sitemap.exists():
+            urls = scale.sitemap_urls(sitemap.read_text(encoding="utf-8"))
+            entries = [dated.get(url, scale.SitemapEntry(url)) for url in urls]
+            for rel, data in scale.sitemaps(entries, site_url).items():
+                atomic_write_bytes(site_dir / rel, data, durable=False)
 
     def _attachments(self, item: Item, src: str, site_url: str) -> list[api.Attachment]:
         out = []

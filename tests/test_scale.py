@@ -1,0 +1,135 @@
+"""Publishing that stays cheap as the news grows: stable list pages, a slim search
+index, monthly sitemaps and API files (pipeline/site/scale.py, docs/scale.md)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import pytest
+
+from pipeline.commands.publish import publish
+from pipeline.site import scale
+from tests.conftest import Project
+
+NOW = datetime(2026, 12, 31, 1, 0, tzinfo=UTC)
+PER_PAGE = 5
+
+
+def digests(site: Path) -> dict[str, str]:
+    return {
+        p.relative_to(site).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in site.rglob("*")
+        if p.is_file()
+    }
+
+
+def titles(html: Path) -> list[str]:
+    """Post numbers listed on a blog list page, in order."""
+    return re.findall(r"Berita nomor (\d+) ", html.read_text())
+
+
+def add_post(project: Project, number: int, day: date) -> None:
+    project.published(
+        f"berita-{number:02d}",
+        title=f"Berita nomor {number} dari pengadilan",
+        summary=f"Ringkasan berita {number} untuk pencarian.",
+        date=day,
+        published_at=f"{day.isoformat()}T10:00:00+08:00",
+        body=f"\n## Isi\n\nTeks lengkap berita {number} yang tidak masuk indeks.\n",
+    )
+
+
+@pytest.fixture
+def newsroom(project: Project) -> Project:
+    """The test project with 22 more posts (23 in all), five to a list page."""
+    mkdocs = project.root / "mkdocs.yml"
+    mkdocs.write_text(
+        mkdocs.read_text().replace(
+            "authors: false", f"authors: false\n      pagination_per_page: {PER_PAGE}"
+        )
+    )
+    for number in range(1, 23):
+        add_post(project, number, date(2026, 1 + number // 3, 1 + number % 28))
+    return project
+
+
+@pytest.mark.parametrize(("count", "expected"), [(0, 0), (5, 0), (6, 1), (10, 2), (11, 2), (23, 4)])
+def test_full_blocks_counted_from_the_oldest(count: int, expected: int) -> None:
+    assert scale.blocks(count, 5) == expected
+
+
+def test_block_one_holds_the_oldest_posts() -> None:
+    newest_first = list(range(23, 0, -1))  # 23 is the newest
+    assert newest_first[scale.block_slice(23, 5, 1)] == [5, 4, 3, 2, 1]
+    assert newest_first[scale.block_slice(23, 5, 4)] == [20, 19, 18, 17, 16]
+
+
+def test_a_new_post_leaves_every_older_list_page_unchanged(newsroom: Project) -> None:
+    publish(newsroom.config, now=NOW)
+    site = newsroom.root / "site"
+    before = digests(site)
+    blocks = sorted(site.glob("berita/page/*/index.html"))
+    assert [p.parent.name for p in blocks] == ["1", "2", "3", "4"]
+    assert titles(site / "berita/page/1/index.html") == ["5", "4", "3", "2", "1"]
+    # The fixture's own post (20 November) is the newest, and has another title.
+    assert titles(site / "berita/index.html") == ["22", "21", "20", "19"]
+    index_html = (site / "berita/index.html").read_text()
+    assert 'href="page/4/"' in index_html and "Berita lebih lama" in index_html
+    # Every post is on a list page: the index shows the newest, the blocks the rest.
+    listed = set(titles(site / "berita/index.html"))
+    for block in blocks:
+        listed |= set(titles(block))
+    assert listed == {str(n) for n in range(1, 23)}
+
+    add_post(newsroom, 23, date(2026, 12, 30))
+    publish(newsroom.config, now=NOW)
+    after = digests(site)
+    changed = {rel for rel, digest in after.items() if before.get(rel) != digest}
+    assert not any(rel.startswith("berita/page/") for rel in changed), changed
+    assert titles(site / "berita/index.html") == ["23", "22", "21", "20"]
+    assert "berita/2026/12/30/berita-23/index.html" in changed
+    assert "api/months/2026-12.json" in changed and "api/months/2026-01.json" not in changed
+    assert "sitemaps/posts-2026-12.xml" in changed and "sitemaps/pages.xml" not in changed
+    untouched_posts = [rel for rel in after if re.match(r"berita/2026/0[1-6]/.*index\.html$", rel)]
+    assert untouched_posts and not changed & set(untouched_posts)
+
+
+def test_posts_enter_search_with_title_and_summary_only(newsroom: Project) -> None:
+    publish(newsroom.config, now=NOW)
+    docs = json.loads((newsroom.root / "site/search/search_index.json").read_text())["docs"]
+    post = [d for d in docs if d["location"].endswith("berita-07/")]
+    assert len(post) == 1 and post[0]["text"] == "Ringkasan berita 7 untuk pencarian."
+    assert not [d for d in docs if "berita-07/#" in d["location"]]
+    assert not [d for d in docs if "tidak masuk indeks" in d["text"]]
+    # Static pages keep their full text.
+    assert [d for d in docs if d["location"].startswith("profil/visi-misi/") and d["text"]]
+
+
+def test_full_text_search_of_posts_can_be_switched_on(newsroom: Project) -> None:
+    mkdocs = newsroom.root / "mkdocs.yml"
+    mkdocs.write_text(
+        mkdocs.read_text().replace("  - warta\n", "  - warta:\n      search_full_text: true\n")
+    )
+    publish(newsroom.config, now=NOW)
+    text = (newsroom.root / "site/search/search_index.json").read_text()
+    assert "tidak masuk indeks" in text
+
+
+def test_sitemap_index_with_monthly_sitemaps_dated_by_the_front_matter(newsroom: Project) -> None:
+    publish(newsroom.config, now=NOW)
+    site = newsroom.root / "site"
+    index = (site / "sitemap.xml").read_text()
+    listed = re.findall(r"<loc>https://pa-uji\.example/(sitemaps/[^<]+)</loc>", index)
+    assert "sitemaps/pages.xml" in listed and "sitemaps/posts-2026-01.xml" in listed
+    for rel in listed:
+        assert (site / rel).is_file()
+    january = (site / "sitemaps/posts-2026-01.xml").read_text()
+    assert "berita-01/</loc><lastmod>2026-01-02T10:00:00+08:00</lastmod>" in january
+    assert scale.sitemap_urls(january) and all(
+        "/2026/01/" in url for url in scale.sitemap_urls(january)
+    )
+    assert (site / "sitemap.xml.gz").read_bytes()[4:8] == b"\0\0\0\0"  # no build time
