@@ -407,6 +407,35 @@ class HealthSettings(_Model):
 
 # backups (issue 8)
 
+
+class BackupSettings(_Model):
+    """Backups of the whole site system (``warta backup``, SOP 2 step 2)."""
+
+    repository: str = Field(default=".warta/backup", min_length=1)
+    """Where snapshots go: a folder (relative to warta.yml; point it at an external disk,
+    e.g. ``/media/backup/warta``) or ``s3://bucket/prefix`` on S3-compatible storage."""
+    s3_endpoint: str = ""
+    """S3 endpoint URL for an ``s3://`` repository (empty: AWS). Credentials come from the
+    standard AWS chain (environment, profile, instance role), never from warta.yml."""
+    s3_region: str = "us-east-1"
+    """Region of an ``s3://`` repository's bucket."""
+    extra_paths: list[str] = []
+    """More files or folders to back up besides content, drafts, archive, the built site,
+    the configuration and the operational database (relative to warta.yml)."""
+    keep_daily: int = Field(default=7, ge=0)
+    """``warta backup prune`` keeps the newest snapshot of each of this many last days."""
+    keep_weekly: int = Field(default=4, ge=0)
+    """… of each of this many last weeks (ISO weeks)."""
+    keep_monthly: int = Field(default=12, ge=0)
+    """… of each of this many last months."""
+    lock_stale_after: Duration = timedelta(minutes=30)
+    """A repository lock not refreshed for this long is stale and taken over (a running
+    warta refreshes its lock every third of this); a lock of a dead process on the same
+    host is stale at once."""
+    lock_wait: Duration = timedelta(0)
+    """How long a command waits for another one's lock before it refuses (exit 9)."""
+
+
 # tickets (issue 9)
 
 # situation report (issue 10)
@@ -443,6 +472,8 @@ class Config(_Model):
     renewals: RenewalSettings = RenewalSettings()
     """Connection, hosting and domain contracts and their reminders."""
     # backups (issue 8)
+    backup: BackupSettings = BackupSettings()
+    """Backups of the whole site system to local media or S3-compatible storage."""
     # tickets (issue 9)
     # situation report (issue 10)
 

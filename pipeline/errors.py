@@ -115,6 +115,12 @@ class ToolMissingError(WartaError):
     exit_code = 10
 
 
+class StorageError(WartaError):
+    """A storage medium refused: a backup disk is full, a bucket missing or read-only."""
+
+    exit_code = 11
+
+
 #: Exit codes of the ``warta`` command, in one place.  ``docs/exit-codes.md``
 #: is checked against this table by the tests.
 EXIT_CODES: dict[int, str] = {
@@ -129,6 +135,7 @@ EXIT_CODES: dict[int, str] = {
     8: "Integrity error: stored data failed verification.",
     9: "Locked: another warta process holds the lock.",
     10: "A required external tool is missing.",
+    11: "Storage refused: a backup disk is full, or a bucket is missing or refuses writes.",
     70: "Internal error: a bug in warta; please report it with the traceback.",
     130: "Interrupted (Ctrl+C).",
 }

@@ -1,0 +1,566 @@
+"""The backup repository: config, packs of blobs, index files, snapshots, the lock.
+
+The format is described in ``docs/backup-format.md``; this module is its only writer.
+Every object except ``lock`` is named by a SHA-256 and written once:
+
+- ``data/<2 hex>/<id>``: a *pack*: blobs one after the other, then a JSON header
+  listing them, then the header's length (8 bytes, little-endian) and ``WARTAPK1``.
+  The pack's id is the SHA-256 of its header, which holds the SHA-256 of every blob:
+  checking the header and each blob proves the whole pack.
+- ``index/<id>``: which blob is where (pack, offset, length), id = SHA-256 of the file.
+- ``snapshots/<id>``: one manifest per backup run, written last.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import socket
+import struct
+import threading
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import zstandard
+
+from pipeline.backup.storage import Backend, MissingObject
+from pipeline.errors import IntegrityError, LockedError, Problem, StorageError
+from pipeline.fsutil import atomic_write_bytes
+
+FORMAT_VERSION = 1
+PACK_MAGIC = b"WARTAPK1"
+TRAILER = struct.Struct("<Q8s")
+CHUNK_SIZE = 4 << 20
+PACK_SIZE = 16 << 20
+
+
+def sha256(data: bytes | memoryview) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def pack_key(pack_id: str) -> str:
+    return f"data/{pack_id[:2]}/{pack_id}"
+
+
+@dataclass(frozen=True)
+class BlobLocation:
+    """Where one blob is stored."""
+
+    pack: str
+    offset: int
+    length: int
+    raw_length: int
+    compressed: bool
+
+    def as_list(self, blob_id: str) -> list[Any]:
+        return [blob_id, self.offset, self.length, self.raw_length, int(self.compressed)]
+
+
+@dataclass
+class PackInfo:
+    id: str
+    size: int
+    blobs: dict[str, BlobLocation] = field(default_factory=dict)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "size": self.size,
+            "blobs": [loc.as_list(blob) for blob, loc in self.blobs.items()],
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> PackInfo:
+        pack = cls(str(data["id"]), int(data["size"]))
+        for blob, offset, length, raw, compressed in data["blobs"]:
+            pack.blobs[blob] = BlobLocation(pack.id, offset, length, raw, bool(compressed))
+        return pack
+
+
+def decode_blob(data: bytes, location: BlobLocation) -> bytes:
+    if location.compressed:
+        return zstandard.ZstdDecompressor().decompress(data, max_output_size=location.raw_length)
+    return data
+
+
+def parse_pack_header(pack_id: str, tail: bytes, size: int) -> PackInfo:
+    """The pack's own list of blobs, from its last bytes (raises ValueError if damaged)."""
+    if len(tail) < TRAILER.size:
+        raise ValueError("too short")
+    length, magic = TRAILER.unpack(tail[-TRAILER.size :])
+    if magic != PACK_MAGIC or length + TRAILER.size > len(tail):
+        raise ValueError("no pack trailer")
+    header = tail[-TRAILER.size - length : -TRAILER.size]
+    if sha256(header) != pack_id:
+        raise ValueError("header does not match the pack's name")
+    data = json.loads(header)
+    pack = PackInfo(pack_id, size)
+    for blob, offset, stored, raw, compressed in data["blobs"]:
+        pack.blobs[blob] = BlobLocation(pack_id, offset, stored, raw, bool(compressed))
+    return pack
+
+
+@dataclass
+class Snapshot:
+    """A parsed snapshot manifest."""
+
+    id: str
+    time: datetime
+    host: str
+    files: list[dict[str, Any]]
+    summary: dict[str, Any]
+    parent: str | None = None
+
+    @property
+    def short(self) -> str:
+        return self.id[:8]
+
+    def file_entries(self) -> Iterator[dict[str, Any]]:
+        return (f for f in self.files if f["type"] == "file")
+
+
+class Repository:
+    """One opened repository: its backend, its config and (once loaded) its index."""
+
+    def __init__(self, backend: Backend, *, cache: Path | None = None) -> None:
+        self.backend = backend
+        self.location = backend.location
+        self.cache = cache if backend.remote else None
+        self.config: dict[str, Any] = {}
+        self.index: dict[str, BlobLocation] = {}
+        self.packs: dict[str, PackInfo] = {}
+        self.index_files: list[str] = []
+        self.recovered_packs: list[str] = []
+
+    # -- config ---------------------------------------------------------------
+
+    def open(self, *, create: bool) -> bool:
+        """Read ``config`` (writing it first when ``create`` and absent); True if created."""
+        try:
+            raw = self.backend.read("config")
+        except MissingObject:
+            if not create:
+                raise StorageError(
+                    "no backup repository here yet",
+                    where=self.location,
+                    hint="run warta backup run first (it creates the repository)",
+                ) from None
+            config = {
+                "version": FORMAT_VERSION,
+                "id": uuid.uuid4().hex,
+                "created": datetime.now(UTC).isoformat(timespec="seconds"),
+                "hash": "sha256",
+                "chunk_size": CHUNK_SIZE,
+                "pack_size": PACK_SIZE,
+                "compression": "zstd",
+            }
+            created = self.backend.write_once("config", _json(config))
+            raw = self.backend.read("config")
+            self.config = self._parse_config(raw)
+            return created
+        self.config = self._parse_config(raw)
+        return False
+
+    def _parse_config(self, raw: bytes) -> dict[str, Any]:
+        try:
+            config = json.loads(raw)
+            version = config["version"]
+        except (ValueError, KeyError, TypeError):
+            raise IntegrityError(
+                "the repository's config object is damaged",
+                [Problem(f"{self.location}/config", "not a warta repository config")],
+            ) from None
+        if version != FORMAT_VERSION:
+            raise IntegrityError(
+                "unsupported repository version",
+                [
+                    Problem(
+                        f"{self.location}/config",
+                        f"format version {version}, this warta reads {FORMAT_VERSION}",
+                        "use the warta version that wrote it",
+                    )
+                ],
+            )
+        return dict(config)
+
+    @property
+    def chunk_size(self) -> int:
+        return int(self.config.get("chunk_size", CHUNK_SIZE))
+
+    @property
+    def pack_size(self) -> int:
+        return int(self.config.get("pack_size", PACK_SIZE))
+
+    # -- immutable objects through the local cache ------------------------------
+
+    def read_named(self, key: str) -> bytes:
+        """An object named by its SHA-256, checked; cached locally for remote backends."""
+        name = key.rsplit("/", 1)[-1]
+        cached = self.cache / key if self.cache else None
+        if cached is not None and cached.is_file():
+            data = cached.read_bytes()
+            if sha256(data) == name:
+                return data
+        data = self.backend.read(key)
+        if sha256(data) != name:
+            raise ValueError(f"{key} does not match its name (damaged)")
+        if cached is not None:
+            atomic_write_bytes(cached, data, durable=False)
+        return data
+
+    def write_named(self, folder: str, data: bytes) -> str:
+        name = sha256(data)
+        self.backend.write_once(f"{folder}/{name}", data)
+        if self.cache is not None:
+            atomic_write_bytes(self.cache / folder / name, data, durable=False)
+        return name
+
+    # -- index ---------------------------------------------------------------
+
+    def list_packs(self) -> dict[str, int]:
+        """Pack id → size of every pack in ``data/``."""
+        return {key.rsplit("/", 1)[-1]: size for key, size in self.backend.list("data/")}
+
+    def load_index(self, *, recover: bool = True, problems: list[Problem] | None = None) -> None:
+        """Read every index file; with ``recover``, add packs no index lists yet (left by an
+        interrupted run) from their own headers so that their blobs are reused."""
+        self.index.clear()
+        self.packs.clear()
+        self.index_files = []
+        for key, _size in self.backend.list("index/"):
+            try:
+                data = json.loads(self.read_named(key))
+                packs = [PackInfo.from_dict(p) for p in data["packs"]]
+            except (ValueError, KeyError, TypeError, MissingObject) as error:
+                if problems is None:
+                    raise IntegrityError(
+                        "an index file of the repository is damaged",
+                        [Problem(f"{self.location}/{key}", str(error), "run warta backup verify")],
+                    ) from None
+                problems.append(Problem(f"{self.location}/{key}", f"index unreadable: {error}"))
+                continue
+            self.index_files.append(key)
+            for pack in packs:
+                self._add_pack(pack)
+        if recover:
+            self.recovered_packs = []
+            for pack_id, size in self.list_packs().items():
+                if pack_id in self.packs:
+                    continue
+                try:
+                    pack = self.read_pack_header(pack_id, size)
+                except (ValueError, MissingObject):
+                    continue  # a damaged leftover: prune removes it, nothing refers to it
+                self._add_pack(pack)
+                self.recovered_packs.append(pack_id)
+
+    def _add_pack(self, pack: PackInfo) -> None:
+        self.packs[pack.id] = pack
+        for blob, location in pack.blobs.items():
+            self.index.setdefault(blob, location)
+
+    def read_pack_header(self, pack_id: str, size: int) -> PackInfo:
+        tail_length = min(size, 64 << 10)
+        (tail,) = self.backend.read_ranges(pack_key(pack_id), [(size - tail_length, tail_length)])
+        try:
+            return parse_pack_header(pack_id, tail, size)
+        except ValueError:
+            if len(tail) < size and len(tail) >= TRAILER.size:
+                length, _ = TRAILER.unpack(tail[-TRAILER.size :])
+                if length + TRAILER.size <= size:
+                    need = length + TRAILER.size
+                    (tail,) = self.backend.read_ranges(pack_key(pack_id), [(size - need, need)])
+                    return parse_pack_header(pack_id, tail, size)
+            raise
+
+    def write_index(self, packs: list[PackInfo]) -> str | None:
+        if not packs:
+            return None
+        data = {"version": FORMAT_VERSION, "packs": [p.as_dict() for p in packs]}
+        name = self.write_named("index", _json(data))
+        self.index_files.append(f"index/{name}")
+        return name
+
+    # -- snapshots -------------------------------------------------------------
+
+    def snapshot_ids(self) -> list[str]:
+        return [key.rsplit("/", 1)[-1] for key, _ in self.backend.list("snapshots/")]
+
+    def load_snapshot(self, snapshot_id: str) -> Snapshot:
+        data = json.loads(self.read_named(f"snapshots/{snapshot_id}"))
+        if data.get("version") != FORMAT_VERSION:
+            raise ValueError(f"snapshot format version {data.get('version')}")
+        return Snapshot(
+            snapshot_id,
+            datetime.fromisoformat(data["time"]),
+            str(data.get("host", "")),
+            list(data["files"]),
+            dict(data.get("summary", {})),
+            data.get("parent"),
+        )
+
+    def snapshots(self, problems: list[Problem] | None = None) -> list[Snapshot]:
+        """Every snapshot, oldest first (damaged ones are reported in ``problems``)."""
+        found = []
+        for snapshot_id in self.snapshot_ids():
+            try:
+                found.append(self.load_snapshot(snapshot_id))
+            except (ValueError, KeyError, TypeError, MissingObject) as error:
+                problem = Problem(
+                    f"{self.location}/snapshots/{snapshot_id}", f"snapshot unreadable: {error}"
+                )
+                if problems is None:
+                    raise IntegrityError(
+                        "a snapshot of the repository is damaged", [problem]
+                    ) from None
+                problems.append(problem)
+        return sorted(found, key=lambda s: (s.time, s.id))
+
+    def find_snapshot(self, name: str) -> Snapshot | None:
+        """``latest`` or a (prefix of a) snapshot id."""
+        if name == "latest":
+            every = self.snapshots()
+            return every[-1] if every else None
+        matches = [s for s in self.snapshot_ids() if s.startswith(name)]
+        return self.load_snapshot(matches[0]) if len(matches) == 1 else None
+
+    def write_snapshot(self, manifest: dict[str, Any]) -> str:
+        return self.write_named("snapshots", _json(manifest))
+
+    # -- reading blobs -----------------------------------------------------------
+
+    def read_blobs(self, pack_id: str, blobs: list[str]) -> Iterator[tuple[str, bytes | None]]:
+        """The decoded blobs of one pack, each checked against its id: a damaged one is
+        yielded as ``(id, None)``. Raises :class:`MissingObject` if the pack is absent."""
+        locations = [self.index[b] for b in blobs]
+        data = self.backend.read_ranges(
+            pack_key(pack_id), [(loc.offset, loc.length) for loc in locations]
+        )
+        for blob, location, raw in zip(blobs, locations, data, strict=True):
+            try:
+                plain: bytes | None = decode_blob(raw, location)
+            except zstandard.ZstdError:
+                plain = None
+            if plain is not None and sha256(plain) != blob:
+                plain = None
+            yield blob, plain
+
+
+def _json(data: Any) -> bytes:
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+# -- packing ----------------------------------------------------------------------------
+
+
+class Packer:
+    """Collects new blobs into packs and stores each pack when it is full (thread-safe).
+
+    A blob is added at most once per repository: ``known`` holds the ids already stored
+    or waiting in a pack.
+    """
+
+    def __init__(
+        self,
+        repo: Repository,
+        *,
+        on_pack: Callable[[PackInfo], None] | None = None,
+    ) -> None:
+        self.repo = repo
+        self.on_pack = on_pack
+        self.lock = threading.Lock()
+        self.known: set[str] = set(repo.index)
+        self.buffer: list[bytes] = []
+        self.entries: list[list[Any]] = []
+        self.filled = 0
+        self.stored: list[PackInfo] = []
+        self.stored_bytes = 0
+
+    def add(self, blob: str, data: bytes, *, compress: bool) -> bool:
+        """Queue a blob unless known; True when it was new."""
+        with self.lock:
+            if blob in self.known:
+                return False
+            self.known.add(blob)
+        stored = data
+        if compress and len(data) > 64:
+            packed = zstandard.ZstdCompressor(level=3).compress(data)
+            if len(packed) < len(data) * 0.9:
+                stored = packed
+        with self.lock:
+            self.entries.append(
+                [blob, self.filled, len(stored), len(data), int(stored is not data)]
+            )
+            self.buffer.append(stored)
+            self.filled += len(stored)
+            full = self.filled >= self.repo.pack_size
+            if full:
+                taken = self._take()
+        if full:
+            self._store(*taken)
+        return True
+
+    def _take(self) -> tuple[list[bytes], list[list[Any]]]:
+        taken = (self.buffer, self.entries)
+        self.buffer, self.entries, self.filled = [], [], 0
+        return taken
+
+    def flush(self) -> None:
+        with self.lock:
+            taken = self._take()
+        if taken[1]:
+            self._store(*taken)
+
+    def _store(self, buffer: list[bytes], entries: list[list[Any]]) -> None:
+        header = _json({"version": FORMAT_VERSION, "blobs": entries})
+        pack_id = sha256(header)
+        body = b"".join([*buffer, header, TRAILER.pack(len(header), PACK_MAGIC)])
+        self.repo.backend.write_once(pack_key(pack_id), body)
+        pack = PackInfo(pack_id, len(body))
+        for blob, offset, length, raw, compressed in entries:
+            pack.blobs[blob] = BlobLocation(pack_id, offset, length, raw, bool(compressed))
+        with self.lock:
+            self.stored.append(pack)
+            self.stored_bytes += len(body)
+        if self.on_pack is not None:
+            self.on_pack(pack)
+
+
+# -- the lock -----------------------------------------------------------------------------
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+@dataclass
+class LockHolder:
+    """The lock this process holds; ``lost`` when someone took it over (it went stale)."""
+
+    repo: Repository
+    id: str
+    record: dict[str, Any]
+    lost: bool = False
+
+    def check(self) -> None:
+        """Raise :class:`LockedError` unless the lock is still this process's."""
+        try:
+            current = json.loads(self.repo.backend.read("lock"))
+        except (MissingObject, ValueError):
+            current = {}
+        if self.lost or current.get("id") != self.id:
+            self.lost = True
+            raise LockedError(
+                "this process lost the repository's lock (it was taken over as stale)",
+                where=self.repo.location,
+                hint="raise backup.lock_stale_after and run again; nothing was lost",
+            )
+
+
+@contextmanager
+def locked(
+    repo: Repository,
+    operation: str,
+    *,
+    stale_after: timedelta,
+    wait: float = 0.0,
+    host: str | None = None,
+) -> Iterator[LockHolder]:
+    """Hold the repository's exclusive lock: one object ``lock`` created only if absent.
+
+    A lock is stale when its time is older than ``stale_after`` (the holder refreshes it
+    every third of that) or when it was taken on this host by a process that is gone.
+    A stale lock is removed and taken; a live one makes this wait up to ``wait`` seconds,
+    then raise :class:`LockedError`.
+    """
+    host = host or socket.gethostname()
+    lock_id = uuid.uuid4().hex
+
+    def record() -> dict[str, Any]:
+        return {
+            "id": lock_id,
+            "host": host,
+            "pid": os.getpid(),
+            "operation": operation,
+            "time": datetime.now(UTC).isoformat(timespec="seconds"),
+        }
+
+    deadline = time.monotonic() + wait
+    while True:
+        mine = record()
+        if repo.backend.write_once("lock", _json(mine)):
+            break
+        try:
+            held = json.loads(repo.backend.read("lock"))
+        except MissingObject:
+            continue  # released meanwhile
+        except ValueError:
+            held = {}
+        if _stale(held, host, stale_after):
+            repo.backend.delete("lock")
+            continue
+        if time.monotonic() >= deadline:
+            raise LockedError(
+                f"the backup repository is in use by '{held.get('operation', '?')}' "
+                f"(pid {held.get('pid', '?')} on {held.get('host', '?')} since "
+                f"{held.get('time', '?')})",
+                where=f"{repo.location}/lock",
+                hint="wait for it to finish (or pass --wait SECONDS); a lock whose process "
+                f"is gone becomes stale after {stale_after}",
+            )
+        time.sleep(min(0.2, max(0.0, deadline - time.monotonic())))
+    holder = LockHolder(repo, lock_id, mine)
+    stop = threading.Event()
+    interval = max(1.0, min(300.0, stale_after.total_seconds() / 3))
+
+    def refresh() -> None:
+        while not stop.wait(interval):
+            try:
+                current = json.loads(repo.backend.read("lock"))
+            except (MissingObject, ValueError, StorageError):
+                current = {}
+            if current.get("id") != lock_id:
+                holder.lost = True
+                return
+            # On failure, try again at the next interval: staleness allows for two misses.
+            with contextlib.suppress(StorageError):
+                repo.backend.replace("lock", _json(record()))
+
+    refresher = threading.Thread(target=refresh, name="backup-lock", daemon=True)
+    refresher.start()
+    try:
+        yield holder
+    finally:
+        stop.set()
+        refresher.join()
+        try:
+            current = json.loads(repo.backend.read("lock"))
+        except (MissingObject, ValueError):
+            current = {}
+        if current.get("id") == lock_id:
+            repo.backend.delete("lock")
+
+
+def _stale(held: dict[str, Any], host: str, stale_after: timedelta) -> bool:
+    try:
+        taken = datetime.fromisoformat(str(held["time"]))
+    except (KeyError, ValueError):
+        return False  # unreadable: never guess, the message says how to remove it
+    if datetime.now(UTC) - taken > stale_after:
+        return True
+    pid = held.get("pid")
+    return held.get("host") == host and isinstance(pid, int) and not _pid_alive(pid)
