@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import itertools
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -65,6 +65,29 @@ def test_deploy_is_byte_identical_with_headers(
     assert obj["ContentType"] == "text/javascript; charset=utf-8"
     again = run_deploy(project.config)
     assert again.plan.uploads == [] and again.plan.deletes == []  # nothing changed
+
+
+def test_a_new_article_uploads_only_the_files_it_changed(
+    project: Project, s3_server: S3Server, bucket: str
+) -> None:
+    run_deploy(project.config)
+    before = {rel: path.read_bytes() for rel, path in site_files(project).items()}
+    project.published(
+        "berita-baru",
+        title="Berita terbaru tentang layanan pengadilan",
+        date=date(2026, 11, 24),
+        published_at="2026-11-24T10:00:00+08:00",
+    )
+    publish(project.config, now=NOW)
+    after = {rel: path.read_bytes() for rel, path in site_files(project).items()}
+    changed = {rel for rel, data in after.items() if before.get(rel) != data}
+    result = run_deploy(project.config)
+    assert {f.key for f in result.plan.uploads} == changed
+    assert result.plan.deletes == []
+    assert any(rel.startswith("berita/2026/11/24/berita-baru/") for rel in changed)
+    # The old post's page and every asset are not sent again.
+    assert not any(rel.startswith("assets/") for rel in changed)
+    assert len(changed) < len(after) / 4
 
 
 def test_interrupted_deploy_completes_and_stale_goes_last(
