@@ -239,7 +239,8 @@ def backup(
     packer.flush()
     # The index of this run's packs, then the manifest: the snapshot exists only once
     # everything it refers to is stored and indexed.
-    repo.write_index(packer.stored)
+    # Packs recovered from an interrupted run are indexed now: the snapshot may use them.
+    repo.write_index([repo.packs[p] for p in repo.recovered_packs] + packer.stored)
     entries = [e for e in entries if e["path"] not in gone]
     files = [e for e in entries if e["type"] == "file"]
     result.files = len(files)

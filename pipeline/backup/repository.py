@@ -32,7 +32,7 @@ from typing import Any
 import zstandard
 
 from pipeline.backup.storage import Backend, MissingObject
-from pipeline.errors import IntegrityError, LockedError, Problem, StorageError
+from pipeline.errors import IntegrityError, LockedError, NotFoundError, Problem, StorageError
 from pipeline.fsutil import atomic_write_bytes
 
 FORMAT_VERSION = 1
@@ -142,13 +142,17 @@ class Repository:
 
     # -- config ---------------------------------------------------------------
 
-    def open(self, *, create: bool) -> bool:
-        """Read ``config`` (writing it first when ``create`` and absent); True if created."""
+    def open(
+        self, *, create: bool, chunk_size: int = CHUNK_SIZE, pack_size: int = PACK_SIZE
+    ) -> bool:
+        """Read ``config`` (writing it first when ``create`` and absent); True if created.
+
+        ``chunk_size`` and ``pack_size`` apply to a new repository only."""
         try:
             raw = self.backend.read("config")
         except MissingObject:
             if not create:
-                raise StorageError(
+                raise NotFoundError(
                     "no backup repository here yet",
                     where=self.location,
                     hint="run warta backup run first (it creates the repository)",
@@ -158,8 +162,8 @@ class Repository:
                 "id": uuid.uuid4().hex,
                 "created": datetime.now(UTC).isoformat(timespec="seconds"),
                 "hash": "sha256",
-                "chunk_size": CHUNK_SIZE,
-                "pack_size": PACK_SIZE,
+                "chunk_size": chunk_size,
+                "pack_size": pack_size,
                 "compression": "zstd",
             }
             created = self.backend.write_once("config", _json(config))
