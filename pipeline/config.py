@@ -8,9 +8,10 @@ once, each located as ``warta.yml:LINE: key.path``.
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+from collections.abc import Mapping
+from datetime import date, timedelta
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, cast
 
 import yaml
 from pydantic import (
@@ -26,6 +27,8 @@ from pydantic import (
 
 from pipeline.errors import ConfigError, Problem
 from pipeline.health.conditions import parse_condition
+from pipeline.tickets.priority import DEFAULT_MATRIX, PRIORITIES, check_matrix
+from pipeline.tickets.workflows import Workflow, merge
 from pipeline.yamlpos import dotted, line_map, nearest_line, safe_load, yaml_error_line
 
 CONFIG_VERSION = 1
@@ -50,7 +53,19 @@ def parse_duration(value: Any) -> timedelta:
 
 Duration = Annotated[timedelta, BeforeValidator(parse_duration)]
 Slug = Annotated[str, Field(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$", max_length=80)]
-Role = Literal["operator", "editor", "web-admin", "redaktur", "penanggung-jawab", "ketua"]
+Role = Literal[
+    "operator",
+    "editor",
+    "web-admin",
+    "redaktur",
+    "penanggung-jawab",
+    "ketua",
+    # IT services, SOP 3 (issue 9)
+    "pranata-komputer",
+    "kasubbag-ti",
+    "kabag-perencanaan",
+    "sekretaris",
+]
 ROLES: tuple[str, ...] = (
     "operator",
     "editor",
@@ -58,6 +73,11 @@ ROLES: tuple[str, ...] = (
     "redaktur",
     "penanggung-jawab",
     "ketua",
+    # IT services, SOP 3 (issue 9)
+    "pranata-komputer",
+    "kasubbag-ti",
+    "kabag-perencanaan",
+    "sekretaris",
 )
 
 
@@ -136,7 +156,9 @@ class Person(_Model):
     email: str = Field(pattern=r"^[^@\s]+@[^@\s]+$")
     """Work e-mail address."""
     roles: list[Role]
-    """Roles held: operator, editor, web-admin, redaktur, penanggung-jawab, ketua."""
+    """Roles held: operator, editor, web-admin, redaktur, penanggung-jawab, ketua; for
+    IT services (SOP 3) also pranata-komputer, kasubbag-ti, kabag-perencanaan,
+    sekretaris."""
     ssh_key: str = ""
     """Public SSH key used to sign commits (``ssh-ed25519 AAAA…``)."""
 
@@ -438,6 +460,118 @@ class BackupSettings(_Model):
 
 # tickets (issue 9)
 
+Level = Literal["high", "medium", "low"]
+Priority = Literal["P1", "P2", "P3", "P4"]
+
+
+class StepOverride(_Model):
+    """A site's change to one step of an SOP 3 workflow (unset: the SOP's value)."""
+
+    roles: list[Role] | None = Field(default=None, min_length=1)
+    """Roles that may do the step (any one of them)."""
+    day: int | None = Field(default=None, ge=1)
+    """Working day on which the step is due."""
+    input: Labels | None = None
+    """Input document."""
+    output: Labels | None = None
+    """Output document."""
+
+
+class HolidaySettings(_Model):
+    """The working-day calendar of due dates."""
+
+    add: list[date] = []
+    """Holidays and cuti bersama added to the bundled list (e.g. next year's SKB dates)."""
+    remove: list[date] = []
+    """Bundled dates that are working days at this court after all."""
+    weekend: list[Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]] = ["sat", "sun"]
+    """Days of the week that are never working days."""
+
+
+class IncidentLevel(_Model):
+    """Impact and urgency of the incidents opened by one module."""
+
+    impact: Level
+    """high, medium or low."""
+    urgency: Level
+    """high, medium or low."""
+
+
+class TicketSettings(_Model):
+    """IT service tickets (SOP 3): workflow changes, calendar, priorities, incidents."""
+
+    workflows: dict[Literal["A", "B", "C", "D"], dict[str, StepOverride]] = {}
+    """Changes to the SOP's steps, by workflow and step id (``B: {B2: {day: 2}}``)."""
+    holidays: HolidaySettings = HolidaySettings()
+    """Weekend and public holidays: due dates count working days only."""
+    priority_matrix: dict[Level, dict[Level, Priority]] = Field(
+        default_factory=lambda: cast(Any, {k: dict(v) for k, v in DEFAULT_MATRIX.items()})
+    )
+    """Priority of each impact (outer key) × urgency (inner key)."""
+    incident_targets: dict[Priority, Duration] = {
+        "P1": timedelta(hours=1),
+        "P2": timedelta(hours=4),
+        "P3": timedelta(days=1),
+        "P4": timedelta(days=3),
+    }
+    """Time allowed to solve an incident, by priority (SOP 2 step 7: 1 hour to 3 days)."""
+    incident_levels: dict[
+        Literal["health", "tls", "domain", "backup", "visitors"], IncidentLevel
+    ] = {
+        "health": IncidentLevel(impact="high", urgency="high"),
+        "tls": IncidentLevel(impact="high", urgency="medium"),
+        "domain": IncidentLevel(impact="high", urgency="medium"),
+        "backup": IncidentLevel(impact="medium", urgency="high"),
+        "visitors": IncidentLevel(impact="medium", urgency="medium"),
+    }
+    """Impact and urgency of the incidents each module opens."""
+    receiver: str = ""
+    """Person id to whom new tickets are assigned (the IT unit's desk); empty: nobody."""
+    tls_warning: Duration = timedelta(days=14)
+    """Open an incident when a certificate expires within this time (used for endpoints
+    without a ``[CERTIFICATE_EXPIRATION]`` condition, whose threshold wins)."""
+    domain_warning: Duration = timedelta(days=30)
+    """Open an incident when a domain expires within this time (used for endpoints
+    without a ``[DOMAIN_EXPIRATION]`` condition, whose threshold wins)."""
+    visitors_window: Duration = timedelta(days=7)
+    """An IP stays suspicious (its incident open) this long after its last finding."""
+    attachments: str = ""
+    """Folder of stored attachments (default: ``<paths.state>/ticket-files``)."""
+
+    @field_validator("priority_matrix")
+    @classmethod
+    def _full_matrix(cls, value: dict[str, dict[str, str]]) -> dict[str, dict[str, str]]:
+        check_matrix(value)
+        return value
+
+    @field_validator("incident_targets")
+    @classmethod
+    def _every_priority(cls, value: dict[str, timedelta]) -> dict[str, timedelta]:
+        missing = [p for p in PRIORITIES if p not in value]
+        if missing:
+            raise ValueError(f"a target is needed for {', '.join(missing)}")
+        return value
+
+    @field_validator("workflows")
+    @classmethod
+    def _known_steps(cls, value: dict[str, dict[str, StepOverride]]) -> dict[str, Any]:
+        merge(_overrides(value))  # raises ValueError naming the workflow and step
+        return value
+
+    def workflow_set(self) -> dict[str, Workflow]:
+        """The SOP's workflows with this site's changes."""
+        return merge(_overrides(self.workflows))
+
+
+def _overrides(
+    value: Mapping[Any, dict[str, StepOverride]],
+) -> dict[str, dict[str, dict[str, Any]]]:
+    return {
+        letter: {step: o.model_dump(exclude_none=True) for step, o in steps.items()}
+        for letter, steps in value.items()
+    }
+
+
 # situation report (issue 10)
 
 
@@ -475,6 +609,8 @@ class Config(_Model):
     backup: BackupSettings = BackupSettings()
     """Backups of the whole site system to local media or S3-compatible storage."""
     # tickets (issue 9)
+    tickets: TicketSettings = TicketSettings()
+    """IT service tickets (SOP 3)."""
     # situation report (issue 10)
 
     # Set by the loader, not by the file.
@@ -500,6 +636,13 @@ class Config(_Model):
                 raise ValueError(f"person id {person.id!r} is listed twice")
             seen.add(person.id)
         return value
+
+    @model_validator(mode="after")
+    def _ticket_receiver_known(self) -> Config:
+        receiver = self.tickets.receiver
+        if receiver and self.person(receiver) is None:
+            raise ValueError(f"tickets.receiver: {receiver!r} is not listed in people")
+        return self
 
     @model_validator(mode="after")
     def _sections_distinct(self) -> Config:

@@ -27,6 +27,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "recap": "Rekap Bulanan Pemantauan dan Pemeliharaan TI",
         "compliance": "Kepatuhan Langkah terhadap Target SOP",
         "open": "Permintaan Terbuka menurut Prioritas",
+        "count": "Jumlah terbuka",
         "form": "Formulir Permintaan Layanan Teknologi Informasi",
         "period": "Periode",
         "made": "Dibuat",
@@ -86,6 +87,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "recap": "Monthly Recap of IT Monitoring and Maintenance",
         "compliance": "Step Compliance with the SOP Targets",
         "open": "Open Requests by Priority",
+        "count": "Open",
         "form": "IT Service Request Form",
         "period": "Period",
         "made": "Made",
@@ -281,7 +283,7 @@ def figures(
                 letter, step.id, step.title.get(language), " / ".join(step.roles), step.day
             )
     rows = db.execute(
-        "SELECT ticket_id, step, at FROM ticket_events WHERE action = 'advance' "
+        "SELECT ticket_id, step, at FROM ticket_events WHERE action IN ('advance', 'reject') "
         "AND at >= ? AND at < ? ORDER BY id",
         (start.isoformat(), end.isoformat()),
     )
@@ -365,7 +367,7 @@ def markdown(kind: str, f: Figures) -> str:
         out += ["", f"## {t['incident_targets']}", ""]
         out += _incident_rows(f, t)
     elif kind == "open":
-        out += [f"| {t['priority']} | {t['open']} | {t['overdue']} |", "|---|---:|---:|"]
+        out += [f"| {t['priority']} | {t['count']} | {t['overdue']} |", "|---|---:|---:|"]
         out += [f"| {p} | {n} | {late} |" for p, n, late in _priority_counts(f)]
         out.append("")
         if f.open_tickets:
@@ -514,13 +516,20 @@ td,th{padding:.3rem;border-bottom:1px solid #ddd;text-align:left;vertical-align:
 td.n,th.n{text-align:right}h1{font-size:1.5rem}@page{size:A4;margin:15mm}"""
 
 
-def _bars(rows: Sequence[tuple[str, float, str]], *, width: int = 760, height: int = 170) -> str:
-    """A bar chart: (label, value, colour) per bar; values share one scale."""
-    top = max((v for _l, v, _c in rows), default=0) or 1
+def _bars(
+    rows: Sequence[tuple[str, float, str]],
+    *,
+    top: float | None = None,
+    width: int = 760,
+    height: int = 170,
+) -> str:
+    """A bar chart: (label, value, colour) per bar on one scale up to ``top`` (default:
+    the largest value); a zero is drawn as a thin line so that it is seen."""
+    top = top or max((v for _l, v, _c in rows), default=0) or 1
     step = width / max(len(rows), 1)
     parts = []
     for i, (label, value, colour) in enumerate(rows):
-        h = value / top * (height - 30)
+        h = max(value / top * (height - 30), 2.0)
         x = i * step
         parts.append(
             f'<rect x="{x + 2:.1f}" y="{height - 16 - h:.1f}" width="{step - 4:.1f}" '
@@ -573,14 +582,17 @@ def page(kind: str, f: Figures, *, site_name: str) -> str:
     """One report as a standalone HTML page with its chart."""
     t = TEXTS.get(f.language, TEXTS["id"])
     lines = markdown(kind, f).splitlines()
-    body = _md_table_to_html(lines[1:])
+    period = _md_table_to_html(lines[1:3])
+    body = _md_table_to_html(lines[3:])
     if kind == "compliance":
         bars = [
             (s.step, round((s.share or 0) * 100), "#2e7d32" if (s.share or 0) >= 0.8 else "#c62828")
             for s in f.steps
             if s.done
         ]
-        chart = f"<h2>{t['share']} (%)</h2>" + (_bars(bars) if bars else f"<p>{t['none']}</p>")
+        chart = f"<h2>{t['share']} (%)</h2>" + (
+            _bars(bars, top=100) if bars else f"<p>{t['none']}</p>"
+        )
     elif kind == "open":
         chart = _bars([(p, n, "#1565c0") for p, n, _late in _priority_counts(f)])
     else:
@@ -598,6 +610,7 @@ def page(kind: str, f: Figures, *, site_name: str) -> str:
 <style>{STYLE}</style></head><body>
 <h1>{esc(t[kind])}</h1>
 <p>{esc(site_name)}</p>
+{period}
 {chart}
 {body}
 </body></html>

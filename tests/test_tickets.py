@@ -1,0 +1,559 @@
+"""IT service tickets (SOP 3): workflows end to end, refused transitions, working days,
+recurring tickets, incidents from the other modules, reports."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from pipeline import opsdb
+from pipeline.cli import cli
+from pipeline.commands import tickets as uc
+from pipeline.commands.health import database_path
+from pipeline.config import parse_config
+from pipeline.errors import ConfigError, NotFoundError, WorkflowError
+from pipeline.tickets.calendar import WorkingCalendar
+from pipeline.tickets.holidays import HOLIDAYS
+from pipeline.tickets.priority import DEFAULT_MATRIX, priority
+from pipeline.tickets.workflows import DEFAULTS
+from tests.conftest import WARTA_YML, Project
+
+GOLDEN = Path(__file__).parent / "golden" / "tickets"
+IT_PEOPLE = """\
+  - {id: dimas, name: Dimas Admin, email: dimas@pa-uji.example, roles: [web-admin]}
+  - {id: eko, name: Eko Pranata, email: eko@pa-uji.example, roles: [pranata-komputer]}
+  - {id: yusuf, name: Yusuf Kasubbag, email: yusuf@pa-uji.example, roles: [kasubbag-ti]}
+  - {id: lestari, name: Lestari Kabag, email: lestari@pa-uji.example, roles: [kabag-perencanaan]}
+  - {id: agus, name: Agus Sekretaris, email: agus@pa-uji.example, roles: [sekretaris]}
+"""
+CONFIG = WARTA_YML.replace(
+    "  - {id: dimas, name: Dimas Admin, email: dimas@pa-uji.example, roles: [web-admin]}\n",
+    IT_PEOPLE,
+)
+# Friday 13 March 2026, 10:00 in Makassar: the Nyepi and Idulfitri holidays follow.
+FRIDAY = datetime(2026, 3, 13, 10, 0, tzinfo=UTC) - timedelta(hours=8)
+
+
+@pytest.fixture
+def it(project: Project) -> Project:
+    project.write("warta.yml", CONFIG)
+    return project
+
+
+def run(project: Project, *args: str) -> Result:
+    return CliRunner().invoke(cli, ["--config", str(project.root / "warta.yml"), *args])
+
+
+def makassar(moment: datetime | None) -> str:
+    assert moment is not None
+    return (moment.astimezone(UTC) + timedelta(hours=8)).strftime("%Y-%m-%d %H:%M")
+
+
+# -- working days, priorities, workflows as data ---------------------------------------
+
+
+def test_due_dates_skip_weekends_and_holidays() -> None:
+    cal = WorkingCalendar.of(HOLIDAYS)
+    start = datetime(2026, 3, 13, 10, 0)  # a Friday
+    # Mon 16, Tue 17 work; 18 cuti Nyepi, 19 Nyepi, 20 cuti, 21-22 Idulfitri (weekend),
+    # 23-24 cuti bersama: the third working day is Wednesday 25 March.
+    assert [cal.add_working_days(start, n).date() for n in (1, 2, 3)] == [
+        date(2026, 3, 16),
+        date(2026, 3, 17),
+        date(2026, 3, 25),
+    ]
+    assert cal.add_working_days(start, 1).time() == start.time()
+    saturday = datetime(2026, 11, 28, 9, 0)
+    assert cal.add_working_days(saturday, 1) == datetime(2026, 11, 30, 9, 0)
+    assert cal.working_days_between(date(2026, 3, 13), date(2026, 3, 25)) == 3
+    no_holidays = WorkingCalendar.of([])
+    assert no_holidays.add_working_days(start, 3).date() == date(2026, 3, 18)
+
+
+def test_configured_holidays_and_weekend(make_project) -> None:  # type: ignore[no-untyped-def]
+    p = make_project()
+    p.write(
+        "warta.yml",
+        CONFIG + "tickets:\n  holidays:\n    add: [2026-11-30]\n    remove: [2026-12-24]\n"
+        "    weekend: [fri, sat, sun]\n",
+    )
+    cal = uc.calendar(p.config)
+    assert not cal.is_working_day(date(2026, 11, 30))  # added
+    assert cal.is_working_day(date(2026, 12, 24))  # removed (a Thursday)
+    assert not cal.is_working_day(date(2026, 11, 27))  # a Friday
+    assert not cal.is_working_day(date(2026, 12, 25))  # Christmas, bundled
+
+
+def test_priority_matrix() -> None:
+    assert priority("high", "high", DEFAULT_MATRIX) == "P1"
+    assert priority("medium", "high", DEFAULT_MATRIX) == "P2"
+    assert priority("low", "low", DEFAULT_MATRIX) == "P4"
+    with pytest.raises(ValueError, match="high, medium, low"):
+        priority("huge", "high", DEFAULT_MATRIX)
+
+
+def test_sop_defaults_as_data() -> None:
+    assert [len(DEFAULTS[w].steps) for w in "ABCD"] == [4, 9, 9, 7]
+    b = DEFAULTS["B"]
+    assert b.step("B2") is not None and b.step("B2").decision  # type: ignore[union-attr]
+    assert b.step("B6").priority  # type: ignore[union-attr]
+    assert [s.day for s in b.steps] == [1, 1, 2, 2, 2, 3, 4, 4, 5]
+    assert DEFAULTS["C"].recurring and DEFAULTS["D"].recurring
+    assert {s.id for s in DEFAULTS["D"].steps if s.checklist} == {"D2", "D3", "D5"}
+
+
+def test_workflow_overrides_are_merged_and_checked(tmp_path: Path) -> None:
+    config = parse_config(
+        CONFIG + "tickets:\n  workflows:\n    B:\n      B2: {roles: [kasubbag-ti], day: 2}\n",
+        root=tmp_path,
+    )
+    b2 = config.tickets.workflow_set()["B"].step("B2")
+    assert b2 is not None and b2.roles == ("kasubbag-ti",) and b2.day == 2
+    with pytest.raises(ConfigError) as caught:
+        parse_config(
+            CONFIG + "tickets:\n  workflows:\n    B:\n      B12: {day: 2}\n", root=tmp_path
+        )
+    assert "tickets.workflows" in str(caught.value) and "no step 'B12'" in str(caught.value)
+    with pytest.raises(ConfigError) as caught:
+        parse_config(CONFIG + "tickets:\n  workflows:\n    B:\n      B3: {day: 9}\n", root=tmp_path)
+    assert "B4 is due on day 2, before B3" in str(caught.value)
+    with pytest.raises(ConfigError) as caught:
+        parse_config(
+            CONFIG + "tickets:\n  workflows:\n    B:\n      B3: {roles: [chef]}\n", root=tmp_path
+        )
+    assert "tickets.workflows.B.B3.roles" in str(caught.value)
+    with pytest.raises(ConfigError) as caught:
+        parse_config(CONFIG + "tickets:\n  priority_matrix: {high: {high: P1}}\n", root=tmp_path)
+    assert "tickets.priority_matrix" in str(caught.value)
+    with pytest.raises(ConfigError, match="receiver"):
+        parse_config(CONFIG + "tickets:\n  receiver: nobody\n", root=tmp_path)
+
+
+# -- workflows end to end ---------------------------------------------------------------
+
+
+def test_service_request_b1_to_b9_through_the_cli(it: Project, tmp_path: Path) -> None:
+    form = tmp_path / "formulir.pdf"
+    form.write_bytes(b"%PDF-1.4 formulir\n")
+    now = "--now=2026-03-13T10:00+08:00"
+    done = run(
+        it,
+        "ticket", "new", "Printer ruang sidang rusak", "--as", "rina", "--unit", "Kepaniteraan",
+        "--attachment", str(form), now,
+    )  # fmt: skip
+    assert done.exit_code == 0, done.output
+    assert "#1  B/request  open  step B1" in done.output
+    steps = [
+        ("eko", "B1", []),
+        ("agus", "B2", []),
+        ("eko", "B3", []),
+        ("dimas", "B4", ["--note", "perangkat keras"]),
+        ("yusuf", "B5", []),
+        ("yusuf", "B6", ["--impact", "medium", "--urgency", "high"]),
+        ("lestari", "B7", ["--note", "servis atau ganti baru: ganti baru lebih murah"]),
+        ("agus", "B8", []),
+        ("eko", "B9", ["--note", "printer diganti"]),
+    ]
+    for who, step, extra in steps:
+        done = run(it, "ticket", "advance", "1", "--as", who, "--step", step, *extra, now)
+        assert done.exit_code == 0, (step, done.output)
+    shown = json.loads(run(it, "ticket", "show", "1", "--format", "json").output)
+    assert shown["status"] == "closed" and shown["priority"] == "P2"
+    assert [(e["actor"], e["action"], e["step"]) for e in shown["events"]] == [
+        ("rina", "open", "B1"),
+        *[(who, "advance", step) for who, step, _ in steps],
+        ("eko", "close", "B9"),
+    ]
+    events = shown["events"]
+    assert events[0]["attachment"].endswith(".pdf")
+    assert (it.root / ".warta" / "ticket-files" / events[0]["attachment"]).read_bytes() == (
+        form.read_bytes()
+    )
+    assert events[7]["note"].startswith("servis atau ganti baru")  # B7: alternatives
+    assert events[7]["role"] == "kabag-perencanaan"
+    text = run(it, "ticket", "show", "1").output
+    assert "[x] B9" in text and "lestari (kabag-perencanaan)" in text
+    assert run(it, "ticket", "list").output.count("#") <= 1  # nothing open
+    assert "Printer" in run(it, "ticket", "list", "--status", "closed").output
+
+
+def test_policy_workflow_a_and_rejection_at_a_decision(it: Project) -> None:
+    config = it.config
+    t = uc.new(config, by="yusuf", workflow="A", title="Rencana TI 2027", now=FRIDAY)
+    uc.advance(config, t.id, by="yusuf", now=FRIDAY)
+    uc.advance(config, t.id, by="lestari", note="usulan jangka menengah", now=FRIDAY)
+    t = uc.advance(config, t.id, by="ratna", now=FRIDAY)  # A3: the ketua sets the decree
+    t = uc.advance(config, t.id, by="eko", now=FRIDAY)
+    assert t.status == "closed"
+    request = uc.new(config, by="sari", workflow="B", title="Akun SIPP baru", now=FRIDAY)
+    uc.advance(config, request.id, by="eko", now=FRIDAY)
+    rejected = uc.reject(config, request.id, by="agus", note="bukan layanan TI", now=FRIDAY)
+    assert rejected.status == "rejected" and rejected.closed_at is not None
+    events = uc.show(config, request.id).events
+    assert (events[-1].action, events[-1].step, events[-1].note) == (
+        "reject",
+        "B2",
+        "bukan layanan TI",
+    )
+
+
+def test_security_workflow_d_with_uat_and_approval_checklists(it: Project) -> None:
+    config = it.config
+    (t,) = [x for x in uc.recur(config, month="2026-03", now=FRIDAY) if x.workflow == "D"]
+    uc.advance(config, t.id, by="eko", note="firewall diperbarui", now=FRIDAY)
+    uat = ["fungsi=pass", "data=pass", "akses=pass", "keamanan=pass", "kinerja=pass"]
+    with pytest.raises(WorkflowError, match="not complete: panduan not answered"):
+        uc.advance(config, t.id, by="eko", checks=uat, now=FRIDAY)
+    # a refused advance records nothing: the answers are given again, complete
+    uc.advance(config, t.id, by="eko", checks=[*uat, "panduan=fail:belum dicetak"], now=FRIDAY)
+    review = ["hasil-uji=pass", "temuan=pass", "rekomendasi=pass"]
+    uc.advance(config, t.id, by="yusuf", checks=review, note="layak dengan catatan", now=FRIDAY)
+    uc.advance(config, t.id, by="eko", now=FRIDAY)
+    approval = ["uat-lulus=pass", "cadangan=pass", "lisensi=pass", "pelatihan=fail"]
+    with pytest.raises(WorkflowError, match="cannot be approved with failed checklist items"):
+        uc.advance(config, t.id, by="agus", checks=approval, now=FRIDAY)
+    uc.advance(config, t.id, by="agus", checks=[*approval[:3], "pelatihan=pass"], now=FRIDAY)
+    uc.advance(config, t.id, by="eko", now=FRIDAY)
+    t = uc.advance(config, t.id, by="eko", note="pemulihan diuji", now=FRIDAY)
+    assert t.status == "closed"
+    answers = {(c.step, c.item): (c.result, c.note) for c in uc.show(config, t.id).checks}
+    assert answers[("D2", "panduan")] == ("fail", "belum dicetak")  # kept: the UAT record
+    assert len(answers) == 6 + 3 + 4
+
+
+def test_maintenance_workflow_c_to_its_recap(it: Project) -> None:
+    config = it.config
+    (t,) = [x for x in uc.recur(config, month="2026-03", now=FRIDAY) if x.workflow == "C"]
+    for step in t.step, *[f"C{n}" for n in range(2, 10)]:
+        step_def = DEFAULTS["C"].step(step)
+        assert step_def is not None
+        who = "yusuf" if "kasubbag-ti" in step_def.roles else "eko"
+        t = uc.advance(config, t.id, by=who, step=step, note=f"{step} selesai", now=FRIDAY)
+    assert t.status == "closed"
+
+
+# -- refused transitions ------------------------------------------------------------------
+
+
+def test_refused_transitions_name_ticket_step_and_who(it: Project) -> None:
+    now = "--now=2026-03-13T10:00+08:00"
+    assert run(it, "ticket", "new", "Jaringan lambat", "--as", "rina", now).exit_code == 0
+    wrong_role = run(it, "ticket", "advance", "1", "--as", "rina", now)
+    assert wrong_role.exit_code == 5
+    message = " ".join(wrong_role.output.split())
+    assert "rina may not do step B1" in message and "ticket #1" in message
+    assert "pranata-komputer or web-admin (dimas, eko)" in message
+
+    skipped = run(it, "ticket", "advance", "1", "--as", "agus", "--step", "B2", now)
+    assert skipped.exit_code == 5
+    assert "B2 cannot be done before it (no step is skipped)" in " ".join(skipped.output.split())
+
+    assert run(it, "ticket", "advance", "1", "--as", "eko", "--step", "B1", now).exit_code == 0
+    again = run(it, "ticket", "advance", "1", "--as", "eko", "--step", "B1", now)
+    assert again.exit_code == 5 and "already done" in again.output  # a second person, too late
+
+    not_decision = run(it, "ticket", "reject", "1", "--as", "eko", "--note", "x", now)
+    assert not_decision.exit_code == 5  # B2 is a decision, but eko is not the sekretaris
+    assert run(it, "ticket", "reject", "1", "--as", "agus", "--note", "tidak", now).exit_code == 0
+
+    for args in (
+        ("advance", "1", "--as", "eko"),
+        ("comment", "1", "--as", "eko", "--note", "masih?"),
+        ("assign", "1", "eko", "--as", "yusuf"),
+        ("reject", "1", "--as", "agus", "--note", "x"),
+    ):
+        closed = run(it, "ticket", *args, now)
+        assert closed.exit_code == 5, args
+        assert "ticket #1 is rejected" in closed.output, args
+
+    missing = run(it, "ticket", "show", "99")
+    assert missing.exit_code == 6 and "no ticket #99" in missing.output
+    assert run(it, "ticket", "advance", "99", "--as", "eko").exit_code == 6
+
+
+def test_reject_only_at_decision_steps_and_notes_required(it: Project) -> None:
+    config = it.config
+    t = uc.new(config, by="rina", workflow="B", title="Ganti toner", now=FRIDAY)
+    for who in ("eko", "agus", "eko", "eko", "yusuf"):
+        uc.advance(config, t.id, by=who, now=FRIDAY)
+    with pytest.raises(WorkflowError, match="impact and urgency are needed"):
+        uc.advance(config, t.id, by="yusuf", now=FRIDAY)
+    uc.advance(config, t.id, by="yusuf", impact="low", urgency="low", now=FRIDAY)
+    with pytest.raises(WorkflowError, match="not a yes/no decision"):
+        uc.reject(config, t.id, by="lestari", note="tidak perlu", now=FRIDAY)
+    with pytest.raises(WorkflowError, match="needs a note: Alternatives considered"):
+        uc.advance(config, t.id, by="lestari", now=FRIDAY)
+    with pytest.raises(WorkflowError, match="eko cannot do step B7"):
+        uc.assign(config, t.id, by="yusuf", assignee="eko", now=FRIDAY)
+    assigned = uc.assign(config, t.id, by="yusuf", assignee="lestari", now=FRIDAY)
+    assert assigned.assignee == "lestari"
+    with pytest.raises(WorkflowError, match="not listed in people"):
+        uc.advance(config, t.id, by="stranger", now=FRIDAY)
+    with pytest.raises(NotFoundError):
+        uc.show(config, 42)
+
+
+def test_due_dates_of_steps_and_incidents(it: Project) -> None:
+    config = it.config
+    t = uc.new(config, by="rina", workflow="B", title="Laptop", now=FRIDAY)
+    assert makassar(t.due) == "2026-03-16 10:00"  # B1: the next working day
+    for who in ("eko", "agus", "eko", "eko", "yusuf"):
+        t = uc.advance(config, t.id, by=who, now=FRIDAY)
+    assert (t.step, makassar(t.due)) == ("B6", "2026-03-25 10:00")  # day 3, after the holidays
+    incident = uc.new(
+        config,
+        by="eko",
+        workflow="B",
+        kind="incident",
+        title="Server SIPP mati",
+        impact="high",
+        urgency="high",
+        now=FRIDAY,
+    )
+    assert incident.priority == "P1" and incident.due == FRIDAY + timedelta(hours=1)
+    with pytest.raises(WorkflowError, match="impact and urgency"):
+        uc.new(config, by="eko", workflow="B", kind="incident", title="x", now=FRIDAY)
+
+
+# -- recurring tickets -----------------------------------------------------------------------
+
+
+def test_recurring_tickets_once_per_month_even_when_run_twice(it: Project) -> None:
+    first = run(it, "ticket", "recur", "--now=2026-03-02T07:00+08:00")
+    assert first.exit_code == 0 and first.output.count("open  step") == 2
+    again = run(it, "ticket", "recur", "--now=2026-03-20T07:00+08:00")
+    assert again.exit_code == 0 and "nothing to open" in again.output
+    april = uc.recur(it.config, now=datetime(2026, 4, 1, 1, 0, tzinfo=UTC))
+    assert sorted((t.workflow, t.period) for t in april) == [("C", "2026-04"), ("D", "2026-04")]
+    (c,) = [t for t in april if t.workflow == "C"]
+    # C1 is due on the first working day of April: the 1st, a Wednesday, at the day's end
+    assert makassar(c.due) == "2026-04-01 23:59"
+    assert len(uc.listing(it.config, status=None)) == 4
+
+
+def test_recurring_tickets_under_concurrency(it: Project) -> None:
+    config = it.config
+    database = database_path(config)
+    opsdb.connect(database).close()
+    rules = uc.rules(config)
+    opened: list[int] = []
+    barrier = threading.Barrier(6)
+
+    def job() -> None:
+        from pipeline.tickets.engine import open_recurring
+
+        db = opsdb.connect(database)
+        barrier.wait()
+        for letter in "CD":
+            if open_recurring(db, rules, letter, "2026-05", FRIDAY) is not None:
+                opened.append(1)
+        db.close()
+
+    threads = [threading.Thread(target=job) for _ in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(opened) == 2
+    db = sqlite3.connect(database)
+    assert db.execute("SELECT COUNT(*) FROM tickets WHERE period = '2026-05'").fetchone() == (2,)
+
+
+# -- incidents from the other modules -------------------------------------------------------
+
+
+def _seed_conditions(db: sqlite3.Connection, now: datetime) -> None:
+    iso = now.isoformat
+    with opsdb.transaction(db):
+        db.execute(
+            "INSERT INTO health_incidents (endpoint, opened_at, cause) VALUES (?, ?, ?)",
+            ("beranda", iso(), "HTTP 503"),
+        )
+        db.execute(
+            "INSERT INTO health_results (endpoint, at, success, certificate_expires) "
+            "VALUES (?, ?, 1, ?)",
+            ("beranda", iso(), (now + timedelta(days=5)).isoformat()),
+        )
+        db.execute(
+            "INSERT INTO health_domains (domain, expires, source, checked_at) VALUES (?, ?, ?, ?)",
+            ("pa-uji.example", (now + timedelta(days=20)).isoformat(), "rdap", iso()),
+        )
+        for minutes, kind, ok in ((0, "backup", 1), (5, "backup", 0), (6, "drill", 1)):
+            db.execute(
+                "INSERT INTO backup_events (at, repository, kind, ok, detail) "
+                "VALUES (?, ?, ?, ?, ?)",
+                (
+                    (now - timedelta(hours=1) + timedelta(minutes=minutes)).isoformat(),
+                    "lokal",
+                    kind,
+                    ok,
+                    "" if ok else "disk penuh",
+                ),
+            )
+        db.execute(
+            "INSERT INTO visitors_findings (recorded_at, ip, rule, first, last, count, samples) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (iso(), "203.0.113.9", "sqli", "a", "b", 12, "[]"),
+        )
+
+
+ENDPOINTS = """\
+health:
+  endpoints:
+    - name: beranda
+      url: https://www.pa-uji.example/
+      conditions: ["[STATUS] == 200", "[CERTIFICATE_EXPIRATION] > 7d"]
+"""
+
+
+def test_incidents_opened_and_closed_by_the_other_modules(it: Project) -> None:
+    it.write("warta.yml", CONFIG + ENDPOINTS + "tickets:\n  receiver: eko\n")
+    config = it.config
+    db = opsdb.connect(database_path(config))
+    _seed_conditions(db, FRIDAY)
+    done = run(it, "ticket", "sync", "--now=2026-03-13T10:00+08:00")
+    assert done.exit_code == 0, done.output
+    assert "5 opened, 0 closed" in done.output
+    opened = {t.source: t for t in uc.listing(config, kind="incident")}
+    assert set(opened) == {
+        "health:beranda",
+        "tls:www.pa-uji.example",
+        "domain:pa-uji.example",
+        "backup:lokal",
+        "visitors:203.0.113.9",
+    }
+    assert opened["health:beranda"].priority == "P1"
+    assert opened["health:beranda"].link.startswith("health_incidents:")
+    assert opened["health:beranda"].due == FRIDAY + timedelta(hours=1)  # SOP 2 step 7
+    assert (
+        opened["backup:lokal"].priority == "P2"
+        and "disk penuh" in opened["backup:lokal"].description
+    )
+    assert opened["visitors:203.0.113.9"].assignee == "eko"
+    assert uc.sync(config, now=FRIDAY).opened == []  # idempotent
+
+    later = FRIDAY + timedelta(hours=2)
+    with opsdb.transaction(db):
+        db.execute("UPDATE health_incidents SET closed_at = ?", (later.isoformat(),))
+        db.execute(
+            "INSERT INTO backup_events (at, repository, kind, ok) VALUES (?, 'lokal', 'backup', 1)",
+            (later.isoformat(),),
+        )
+        db.execute(
+            "INSERT INTO health_results (endpoint, at, success, certificate_expires) "
+            "VALUES ('beranda', ?, 1, ?)",
+            (later.isoformat(), (later + timedelta(days=90)).isoformat()),
+        )
+    result = uc.sync(config, now=later)
+    assert sorted(t.source for t in result.closed) == [
+        "backup:lokal",
+        "health:beranda",
+        "tls:www.pa-uji.example",
+    ]
+    # the domain is still near expiry; the finding is still within the 7-day window
+    assert sorted(t.source for t in result.still_open) == [
+        "domain:pa-uji.example",
+        "visitors:203.0.113.9",
+    ]
+    closed = uc.show(config, opened["health:beranda"].id)
+    assert closed.ticket.status == "closed"
+    assert (closed.events[-1].actor, closed.events[-1].action) == ("warta", "close")
+    week_later = uc.sync(config, now=later + timedelta(days=8))
+    assert [t.source for t in week_later.closed] == ["visitors:203.0.113.9"]
+    # the drill failing later reopens a backup incident, linked to the new event
+    with opsdb.transaction(db):
+        db.execute(
+            "INSERT INTO backup_events (at, repository, kind, ok, detail) "
+            "VALUES (?, 'lokal', 'drill', 0, 'restore mismatch')",
+            ((later + timedelta(days=9)).isoformat(),),
+        )
+    again = uc.sync(config, now=later + timedelta(days=9))
+    assert [t.source for t in again.opened] == ["backup:lokal"]
+    db.close()
+
+
+# -- reports ------------------------------------------------------------------------------------
+
+
+def _history_for_reports(it: Project) -> None:
+    it.write("warta.yml", CONFIG + ENDPOINTS)
+    config = it.config
+    march = datetime(2026, 3, 2, 0, 30, tzinfo=UTC)
+    uc.recur(config, now=march)
+    c = uc.listing(config, workflow="C")[0]
+    uc.advance(config, c.id, by="yusuf", note="jadwal Maret dibuat", now=march)
+    uc.advance(
+        config, c.id, by="eko", note="tidak ada pola serangan", now=march + timedelta(days=9)
+    )
+    r = uc.new(
+        config, by="rina", workflow="B", title="Printer rusak", unit="Kepaniteraan", now=march
+    )
+    for who in ("eko", "agus", "eko"):
+        uc.advance(config, r.id, by=who, now=march + timedelta(days=2))
+    late = march + timedelta(days=6)
+    uc.advance(config, r.id, by="eko", now=late)  # B4 was due on day 2: late
+    other = uc.new(config, by="sari", workflow="B", title="Akun e-mail", now=march)
+    uc.advance(config, other.id, by="eko", now=march)
+    uc.reject(config, other.id, by="agus", note="sudah ada", now=march)
+    db = opsdb.connect(database_path(config))
+    _seed_conditions(db, march + timedelta(days=3))
+    db.close()
+    uc.sync(config, now=march + timedelta(days=3))
+
+
+@pytest.mark.parametrize("kind", ["recap", "compliance", "open"])
+@pytest.mark.parametrize("fmt", ["markdown", "csv", "html"])
+def test_reports_golden(it: Project, kind: str, fmt: str) -> None:
+    _history_for_reports(it)
+    lang = "en" if (kind, fmt) == ("recap", "html") else "id"
+    done = run(
+        it, "ticket", "report", kind, "--month", "2026-03", "--format", fmt, "--lang", lang,
+        "--now", "2026-03-20T09:00+08:00",
+    )  # fmt: skip
+    assert done.exit_code == 0, done.output
+    suffix = {"markdown": "md", "csv": "csv", "html": "html"}[fmt]
+    golden = GOLDEN / f"{kind}.{suffix}"
+    if not golden.exists():  # first run writes the golden file; review it by eye
+        golden.parent.mkdir(parents=True, exist_ok=True)
+        golden.write_text(done.output, encoding="utf-8")
+    assert done.output == golden.read_text(encoding="utf-8")
+    if fmt == "html":
+        assert "<svg" in done.output
+
+
+def test_request_form_prints_to_pdf(it: Project, tmp_path: Path) -> None:
+    import pikepdf
+
+    config = it.config
+    t = uc.new(
+        config, by="rina", workflow="B", title="Printer rusak", unit="Kepaniteraan", now=FRIDAY
+    )
+    uc.advance(config, t.id, by="eko", now=FRIDAY)
+    html = uc.report(config, "form", fmt="html", ticket_id=t.id, now=FRIDAY).decode()
+    assert "Formulir Permintaan Layanan Teknologi Informasi" in html
+    assert "Kepaniteraan" in html and "Disposisi (ya / tidak)" in html
+    blank = uc.report(config, "form", fmt="html", language="en", now=FRIDAY).decode()
+    assert "IT Service Request Form" in blank and "Kepaniteraan" not in blank
+    target = tmp_path / "form.pdf"
+    done = run(
+        it, "ticket", "report", "form", "--ticket", str(t.id), "--format", "pdf", "-o", str(target)
+    )
+    assert done.exit_code == 0, done.output
+    with pikepdf.open(target) as pdf:
+        assert len(pdf.pages) >= 1
+    assert run(it, "ticket", "report", "form", "--format", "markdown").exit_code == 5
+
+
+def test_ticket_settings_documented() -> None:
+    from pipeline.config import HolidaySettings, IncidentLevel, StepOverride, TicketSettings
+
+    text = (Path(__file__).parent.parent / "docs" / "configuration.md").read_text()
+    for model in (TicketSettings, StepOverride, HolidaySettings, IncidentLevel):
+        missing = [n for n in model.model_fields if f"`{n}`" not in text]
+        assert missing == [], model.__name__
