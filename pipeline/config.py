@@ -575,6 +575,30 @@ def _overrides(
 # situation report (issue 10)
 
 
+class ReportSettings(_Model):
+    """The situation report to the penanggung jawab (SOP 2 step 5, ``warta report``)."""
+
+    recipients: list[Annotated[str, Field(pattern=r"^[^@\s]+@[^@\s]+$")]] = []
+    """E-mail addresses ``warta report situation --send`` delivers to; empty: every person
+    with the role ``penanggung-jawab`` in ``people``. The SMTP server and sender are those
+    of ``health.alerts.email``."""
+    attach: list[Literal["pdf", "html"]] = ["pdf", "html"]
+    """Files attached to the e-mail (the Markdown text is always its body)."""
+    uptime_target: float = Field(default=0.99, gt=0, le=1)
+    """Share of successful checks below which an endpoint is listed as a problem."""
+    renewal_horizon_days: int = Field(default=60, ge=0)
+    """Contracts due within this many days after the period are listed."""
+    warn_days: int = Field(default=30, ge=0)
+    """A contract, certificate or domain due within this many days is listed as a problem."""
+    backup_max_age: Duration = timedelta(days=2)
+    """A last successful backup older than this (at the end of the period) is a problem."""
+    restore_max_age: Duration = timedelta(days=35)
+    """A last proven restore (restore drill) older than this is a problem (SOP 3 D7: a
+    monthly backup and restore)."""
+    chromium: str = ""
+    """Chromium executable used to print the PDF (default: the first one on PATH)."""
+
+
 class Config(_Model):
     """The whole of ``warta.yml``."""
 
@@ -612,6 +636,8 @@ class Config(_Model):
     tickets: TicketSettings = TicketSettings()
     """IT service tickets (SOP 3)."""
     # situation report (issue 10)
+    report: ReportSettings = ReportSettings()
+    """The situation report to the penanggung jawab."""
 
     # Set by the loader, not by the file.
     root: Path = Field(default=Path("."), exclude=True)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import smtplib
 import ssl
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from email.message import EmailMessage
@@ -55,6 +56,15 @@ class Mail:
 
 
 @dataclass(frozen=True)
+class Attachment:
+    """A file attached to a message (the situation report's PDF and HTML)."""
+
+    name: str
+    mime_type: str
+    data: bytes
+
+
+@dataclass(frozen=True)
 class Delivery:
     """The outcome of one alert on one channel."""
 
@@ -91,8 +101,9 @@ def payload(transition: Transition, *, url: str, subject: str, text: str) -> dic
     }
 
 
-def send_mail(mail: Mail, subject: str, body: str) -> None:
-    """Send one message; raises OSError / smtplib.SMTPException."""
+def send_mail(mail: Mail, subject: str, body: str, attachments: Sequence[Attachment] = ()) -> None:
+    """Send one message (plain text, with files attached); raises OSError /
+    smtplib.SMTPException."""
     message = EmailMessage()
     message["From"] = mail.sender
     message["To"] = ", ".join(mail.recipients)
@@ -100,6 +111,16 @@ def send_mail(mail: Mail, subject: str, body: str) -> None:
     message["Date"] = format_datetime(datetime.now().astimezone())
     message["Message-ID"] = make_msgid(domain=mail.sender.rsplit("@", 1)[-1])
     message.set_content(body)
+    for attachment in attachments:
+        maintype, subtype = attachment.mime_type.split("/", 1)
+        if maintype == "text":  # sent as UTF-8 text, so that mail readers show it as is
+            message.add_attachment(
+                attachment.data.decode("utf-8"), subtype=subtype, filename=attachment.name
+            )
+        else:
+            message.add_attachment(
+                attachment.data, maintype=maintype, subtype=subtype, filename=attachment.name
+            )
     with smtplib.SMTP(mail.host, mail.port, timeout=mail.timeout) as smtp:
         if mail.starttls:
             smtp.starttls(context=ssl.create_default_context())

@@ -1,15 +1,23 @@
 """Situation reports kept in the operational database (schema version 7).
 
-    reports(id, kind, period_start, period_end, language, created_at, markdown_sha256,
-            markdown, html, pdf, sent_to, sent_at)
+    reports(id, kind, period, period_start, period_end, language, created_at,
+            markdown_sha256, markdown, html, pdf, sent_to, sent_at)
 
-The rendered copies are kept so that what was sent can always be shown again.
+``kind`` is ``situation`` (the SOP 2 step 5 report); ``period`` is ``week`` or ``month``;
+``period_start`` and ``period_end`` are the first and the last day covered (ISO dates, the
+court's time zone); ``created_at`` is an ISO date-time. Every generated report is kept,
+rendered, so that what was sent can always be shown again: ``markdown`` and ``html``
+always, ``pdf`` when one was printed. ``sent_to`` lists the addresses (comma-separated) of
+the last delivery and ``sent_at`` its moment; both stay empty until a delivery succeeds.
+Rows are never updated except for ``sent_to`` / ``sent_at`` (and ``pdf`` when a stored
+report is printed for sending), never deleted by warta.
 """
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS reports (
     id INTEGER PRIMARY KEY,
     kind TEXT NOT NULL,
+    period TEXT NOT NULL DEFAULT '',
     period_start TEXT NOT NULL,
     period_end TEXT NOT NULL,
     language TEXT NOT NULL,
@@ -21,4 +29,5 @@ CREATE TABLE IF NOT EXISTS reports (
     sent_to TEXT NOT NULL DEFAULT '',
     sent_at TEXT
 );
+CREATE INDEX IF NOT EXISTS reports_period ON reports (kind, period_end);
 """
