@@ -557,3 +557,29 @@ def test_ticket_settings_documented() -> None:
     for model in (TicketSettings, StepOverride, HolidaySettings, IncidentLevel):
         missing = [n for n in model.model_fields if f"`{n}`" not in text]
         assert missing == [], model.__name__
+
+
+def test_health_check_opens_and_closes_the_incident_ticket(it: Project) -> None:
+    from pipeline.commands.health import run_checks
+    from tests.servers import Switchable
+
+    server = Switchable()
+    try:
+        it.write(
+            "warta.yml",
+            CONFIG
+            + "health:\n  endpoints:\n    - name: layanan\n"
+            + f"      url: {server.url('/flip')}\n      retries: 0\n      failure_threshold: 1\n",
+        )
+        config = it.config
+        server.healthy = False
+        down = run_checks(config, now=FRIDAY)
+        assert down.tickets is not None
+        (ticket,) = down.tickets.opened
+        assert (ticket.source, ticket.kind, ticket.priority) == ("health:layanan", "incident", "P1")
+        server.healthy = True
+        up = run_checks(config, now=FRIDAY + timedelta(minutes=30))
+        assert up.tickets is not None and [t.id for t in up.tickets.closed] == [ticket.id]
+        assert uc.show(config, ticket.id).ticket.status == "closed"
+    finally:
+        server.close()
