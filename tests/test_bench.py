@@ -37,3 +37,10 @@ def test_visitors_bench_runs_on_a_small_log() -> None:
 def test_convert_bench_runs_on_a_few_small_scans() -> None:
     row = run_bench("bench_convert.py", "--scans", "3", "--dpi", "30")[1].split()
     assert row[0] == "3" and 0.99 < float(row[-1]) < 1.2  # output/input size ratio
+
+
+def test_backup_bench_runs_beside_restic_on_a_tiny_tree() -> None:
+    lines = run_bench("bench_backup.py", "--mb", "3")
+    steps = [line.split()[0] for line in lines[2:]]
+    assert steps == ["first-backup", "no-change", "changed-10", "verify-data", "restore"]
+    assert all(float(line.split()[-1]) > 0 for line in lines[2:])

@@ -43,6 +43,7 @@ def _fields(*models: type[BaseModel]) -> set[str]:
                 config_module.WorkflowSettings,
                 config_module.ConvertSettings,
                 config_module.SigningSettings,
+                config_module.BackupSettings,
             ),
         ),
     ],
