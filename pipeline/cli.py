@@ -1866,11 +1866,18 @@ def report_situation(
 
     Exits 1 when --send could not deliver it (the copy is kept: warta report send ID).
     """
-    from pipeline.commands.report import situation
+    from pipeline.commands.report import default_end, situation
 
     if fmt == "pdf" and output is None:
         raise click.UsageError("--format pdf needs --output FILE")
     config = state.config
+    moment = _parse_now(now) or datetime.now(UTC)
+    today = default_end(config, moment) + timedelta(days=1)
+    if end is not None and end.date() > today:
+        raise click.BadParameter(
+            f"the last day covered cannot be after today ({today.isoformat()})",
+            param_hint="--end",
+        )
     made = situation(
         config,
         period=period,
@@ -1878,7 +1885,7 @@ def report_situation(
         language=lang,
         pdf=fmt == "pdf",
         send=send,
-        now=_parse_now(now),
+        now=moment,
         smtp_password=_smtp_password(config),
     )
     body = {"md": made.markdown, "html": made.html}.get(fmt, made.pdf or b"")

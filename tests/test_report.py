@@ -439,8 +439,12 @@ def test_english_report_has_every_label(filled: Project) -> None:
 
 def test_a_new_site_reports_no_data_yet(project: Project) -> None:
     """An empty database and no endpoints: every section says so, nothing fails."""
-    result = run(project, "report", "situation", "--period", "month", "--end", "2026-11-30")
+    args = ["report", "situation", "--period", "month", "--now", "2026-12-01T08:00:00+08:00"]
+    future = run(project, *args, "--end", "2026-12-02")
+    assert future.exit_code == 2 and "cannot be after today (2026-12-01)" in future.stderr
+    result = run(project, *args)  # the default --end is yesterday: the whole of November
     assert result.exit_code == 0, result.output
+    assert "Bulanan, 1 November 2026 – 30 November 2026" in result.stdout
     text = result.stdout
     for key in ("no_health", "no_visitors", "no_renewals", "no_backups", "no_tickets"):
         assert TEXTS["id"][key] in text, key

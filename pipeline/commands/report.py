@@ -85,7 +85,10 @@ def situation(
         report = gather(db, config, items, span, now=now, language=language)
         text = render.markdown(report, language)
         page = render.html(report, language)
-        printed = html_to_pdf(page, chromium=config.report.chromium) if pdf or send else None
+        if pdf or (send and "pdf" in config.report.attach):
+            printed: bytes | None = html_to_pdf(page, chromium=config.report.chromium)
+        else:
+            printed = None
         with opsdb.transaction(db):
             report_id = copies.add(
                 db,

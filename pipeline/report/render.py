@@ -41,6 +41,7 @@ class Bullets:
 @dataclass
 class Chart:
     svg: str
+    caption: str
 
 
 @dataclass
@@ -161,7 +162,8 @@ def _availability(report: SituationReport, t: Catalogue) -> Section:
                     [None if u is None else u * 100 for u in worst],
                     unit="%",
                     top=100,
-                )
+                ),
+                t("chart_uptime"),
             )
         )
         section.blocks.append(
@@ -171,7 +173,8 @@ def _availability(report: SituationReport, t: Catalogue) -> Section:
                     labels,
                     [(e.name, [d.median_ms for d in e.days]) for e in measured],
                     unit=" ms",
-                )
+                ),
+                t("chart_response"),
             )
         )
     section.blocks.append(Sub(t("incidents")))
@@ -249,7 +252,10 @@ def _content(report: SituationReport, t: Catalogue) -> Section:
             )
         )
         section.blocks.append(
-            Chart(charts.bars(t("chart_published"), [(c.label, c.published) for c in shown]))
+            Chart(
+                charts.bars(t("chart_published"), [(c.label, c.published) for c in shown]),
+                t("chart_published"),
+            )
         )
         labels = {c.category: c.label for c in data.categories}
         section.blocks.append(Sub(t("items")))
@@ -307,7 +313,7 @@ def _visitors(report: SituationReport, t: Catalogue) -> Section:
         return section
     ips = len({f.ip for f in data.findings})
     section.blocks.append(Para(t("suspicious_intro", findings=len(data.findings), ips=ips)))
-    section.blocks.append(Chart(charts.bars(t("chart_rules"), data.by_rule())))
+    section.blocks.append(Chart(charts.bars(t("chart_rules"), data.by_rule()), t("chart_rules")))
     section.blocks.append(
         Table(
             ["IP", t("rule"), t("requests"), t("first"), t("sample")],
@@ -526,7 +532,8 @@ h1 { font-size: 1.7rem; margin: 0 0 .2rem } h2 { font-size: 1.25rem; border-bott
   right } .condition { display: inline-block; padding: .2rem .6rem; border-radius: 4px;
   font-weight: bold } .good { background: #e8f5e9; color: #1b5e20 } .attention { background:
   #fff8e1; color: #e65100 } .trouble { background: #ffebee; color: #b71c1c } svg.chart {
-  display: block; margin: .4rem 0 1rem; max-width: 640px } code { font-size: .85em;
+  display: block; max-width: 640px } figure { margin: .4rem 0 1rem; break-inside: avoid }
+figcaption { font-size: .85em; color: #555 } code { font-size: .85em;
   word-break: break-all } footer { margin-top: 2rem; color: #777; font-size: .85em }
 section { break-before: page } section:first-of-type { break-before: auto }
 @media print { body { margin: 0; max-width: none } }
@@ -588,7 +595,9 @@ def html(report: SituationReport, language: str = "id") -> str:
             elif isinstance(block, Sub):
                 parts.append(f"<h3>{esc(block.text)}</h3>")
             elif isinstance(block, Chart):
-                parts.append(block.svg)
+                parts.append(
+                    f"<figure>{block.svg}<figcaption>{esc(block.caption)}</figcaption></figure>"
+                )
         parts.append("</section>")
     period = report.period
     return (

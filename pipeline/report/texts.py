@@ -403,6 +403,6 @@ class Catalogue:
         if minutes < 120:
             return self("minutes", n=minutes)
         hours = minutes // 60
-        if hours < 48:
+        if hours < 24:
             return self("hours", h=hours, m=minutes % 60)
         return self("days", d=hours // 24, h=hours % 24)
