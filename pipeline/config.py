@@ -638,8 +638,6 @@ class Config(_Model):
     # situation report (issue 10)
     report: ReportSettings = ReportSettings()
     """The situation report to the penanggung jawab."""
-    report: ReportSettings = ReportSettings()
-    """The situation report to the penanggung jawab."""
 
     # Set by the loader, not by the file.
     root: Path = Field(default=Path("."), exclude=True)
