@@ -368,7 +368,7 @@ def _backups(report: SituationReport, t: Catalogue) -> Section:
             return t("never")
         facts = [e.repository]
         if e.snapshot:
-            facts.append(f"snapshot {e.snapshot}")
+            facts.append(f"snapshot {e.snapshot[:8]}")  # the short id the backup CLI shows
         if e.files is not None:
             facts.append(t("files", n=t.number(e.files)))
         if e.bytes is not None:
