@@ -437,6 +437,11 @@ def test_incidents_opened_and_closed_by_the_other_modules(it: Project) -> None:
         and "disk penuh" in opened["backup:lokal"].description
     )
     assert opened["visitors:203.0.113.9"].assignee == "eko"
+    record = uc.show(config, opened["visitors:203.0.113.9"].id).events
+    assert [(e.actor, e.role, e.action, e.note) for e in record] == [
+        ("warta", "", "open", "rules sqli, 12 request(s)"),
+        ("warta", "", "assign", "eko"),  # tickets.receiver
+    ]
     assert uc.sync(config, now=FRIDAY).opened == []  # idempotent
 
     later = FRIDAY + timedelta(hours=2)

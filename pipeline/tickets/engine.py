@@ -295,7 +295,8 @@ def _insert(
     if cursor.rowcount == 0:
         return None
     ticket_id = int(cursor.lastrowid or 0)
-    role = next((r for r in actor.roles if r in first.roles), actor.roles[0] if actor.roles else "")
+    # a requester acts as themself; a role is recorded only if they hold the first step's
+    role = next((r for r in actor.roles if r in first.roles), "")
     _event(
         db,
         ticket_id,
@@ -307,8 +308,8 @@ def _insert(
         note=new.note,
         attachment=new.attachment,
     )
-    if new.assignee:
-        _event(db, ticket_id, now, actor.id, "assign", role=role, note=new.assignee)
+    if new.assignee:  # tickets.receiver: assigned by warta, not by the requester
+        _event(db, ticket_id, now, SYSTEM, "assign", step=first.id, note=new.assignee)
     return get(db, ticket_id)
 
 
