@@ -39,6 +39,13 @@ def test_convert_bench_runs_on_a_few_small_scans() -> None:
     assert row[0] == "3" and 0.99 < float(row[-1]) < 1.2  # output/input size ratio
 
 
+def test_scale_bench_runs_on_a_tiny_site() -> None:
+    lines = run_bench("bench_scale.py", "--articles", "12", "--pages", "2", timeout=300)
+    assert lines[0].split()[:2] == ["figure", "plain"]
+    share = next(line for line in lines if line.startswith("changed share"))
+    assert len(share.split()) == 6  # label (3 words), plain, warta, ratio
+
+
 def test_backup_bench_runs_beside_restic_on_a_tiny_tree() -> None:
     lines = run_bench("bench_backup.py", "--mb", "3")
     steps = [line.split()[0] for line in lines[2:]]

@@ -105,6 +105,8 @@ def test_posts_enter_search_with_title_and_summary_only(newsroom: Project) -> No
     assert len(post) == 1 and post[0]["text"] == "Ringkasan berita 7 untuk pencarian."
     assert not [d for d in docs if "berita-07/#" in d["location"]]
     assert not [d for d in docs if "tidak masuk indeks" in d["text"]]
+    assert [d["text"] for d in docs if d["location"] == "berita/"] == [""]
+    assert not [d for d in docs if "/page/" in d["location"] or "archive" in d["location"]]
     # Static pages keep their full text.
     assert [d for d in docs if d["location"].startswith("profil/visi-misi/") and d["text"]]
 

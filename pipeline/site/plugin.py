@@ -348,6 +348,7 @@ class WartaPlugin(BasePlugin[WartaPluginConfig]):
                 search.read_text(encoding="utf-8"),
                 posts=posts,
                 lists=scale.list_page_urls(self.blogs),
+                roots=scale.blog_root_urls(self.blogs),
             )
             atomic_write_bytes(search, slim.encode("utf-8"), durable=False)
         sitemap = site_dir / "sitemap.xml"

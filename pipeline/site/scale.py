@@ -12,8 +12,8 @@ slow; this module changes them for the blog plugins of one build (see
   the newest posts and links to the newest full block; each block links to its newer and
   older neighbours and is labelled by its dates, not by a page number that would move.
 - **Search index.** A post enters the search index with its title and summary rather
-  than its full text, and list pages (the blog's index, its blocks and archives, which
-  repeat the excerpts) with their title only: the single ``search_index.json`` changes
+  than its full text; the blog's index with its title only; its blocks and archives,
+  which repeat the excerpts, not at all: the single ``search_index.json`` changes
   on every build that adds a post, so its size is what each deploy uploads.
 - **Sitemaps.** ``sitemap.xml`` becomes a sitemap index of one sitemap per month of
   posts plus one for the pages, with ``lastmod`` from the front matter instead of the
@@ -190,13 +190,17 @@ def remember_config(plugin: Any, config: MkDocsConfig) -> None:
 # -- search index ---------------------------------------------------------------------
 
 
-def slim_search_index(index_json: str, *, posts: dict[str, str], lists: Iterable[str]) -> str:
-    """The search index with posts reduced to title + summary and list pages to titles.
+def slim_search_index(
+    index_json: str, *, posts: dict[str, str], lists: Iterable[str], roots: Iterable[str]
+) -> str:
+    """The search index with posts reduced to title + summary and list pages left out.
 
-    ``posts`` maps a post's URL to its summary; ``lists`` are the URLs of list pages.
+    ``posts`` maps a post's URL to its summary; ``lists`` are the URLs of list pages
+    (their excerpts repeat the posts); ``roots``, the blogs' own index pages, stay
+    findable by their title.
     """
     data = json.loads(index_json)
-    list_urls = set(lists)
+    list_urls, root_urls = set(lists), set(roots)
     docs = []
     for doc in data.get("docs", []):
         location = doc.get("location", "")
@@ -205,10 +209,12 @@ def slim_search_index(index_json: str, *, posts: dict[str, str], lists: Iterable
             if "#" in location:
                 continue
             doc = {**doc, "text": escape(posts[base])}
-        elif base in list_urls:
+        elif base in root_urls:
             if "#" in location:
                 continue
             doc = {**doc, "text": ""}
+        elif base in list_urls:
+            continue
         docs.append(doc)
     data["docs"] = docs
     return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
@@ -261,6 +267,11 @@ def sitemaps(entries: Iterable[SitemapEntry], site_url: str) -> dict[str, bytes]
 
 def _as_datetime(value: date | datetime) -> str:
     return value.isoformat()
+
+
+def blog_root_urls(plugins: list[Any]) -> list[str]:
+    """URLs of the blogs' own index pages."""
+    return [p.blog.url for p in plugins if getattr(p, "blog", None) is not None]
 
 
 def list_page_urls(plugins: list[Any]) -> list[str]:
