@@ -14,25 +14,13 @@ Prints seconds and the ratio to the baseline.  Usage:
 from __future__ import annotations
 
 import argparse
-import os
 import shutil
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from site_gen import generate
-
-
-def timed(args: list[str], cwd: Path) -> float:
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-    start = time.perf_counter()
-    subprocess.run(
-        args, cwd=cwd, check=True, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
-    )
-    return time.perf_counter() - start
+from site_gen import generate, timed
 
 
 def main() -> None:

@@ -18,24 +18,12 @@ from __future__ import annotations
 
 import argparse
 import hashlib
-import os
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from site_gen import add_article, generate
-
-
-def timed(args: list[str], cwd: Path) -> float:
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-    start = time.perf_counter()
-    subprocess.run(
-        args, cwd=cwd, check=True, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
-    )
-    return time.perf_counter() - start
+from site_gen import add_article, generate, timed
 
 
 def digests(site: Path) -> dict[str, tuple[int, bytes]]:

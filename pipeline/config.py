@@ -11,7 +11,7 @@ import re
 from collections.abc import Mapping
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Annotated, Any, Literal, cast
+from typing import Annotated, Any, Literal, cast, get_args
 
 import yaml
 from pydantic import (
@@ -66,19 +66,7 @@ Role = Literal[
     "kabag-perencanaan",
     "sekretaris",
 ]
-ROLES: tuple[str, ...] = (
-    "operator",
-    "editor",
-    "web-admin",
-    "redaktur",
-    "penanggung-jawab",
-    "ketua",
-    # IT services, SOP 3 (issue 9)
-    "pranata-komputer",
-    "kasubbag-ti",
-    "kabag-perencanaan",
-    "sekretaris",
-)
+ROLES: tuple[str, ...] = get_args(Role)
 
 
 class _Model(BaseModel):
