@@ -851,6 +851,11 @@ def health_check(state: State, fmt: str) -> None:
         for change in report.transitions:
             verb = "incident opened" if change.after == "down" else "incident closed"
             out.print(f"{verb}: {change.name} ({escape(change.cause)})")
+        if report.tickets is not None:  # incident tickets follow the checks (SOP 3)
+            for t in report.tickets.opened:
+                out.print(f"ticket opened: {_ticket_line(t)}  [{t.source}]", markup=False)
+            for t in report.tickets.closed:
+                out.print(f"ticket closed: #{t.id}  [{t.source}]", markup=False)
     for delivery in report.deliveries:
         if not delivery.ok:
             err.print(

@@ -587,5 +587,11 @@ def test_health_check_opens_and_closes_the_incident_ticket(it: Project) -> None:
         up = run_checks(config, now=FRIDAY + timedelta(minutes=30))
         assert up.tickets is not None and [t.id for t in up.tickets.closed] == [ticket.id]
         assert uc.show(config, ticket.id).ticket.status == "closed"
+        server.healthy = False  # through the command line: the new ticket is reported
+        checked = CliRunner().invoke(
+            cli, ["--config", str(it.root / "warta.yml"), "health", "check"]
+        )
+        assert checked.exit_code == 1
+        assert "ticket opened: #" in checked.output and "[health:layanan]" in checked.output
     finally:
         server.close()
