@@ -148,8 +148,8 @@ def _render(self: Any, page: Any) -> tuple[list[Any], Pager | None]:
 
 
 _LABELS = {
-    "id": ("Berita lebih baru", "Berita lebih lama"),
-    "en": ("Newer posts", "Older posts"),
+    "id": ("Lebih baru", "Lebih lama"),
+    "en": ("Newer", "Older"),
 }
 
 
