@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 from rich.console import Console
@@ -29,6 +29,9 @@ from pipeline import __version__
 from pipeline.config import Config, load_config
 from pipeline.content.model import Attention
 from pipeline.errors import ConfigError, Problem, ProblemsError, WartaError
+
+if TYPE_CHECKING:  # imported lazily at run time, like every use case
+    from pipeline.tickets.incidents import SyncResult
 
 F = TypeVar("F", bound=Callable[..., Any])
 out = Console(highlight=False, soft_wrap=True)
@@ -852,10 +855,7 @@ def health_check(state: State, fmt: str) -> None:
             verb = "incident opened" if change.after == "down" else "incident closed"
             out.print(f"{verb}: {change.name} ({escape(change.cause)})")
         if report.tickets is not None:  # incident tickets follow the checks (SOP 3)
-            for t in report.tickets.opened:
-                out.print(f"ticket opened: {_ticket_line(t)}  [{t.source}]", markup=False)
-            for t in report.tickets.closed:
-                out.print(f"ticket closed: #{t.id}  [{t.source}]", markup=False)
+            _print_ticket_changes(report.tickets, prefix="ticket ")
     for delivery in report.deliveries:
         if not delivery.ok:
             err.print(
@@ -1751,14 +1751,19 @@ def ticket_sync(state: State, now: str | None) -> None:
     from pipeline.commands.tickets import sync
 
     result = sync(state.config, now=_parse_now(now))
-    for t in result.opened:
-        out.print(f"opened {_ticket_line(t)}  [{t.source}]", markup=False)
-    for t in result.closed:
-        out.print(f"closed #{t.id}  [{t.source}]: condition cleared", markup=False)
+    _print_ticket_changes(result)
     out.print(
         f"{len(result.opened)} opened, {len(result.closed)} closed, "
         f"{len(result.still_open)} still open"
     )
+
+
+def _print_ticket_changes(result: SyncResult, *, prefix: str = "") -> None:
+    """The incident tickets a sync opened and closed, one line each."""
+    for t in result.opened:
+        out.print(f"{prefix}opened {_ticket_line(t)}  [{t.source}]", markup=False)
+    for t in result.closed:
+        out.print(f"{prefix}closed #{t.id}  [{t.source}]: condition cleared", markup=False)
 
 
 @ticket.command("report")

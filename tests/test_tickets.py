@@ -592,6 +592,6 @@ def test_health_check_opens_and_closes_the_incident_ticket(it: Project) -> None:
             cli, ["--config", str(it.root / "warta.yml"), "health", "check"]
         )
         assert checked.exit_code == 1
-        assert "ticket opened: #" in checked.output and "[health:layanan]" in checked.output
+        assert "ticket opened #" in checked.output and "[health:layanan]" in checked.output
     finally:
         server.close()

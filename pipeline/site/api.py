@@ -18,7 +18,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, time
+from datetime import date, datetime, time
 from email.utils import format_datetime
 from typing import Any
 from xml.etree import ElementTree as ET
@@ -79,8 +79,9 @@ def _sort_key(item: PublishedItem) -> tuple[str, str]:
     return (item.front.date.isoformat(), item.front.slug)
 
 
-def _month(item: PublishedItem) -> str:
-    return f"{item.front.date.year:04d}-{item.front.date.month:02d}"
+def month_of(day: date) -> str:
+    """``YYYY-MM``: the month file of the API (and the sitemap) an item belongs to."""
+    return f"{day.year:04d}-{day.month:02d}"
 
 
 def api_files(items: list[PublishedItem], *, site_name: str, site_url: str) -> dict[str, bytes]:
@@ -88,7 +89,7 @@ def api_files(items: list[PublishedItem], *, site_name: str, site_url: str) -> d
     ordered = sorted(items, key=_sort_key, reverse=True)
     months: dict[str, list[PublishedItem]] = {}
     for item in ordered:
-        months.setdefault(_month(item), []).append(item)
+        months.setdefault(month_of(item.front.date), []).append(item)
     out: dict[str, bytes] = {}
     index = {
         "version": API_VERSION,

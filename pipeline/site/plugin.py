@@ -18,6 +18,7 @@ from __future__ import annotations
 import logging
 import posixpath
 import re
+from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -283,13 +284,9 @@ class WartaPlugin(BasePlugin[WartaPluginConfig]):
         if not self.config.api:
             return
         warta = self.warta
-        site_url = (config.site_url or warta.site.url).rstrip("/") + "/"
+        site_url = self._site_url(config)
         published: list[api.PublishedItem] = []
-        for src, item in self.items.items():
-            page = self.pages.get(src)
-            if page is None:
-                continue
-            category = warta.category(item.front.category)
+        for src, item, page, category in self._built_items():
             person = warta.person(item.front.author) if item.front.author else None
             published.append(
                 api.PublishedItem(
@@ -321,18 +318,25 @@ class WartaPlugin(BasePlugin[WartaPluginConfig]):
 
             write_status_page(warta, site_dir=site_dir)
 
-    def _scale_outputs(self, config: MkDocsConfig) -> None:
-        """The search index and the sitemaps in their deploy-friendly form."""
+    def _site_url(self, config: MkDocsConfig) -> str:
         assert self.warta is not None
-        site_dir = Path(config.site_dir)
-        site_url = (config.site_url or self.warta.site.url).rstrip("/") + "/"
-        posts: dict[str, str] = {}
-        dated: dict[str, scale.SitemapEntry] = {}
+        return (config.site_url or self.warta.site.url).rstrip("/") + "/"
+
+    def _built_items(self) -> Iterator[tuple[str, Item, Page, Category | None]]:
+        """Each live item that was built: its source, item, page and category."""
+        assert self.warta is not None
         for src, item in self.items.items():
             page = self.pages.get(src)
-            if page is None:
-                continue
-            category = self.warta.category(item.front.category)
+            if page is not None:
+                yield src, item, page, self.warta.category(item.front.category)
+
+    def _scale_outputs(self, config: MkDocsConfig) -> None:
+        """The search index and the sitemaps in their deploy-friendly form."""
+        site_dir = Path(config.site_dir)
+        site_url = self._site_url(config)
+        posts: dict[str, str] = {}
+        dated: dict[str, scale.SitemapEntry] = {}
+        for _src, item, page, category in self._built_items():
             is_post = category is not None and category.kind == "post"
             if is_post:
                 posts[page.url] = item.front.summary
@@ -340,7 +344,7 @@ class WartaPlugin(BasePlugin[WartaPluginConfig]):
             dated[absolute] = scale.SitemapEntry(
                 absolute,
                 lastmod=item.front.published_at or item.front.date,
-                month=scale.month_of(item.front.date) if is_post else "",
+                month=api.month_of(item.front.date) if is_post else "",
             )
         search = site_dir / "search" / "search_index.json"
         if search.exists() and not self.config.search_full_text:

@@ -205,14 +205,10 @@ def slim_search_index(
     for doc in data.get("docs", []):
         location = doc.get("location", "")
         base = location.split("#", 1)[0]
-        if base in posts:
-            if "#" in location:
+        if base in posts or base in root_urls:
+            if "#" in location:  # the page's sections: its one entry stands for them
                 continue
-            doc = {**doc, "text": escape(posts[base])}
-        elif base in root_urls:
-            if "#" in location:
-                continue
-            doc = {**doc, "text": ""}
+            doc = {**doc, "text": escape(posts.get(base, ""))}
         elif base in list_urls:
             continue
         docs.append(doc)
@@ -255,7 +251,7 @@ def sitemaps(entries: Iterable[SitemapEntry], site_url: str) -> dict[str, bytes]
             lines.append(f"  <url><loc>{xml_escape(entry.url)}</loc>{lastmod}</url>")
         lines.append("</urlset>")
         out[rel] = ("\n".join(lines) + "\n").encode("utf-8")
-        newest = max((e.lastmod for e in group if e.lastmod), default=None, key=_as_datetime)
+        newest = max((e.lastmod for e in group if e.lastmod), default=None, key=_iso)
         lastmod = f"<lastmod>{newest.isoformat()}</lastmod>" if newest else ""
         index.append(f"  <sitemap><loc>{xml_escape(site_url + rel)}</loc>{lastmod}</sitemap>")
     index.append("</sitemapindex>")
@@ -265,7 +261,7 @@ def sitemaps(entries: Iterable[SitemapEntry], site_url: str) -> dict[str, bytes]
     return out
 
 
-def _as_datetime(value: date | datetime) -> str:
+def _iso(value: date | datetime) -> str:
     return value.isoformat()
 
 
@@ -286,11 +282,6 @@ def list_page_urls(plugins: list[Any]) -> list[str]:
                 if page.url is not None:
                     urls.append(page.url)
     return urls
-
-
-def month_of(moment: date | datetime) -> str:
-    """``YYYY-MM``: the sitemap (and API file) a post belongs to."""
-    return f"{moment.year:04d}-{moment.month:02d}"
 
 
 _LOC = re.compile(r"<loc>([^<]*)</loc>")
