@@ -1,11 +1,14 @@
-"""The example site in this repository: the README's first command, end to end.
+"""The example court's own checks: the README's first command, end to end.
 
-Runs on a copy of the repository's example (warta.yml, mkdocs.yml, content/,
-drafts/) so the checkout is left as it is.
+These tests are about the demo court of this repository, not about the package (the
+package's tests make their own sites, ``tests/conftest.py``). They run on a copy of the
+example as committed at ``HEAD`` (``tests/example.py``), so they pass whether or not the
+README's first command already published the example in the working tree.
 """
 
 import json
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -15,18 +18,12 @@ from pipeline.cli import cli
 from pipeline.commands.content import run_review
 from pipeline.config import load_config
 from pipeline.content.store import scan
-
-ROOT = Path(__file__).parent.parent
+from tests.example import ROOT, copy_example
 
 
 @pytest.fixture(scope="module")
 def example(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("example")
-    for name in ("warta.yml", "mkdocs.yml"):
-        shutil.copy2(ROOT / name, root / name)
-    for name in ("content", "drafts"):
-        shutil.copytree(ROOT / name, root / name)
-    return root
+    return copy_example(tmp_path_factory.mktemp("example"))
 
 
 def test_example_covers_what_a_court_must_publish(example: Path) -> None:
@@ -65,3 +62,20 @@ def test_readme_first_command(example: Path) -> None:
     assert len(bags) == index["count"]
     verified = runner.invoke(cli, ["--config", config, "archive", "verify"])
     assert verified.exit_code == 0 and f"{len(bags)} bag(s) valid" in verified.output
+
+
+def test_example_copy_is_the_committed_one_after_the_readme_command(tmp_path: Path) -> None:
+    # A fresh clone where the README's first command already ran: the approved draft was
+    # promoted into content/ in the working tree. The example's checks still see HEAD.
+    clone = tmp_path / "clone"
+    done = subprocess.run(
+        ["git", "clone", "-q", "--no-hardlinks", str(ROOT), str(clone)], capture_output=True
+    )
+    if done.returncode != 0:
+        pytest.skip(f"not a git checkout: {done.stderr.decode()}")
+    drafts = sorted(p.name for p in (clone / "drafts").iterdir())
+    moved = clone / "drafts" / drafts[0]
+    shutil.move(moved, clone / "content" / "berita" / "posts" / drafts[0])
+    copy = copy_example(tmp_path / "copy", root=clone)
+    assert (copy / "drafts" / drafts[0] / "index.md").is_file()
+    assert not (copy / "content" / "berita" / "posts" / drafts[0]).exists()
