@@ -1,0 +1,200 @@
+"""What every area of the ``warta`` command shares: state, options, progress, errors.
+
+Nothing in the CLI decides anything: use cases in :mod:`pipeline.commands` do the
+work and raise :mod:`pipeline.errors`, which :func:`handle_errors` turns into a
+one-line message on stderr and the exit code of :data:`~pipeline.errors.EXIT_CODES`.
+"""
+
+from __future__ import annotations
+
+import functools
+import subprocess
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import click
+from rich.console import Console
+from rich.markup import escape
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from pipeline.config import Config, load_config
+from pipeline.errors import ConfigError, Problem, ProblemsError, WartaError
+
+if TYPE_CHECKING:  # imported lazily at run time, like every use case
+    from pipeline.tickets.incidents import SyncResult
+
+F = TypeVar("F", bound=Callable[..., Any])
+out = Console(highlight=False, soft_wrap=True)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+class State:
+    """Per-invocation state: where the configuration is, loaded on first use."""
+
+    def __init__(self, config_path: Path) -> None:
+        self.config_path = config_path
+        self._config: Config | None = None
+
+    @property
+    def config(self) -> Config:
+        if self._config is None:
+            self._config = load_config(self.config_path)
+        return self._config
+
+
+def handle_errors(func: F) -> F:
+    """Translate warta errors into messages and exit codes at the CLI boundary."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except ProblemsError as error:
+            err.print(f"[bold red]error:[/] {escape(error.message)}")
+            for problem in error.problems:
+                err.print(f"  {problem}", markup=False)
+            sys.exit(error.exit_code)
+        except WartaError as error:
+            err.print(f"[bold red]error:[/] {escape(str(error))}")
+            sys.exit(error.exit_code)
+        except KeyboardInterrupt:
+            err.print("interrupted")
+            sys.exit(130)
+        except (click.exceptions.Exit, click.ClickException, SystemExit):
+            raise
+        except Exception:  # a bug: say so, show where, exit 70 (EX_SOFTWARE)
+            err.print_exception(show_locals=False)
+            err.print(
+                "[bold red]internal error:[/] this is a bug in warta; please report it "
+                "with the traceback above"
+            )
+            sys.exit(70)
+
+    return wrapper  # type: ignore[return-value]
+
+
+class RichProgress:
+    """:class:`pipeline.progress.Progress` drawn with rich (only on a terminal)."""
+
+    def __init__(self, progress: Progress) -> None:
+        self.progress = progress
+        self.task: Any = None
+
+    def start(self, task: str, total: int | None = None) -> None:
+        if self.task is not None:
+            self.progress.update(self.task, visible=False)
+        self.task = self.progress.add_task(task, total=total)
+
+    def advance(self, steps: int = 1) -> None:
+        if self.task is not None:
+            self.progress.advance(self.task, steps)
+
+
+@contextmanager
+def progress_bar() -> Iterator[RichProgress]:
+    bar = Progress(
+        TextColumn("{task.description:>10}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err,
+        transient=True,
+        disable=not err.is_terminal,
+    )
+    with bar:
+        yield RichProgress(bar)
+
+
+def whoami(config: Config, given: str | None) -> str:
+    """The acting person: --as, $WARTA_USER, or the configured person with git's e-mail."""
+    if given:
+        return given
+    email = subprocess.run(
+        ["git", "config", "user.email"],
+        capture_output=True,
+        text=True,
+        cwd=config.root,
+        check=False,
+    ).stdout.strip()
+    person = next((p for p in config.people if email and p.email == email), None)
+    if person is None:
+        raise ConfigError(
+            "who is acting?",
+            [
+                Problem(
+                    "--as",
+                    "no person given and git's user.email matches nobody in people",
+                    "pass --as PERSON or set WARTA_USER",
+                )
+            ],
+        )
+    return person.id
+
+
+def parse_now(value: str | None) -> datetime | None:
+    if value is None:
+        return None
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(
+            "expected an ISO date-time such as 2026-11-25T08:00+08:00", param_hint="--now"
+        ) from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+as_option = click.option(
+    "--as",
+    "as_",
+    metavar="PERSON",
+    envvar="WARTA_USER",
+    help="Person id acting (default: $WARTA_USER or git's user.email).",
+)
+now_option = click.option("--now", metavar="ISO", help="Act as if it were this moment.")
+key_option = click.option(
+    "--key",
+    metavar="PATH",
+    envvar="WARTA_SIGNING_KEY",
+    help="SSH private key to sign with when signing.enabled (default: git's user.signingkey).",
+)
+pass_state = click.make_pass_decorator(State)
+
+
+def minutes(delta: Any) -> str:
+    if delta is None:
+        return ""
+    minutes = int(delta.total_seconds() // 60)
+    if minutes < 120:
+        return f"{minutes} min"
+    if minutes < 48 * 60:
+        return f"{minutes // 60} h"
+    return f"{minutes // 1440} d"
+
+
+def print_ticket_changes(result: SyncResult, *, prefix: str = "") -> None:
+    """The incident tickets a sync opened and closed, one line each."""
+    for t in result.opened:
+        out.print(f"{prefix}opened {ticket_line(t)}  [{t.source}]", markup=False)
+    for t in result.closed:
+        out.print(f"{prefix}closed #{t.id}  [{t.source}]: condition cleared", markup=False)
+
+
+def ticket_line(t: Any) -> str:
+    due = t.due.strftime("%Y-%m-%d %H:%M") if t.due else "-"
+    return (
+        f"#{t.id}  {t.workflow}/{t.kind}  {t.status}  step {t.step}  "
+        f"{t.priority or '-'}  due {due}  {t.title}"
+    )
+
+
+def human_size(count: int) -> str:
+    value = float(count)
+    for unit in ("B", "KB", "MB", "GB"):
+        if value < 1000 or unit == "GB":
+            return f"{value:.0f} {unit}" if unit == "B" else f"{value:.1f} {unit}"
+        value /= 1000
+    return f"{count} B"

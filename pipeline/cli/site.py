@@ -1,0 +1,149 @@
+"""Site commands: publish, archive and deploy."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+import click
+from rich.table import Table
+
+from pipeline.cli.common import (
+    State,
+    as_option,
+    err,
+    handle_errors,
+    now_option,
+    out,
+    parse_now,
+    pass_state,
+    progress_bar,
+)
+
+
+@click.command()
+@click.option("--no-build", is_flag=True, help="Promote drafts only; do not build the site.")
+@as_option
+@now_option
+@pass_state
+@handle_errors
+def publish(state: State, no_build: bool, as_: str | None, now: str | None) -> None:
+    """Promote approved drafts to content/ and build site/ (mkdocs --strict)."""
+    from pipeline.commands.publish import publish as do_publish
+
+    config = state.config
+    with progress_bar() as bar:
+        result = do_publish(
+            config, by=as_ or "warta", now=parse_now(now), build=not no_build, progress=bar
+        )
+    for slug in result.promoted:
+        out.print(f"published {slug}")
+    for slug, when in result.embargoed:
+        out.print(f"embargoed {slug} until {when.isoformat()}")
+    for problem in result.refused:
+        err.print(f"refused: {problem}", markup=False)
+    if result.build:
+        site = result.build.site_dir
+        shown = site.relative_to(config.root) if site.is_relative_to(config.root) else site
+        out.print(f"built {result.build.pages} pages into {shown}/")
+    if result.refused:
+        sys.exit(1)
+
+
+# -- archive ------------------------------------------------------------------------
+
+
+@click.group(invoke_without_command=True)
+@now_option
+@click.pass_context
+@handle_errors
+def archive(ctx: click.Context, now: str | None) -> None:
+    """Archive every published version as a BagIt bag (SOP 1 step 7)."""
+    if ctx.invoked_subcommand is not None:
+        return
+    from pipeline.commands.archive import run_archive
+
+    config = ctx.ensure_object(State).config
+    with progress_bar() as bar:
+        result = run_archive(config, now=parse_now(now), progress=bar)
+    for entry in result.created:
+        out.print(f"archived {entry.slug} → archive/{entry.path}")
+    out.print(f"{len(result.created)} new bag(s), {result.unchanged} version(s) already archived")
+
+
+@archive.command("verify")
+@pass_state
+@handle_errors
+def archive_verify(state: State) -> None:
+    """Validate every bag's manifests and checksums."""
+    from pipeline.commands.archive import run_verify
+
+    with progress_bar() as bar:
+        bags = run_verify(state.config, progress=bar)
+    out.print(f"{len(bags)} bag(s) valid")
+
+
+@archive.command("push")
+@pass_state
+@handle_errors
+def archive_push_cmd(state: State) -> None:
+    """Copy the archive bags to the bucket, write-once (never overwriting a key)."""
+    from pipeline.commands.deploy import run_archive_push
+
+    with progress_bar() as bar:
+        result = run_archive_push(state.config, progress=bar)
+    out.print(f"pushed {len(result.uploaded)} file(s), {result.present} already there")
+
+
+@archive.command("list")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+@pass_state
+@handle_errors
+def archive_list(state: State, fmt: str) -> None:
+    """List the bags of the archive."""
+    from pipeline.commands.archive import list_bags
+
+    bags = list_bags(state.config)
+    if fmt == "json":
+        click.echo(json.dumps([b.as_dict() for b in bags], ensure_ascii=False, indent=2))
+        return
+    table = Table("slug", "bag", "status", "bagged")
+    for bag in bags:
+        table.add_row(bag.slug, bag.path, bag.status, bag.bagged_at)
+    out.print(table)
+
+
+# -- deploy to S3-compatible storage (issue 5) -------------------------------------
+
+
+@click.command("deploy")
+@click.option("--dry-run", is_flag=True, help="Print the plan; change nothing.")
+@click.option("--force", is_flag=True, help="Upload every file (e.g. after a cache policy change).")
+@pass_state
+@handle_errors
+def deploy_cmd(state: State, dry_run: bool, force: bool) -> None:
+    """Upload the built site to the configured bucket: changed files only, stale ones after."""
+    from pipeline.commands.deploy import run_deploy
+
+    with progress_bar() as bar:
+        result = run_deploy(state.config, dry_run=dry_run, force=force, progress=bar)
+    plan = result.plan
+    if dry_run:
+        for file in plan.uploads:
+            out.print(f"upload {file.key} ({file.size} bytes)", markup=False)
+        for key in plan.deletes:
+            out.print(f"delete {key}", markup=False)
+    verb = "would upload" if dry_run else "uploaded"
+    out.print(
+        f"{verb} {len(plan.uploads)} file(s) ({plan.upload_bytes} bytes), "
+        f"{'would delete' if dry_run else 'deleted'} {len(plan.deletes)}, "
+        f"{plan.unchanged} unchanged"
+    )
+    if result.website is False:
+        out.print(
+            "note: the store does not take a website configuration; set the index and "
+            "error documents on the web server or CDN in front of it"
+        )
+
+
+COMMANDS = [publish, archive, deploy_cmd]
