@@ -668,8 +668,15 @@ class Config(_Model):
     # -- lookups -------------------------------------------------------------
 
     def path(self, name: str) -> Path:
-        """Absolute path of one of :class:`Paths`' entries."""
-        return (self.root / getattr(self.paths, name)).resolve()
+        """Absolute path of one of :class:`Paths`' entries.
+
+        The last component is not resolved: ``site`` is a symlink to the live build
+        folder, and the swap must replace the link, not the folder it points to.
+        """
+        path = self.root / getattr(self.paths, name)
+        if path.name in ("", "..") or not path.is_symlink():
+            return path.resolve()
+        return path.parent.resolve() / path.name
 
     def category(self, category_id: str) -> Category | None:
         """The category with this id, if any."""

@@ -8,12 +8,14 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import ctypes.util
+import errno
 import hashlib
 import json
 import os
 import shutil
 import tempfile
-from collections.abc import Iterator
+import uuid
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -143,6 +145,113 @@ def sync_tree(root: Path) -> None:
         finally:
             os.close(fd)
     fsync_tree(root)
+
+
+def _renameat2() -> Any:
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+        func = libc.renameat2
+    except (OSError, AttributeError):
+        return None
+    func.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
+    return func
+
+
+_RENAMEAT2 = _renameat2()
+_AT_FDCWD = -100
+_RENAME_EXCHANGE = 2
+
+
+def exchange(a: Path, b: Path) -> bool:
+    """Swap two names atomically (``renameat2(RENAME_EXCHANGE)``); False if unsupported."""
+    if _RENAMEAT2 is None:
+        return False
+    if _RENAMEAT2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE) == 0:
+        return True
+    err = ctypes.get_errno()
+    if err in (errno.EINVAL, errno.ENOSYS, errno.ENOTSUP):
+        return False
+    raise OSError(err, os.strerror(err), str(a))
+
+
+Step = Callable[[str], None]
+
+
+def _no_step(_name: str) -> None:
+    pass
+
+
+def builds_prefix(target: Path) -> str:
+    """Names of the build folders (complete or staging) that belong to ``target``."""
+    return f".{target.name}.build."
+
+
+def new_build_dir(target: Path) -> Path:
+    """A fresh, empty build folder beside ``target`` (same file system)."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    made = Path(tempfile.mkdtemp(prefix=builds_prefix(target), dir=target.parent))
+    made.chmod(DIR_MODE)
+    return made
+
+
+def current_build(target: Path) -> Path | None:
+    """The build folder the symlink ``target`` points to (None if it is not a link)."""
+    if not target.is_symlink():
+        return None
+    return target.parent / os.readlink(target)
+
+
+def clean_builds(target: Path) -> list[Path]:
+    """Remove every build, staging and swap leftover of ``target`` but the live one.
+
+    Called by the next run of the command that owns ``target`` (under its lock): a
+    run killed at any point leaves only such folders and links, never a missing site.
+    """
+    live = current_build(target)
+    removed: list[Path] = []
+    prefixes = (builds_prefix(target), f".{target.name}.link.", f".{target.name}.old")
+    if not target.parent.is_dir():
+        return removed
+    for entry in sorted(target.parent.iterdir()):
+        if not entry.name.startswith(prefixes):
+            continue
+        if live is not None and entry.name == live.name:
+            continue
+        if entry.is_symlink() or entry.is_file():
+            entry.unlink()
+        else:
+            shutil.rmtree(entry, ignore_errors=True)
+        removed.append(entry)
+    return removed
+
+
+def swap_in(build: Path, target: Path, *, step: Step | None = None) -> None:
+    """Make ``target`` a symlink to the complete folder ``build``, in one atomic rename.
+
+    A reader of ``target`` sees the old build or the new one at every instant. The
+    previous build is removed afterwards. A plain folder left at ``target`` by an older
+    warta is exchanged with the link (``renameat2(RENAME_EXCHANGE)``), so even that
+    first swap has no gap. ``step`` is called with the name of each boundary
+    (``linked``, ``swapped``, ``cleaned``): the tests kill the process there.
+    """
+    step = step or _no_step
+    if build.parent != target.parent:
+        raise ValueError(f"{build} must be beside {target}")
+    link = target.with_name(f".{target.name}.link.{os.getpid()}.{uuid.uuid4().hex[:8]}")
+    os.symlink(build.name, link)
+    step("linked")
+    if target.exists() and not target.is_symlink():
+        if not exchange(link, target):
+            # No RENAME_EXCHANGE (not Linux): the one short gap left, once per site.
+            os.replace(target, target.with_name(f".{target.name}.old"))
+            os.replace(link, target)
+        # otherwise ``link`` now names the old plain folder: clean_builds removes it
+    else:
+        os.replace(link, target)
+    fsync_dir(target.parent)
+    step("swapped")
+    clean_builds(target)
+    step("cleaned")
 
 
 def replace_dir(new: Path, target: Path) -> None:

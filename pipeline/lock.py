@@ -31,3 +31,13 @@ def exclusive(path: Path, what: str) -> Iterator[None]:
         yield
     finally:
         os.close(fd)
+
+
+def site_lock(state: Path, what: str) -> contextlib.AbstractContextManager[None]:
+    """The one lock of everything that reads or replaces the built site and its content.
+
+    ``warta publish`` (which swaps ``site/``) and ``warta archive`` (which bags the
+    rendered pages with their ``index.md``) hold it, so an archive never pairs a new
+    ``index.md`` with an old page.
+    """
+    return exclusive(state / "site.lock", what)

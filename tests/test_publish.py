@@ -106,8 +106,9 @@ def test_failed_build_leaves_previous_site(project: Project) -> None:
         publish(project.config, now=NOW)
     assert "left as it was" in caught.value.hint
     assert (project.root / "site/index.html").read_bytes() == before
+    live = (project.root / "site").readlink().name
     leftovers = [p.name for p in project.root.iterdir() if p.name.startswith(".site")]
-    assert leftovers == []
+    assert leftovers == [live]  # the failed build's folder is gone
 
 
 def test_withdrawn_item_leaves_site(project: Project) -> None:
@@ -160,7 +161,7 @@ def test_concurrent_publish_refused(project: Project) -> None:
     release = threading.Event()
 
     def hold() -> None:
-        with exclusive(project.config.path("state") / "publish.lock", "warta publish"):
+        with exclusive(project.config.path("state") / "site.lock", "warta publish"):
             held.set()
             release.wait(5)
 

@@ -10,7 +10,7 @@ from pipeline.config import Config
 from pipeline.content.store import scan
 from pipeline.errors import ContentError
 from pipeline.gitinfo import head_commit
-from pipeline.lock import exclusive
+from pipeline.lock import site_lock
 from pipeline.progress import Progress
 from pipeline.site import api
 from pipeline.site.archive import ArchiveResult, BagEntry, archive_items, catalog, verify_archive
@@ -32,7 +32,7 @@ def run_archive(
     config: Config, *, now: datetime | None = None, progress: Progress | None = None
 ) -> ArchiveResult:
     """Archive the current version of every published and withdrawn item."""
-    with exclusive(config.path("state") / "archive.lock", "warta archive"):
+    with site_lock(config.path("state"), "warta archive"):
         found = scan(config, drafts=False)
         if found.problems:
             raise ContentError("some content cannot be read; nothing was archived", found.problems)

@@ -92,7 +92,8 @@ def sources(config: Config, database_copy: Path) -> tuple[list[engine.Source], s
     paths += [config_file, config.path("mkdocs")]
     chosen: list[engine.Source] = []
     for path in paths:
-        chosen.append(engine.Source(_name(config, path), path))
+        # ``site`` is a symlink to the live build folder: back up what it points to.
+        chosen.append(engine.Source(_name(config, path), path.resolve()))
     for number, extra in enumerate(config.backup.extra_paths):
         path = (config.root / extra).resolve()
         if path == config.root or config.root.is_relative_to(path):

@@ -35,7 +35,7 @@ from pipeline.content.store import (
 )
 from pipeline.errors import BuildError, ContentError, Problem, WartaError
 from pipeline.fsutil import atomic_write_text, fsync_tree, staging_dir
-from pipeline.lock import exclusive
+from pipeline.lock import site_lock
 from pipeline.progress import NoProgress, Progress
 from pipeline.site.build import BuildResult, build_site
 from pipeline.site.live import aware, now_utc
@@ -63,7 +63,7 @@ def publish(
     now = now or now_utc()
     progress = progress or NoProgress()
     result = PublishResult()
-    with exclusive(config.path("state") / "publish.lock", "warta publish"):
+    with site_lock(config.path("state"), "warta publish"):
         result.promoted += finish_interrupted(config)
         everything = scan(config)
         if everything.problems:

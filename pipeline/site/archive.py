@@ -129,6 +129,14 @@ def catalog(archive: Path) -> list[BagEntry]:
     return [_entry(archive, bag) for bag in existing_bags(archive)]
 
 
+def clean_staging(archive: Path) -> list[Path]:
+    """Remove the ``.bag.*`` staging folders a killed run left (never a finished bag)."""
+    removed = sorted(archive.glob("*/.bag.*")) if archive.is_dir() else []
+    for folder in removed:
+        shutil.rmtree(folder, ignore_errors=True)
+    return removed
+
+
 def rendered_page(site_dir: Path, item_url: str | None) -> Path | None:
     """The built HTML of an item, from its URL in the content API."""
     if item_url is None:
@@ -155,6 +163,7 @@ def archive_items(
     archive = config.path("archive")
     site_dir = config.path("site")
     now = now or datetime.now(UTC)
+    clean_staging(archive)  # the caller holds the site lock: no other run is bagging
     known = {entry.digest for entry in catalog(archive)}
     result = ArchiveResult()
     todo = [i for i in items if i.front.status in (Status.PUBLISHED, Status.WITHDRAWN)]

@@ -1,12 +1,16 @@
-"""Build the site with mkdocs (strict) into a staging folder, then swap it in.
+"""Build the site with mkdocs (strict) into a fresh folder, then swap it in.
 
-A failed build leaves the previous ``site/`` untouched: mkdocs writes into
-``.site.build-*`` beside it, and only a complete, strict build replaces it.
+``site`` is a symlink to a complete build folder ``.site.build.*`` beside it; a new
+build is made in another such folder and the link is replaced in one atomic rename
+(:func:`pipeline.fsutil.swap_in`), so a web server reading ``site/`` sees the old site
+or the new one at every instant. A failed build leaves the published site untouched;
+the folders of a killed run are removed by the next build.
 """
 
 from __future__ import annotations
 
 import logging
+import shutil
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -17,7 +21,7 @@ from mkdocs.exceptions import MkDocsException
 
 from pipeline.config import Config
 from pipeline.errors import BuildError
-from pipeline.fsutil import replace_dir, staging_dir, sync_tree
+from pipeline.fsutil import Step, clean_builds, current_build, new_build_dir, swap_in, sync_tree
 from pipeline.progress import NoProgress, Progress
 from pipeline.site.plugin import WartaPlugin
 
@@ -47,6 +51,7 @@ def build_site(
     now: datetime | None = None,
     progress: Progress | None = None,
     site_dir: Path | None = None,
+    step: Step | None = None,
 ) -> BuildResult:
     """Run ``mkdocs build --strict`` and put the result at ``site_dir`` (default ``site/``)."""
     progress = progress or NoProgress()
@@ -62,7 +67,9 @@ def build_site(
     mkdocs_log = logging.getLogger("mkdocs")
     mkdocs_log.addHandler(collector)
     try:
-        with staging_dir(target, f"{target.name}.build") as staging:
+        clean_builds(target)  # what a killed run left: the caller holds the site lock
+        staging = new_build_dir(target)
+        try:
             try:
                 mk = load_mkdocs_config(str(mkdocs_file), strict=True, site_dir=str(staging))
                 plugin = mk.plugins.get("warta")
@@ -87,7 +94,14 @@ def build_site(
             pages = sum(1 for _ in staging.rglob("*.html"))
             files = sum(1 for p in staging.rglob("*") if p.is_file())
             sync_tree(staging)
-            replace_dir(staging, target)
+            if step is not None:
+                step("built")
+            swap_in(staging, target, step=step)
+        except BaseException:
+            live = current_build(target)
+            if live is None or live.name != staging.name:
+                shutil.rmtree(staging, ignore_errors=True)
+            raise
     finally:
         mkdocs_log.removeHandler(collector)
     return BuildResult(target, pages, files, collector.messages)
