@@ -160,8 +160,6 @@ class ReviewSettings(_Model):
     """Longest title accepted, in characters."""
     summary_max: int = 300
     """Longest summary accepted, in characters."""
-    allowed_iframe_hosts: list[str] = ["www.youtube-nocookie.com", "www.youtube.com"]
-    """Hosts an ``<iframe>`` may load from."""
     allowed_email_domains: list[str] = ["mahkamahagung.go.id"]
     """Domains of e-mail addresses that may be published (the court's own)."""
     allowed_phone_numbers: list[str] = []
@@ -181,6 +179,123 @@ class ReviewSettings(_Model):
     """Case types whose party names must be replaced by their role before publication."""
     max_attachment_mb: float = 20
     """Largest attachment accepted, in megabytes."""
+
+
+#: Elements the HTML allowlist may never contain: they run code, load other documents,
+#: change the page's base or submit data (``docs/security.md``).
+FORBIDDEN_TAGS: frozenset[str] = frozenset(
+    {
+        "script", "noscript", "style", "object", "embed", "applet", "base", "meta", "link",
+        "frame", "frameset", "form", "button", "template", "svg", "math", "portal",
+    }
+)  # fmt: skip
+#: Attributes the allowlist may never contain (besides every ``on*`` event handler).
+FORBIDDEN_ATTRIBUTES: frozenset[str] = frozenset(
+    {"srcdoc", "formaction", "action", "xlink:href", "http-equiv", "is", "srcset", "ping"}
+)
+#: URL schemes that run code or carry inline documents.
+FORBIDDEN_SCHEMES: frozenset[str] = frozenset(
+    {"javascript", "vbscript", "data", "file", "blob", "filesystem"}
+)
+#: The only attributes an ``<iframe>`` may carry (never ``srcdoc``).
+IFRAME_ATTRIBUTES: frozenset[str] = frozenset(
+    {"src", "width", "height", "title", "allow", "allowfullscreen", "loading", "referrerpolicy",
+     "frameborder"}
+)  # fmt: skip
+
+_DEFAULT_TAGS = [
+    "a", "abbr", "b", "blockquote", "br", "caption", "cite", "code", "col", "colgroup", "dd",
+    "del", "details", "dfn", "div", "dl", "dt", "em", "figcaption", "figure", "h1", "h2", "h3",
+    "h4", "h5", "h6", "hr", "i", "iframe", "img", "ins", "kbd", "li", "mark", "ol", "p", "pre",
+    "q", "s", "samp", "small", "span", "strong", "sub", "summary", "sup", "table", "tbody", "td",
+    "tfoot", "th", "thead", "time", "tr", "u", "ul", "var", "wbr",
+]  # fmt: skip
+_DEFAULT_ATTRIBUTES = {
+    "*": ["id", "class", "title", "lang", "dir"],
+    "a": ["href", "hreflang"],
+    "img": ["src", "alt", "width", "height", "loading"],
+    "iframe": ["src", "width", "height", "title", "allow", "allowfullscreen", "loading",
+               "referrerpolicy", "frameborder"],
+    "td": ["colspan", "rowspan", "style"],
+    "th": ["colspan", "rowspan", "scope", "style"],
+    "ol": ["start", "type", "reversed"],
+    "li": ["value"],
+    "details": ["open"],
+    "time": ["datetime"],
+    "del": ["datetime", "cite"],
+    "ins": ["datetime", "cite"],
+    "blockquote": ["cite"],
+    "q": ["cite"],
+    "col": ["span"],
+    "colgroup": ["span"],
+    "abbr": ["title"],
+}  # fmt: skip
+
+
+class HtmlSettings(_Model):
+    """The one HTML allowlist (nh3): applied to every built page, the API and the feeds,
+    and by ``warta review`` to the rendered draft (``docs/security.md``)."""
+
+    allowed_tags: list[str] = _DEFAULT_TAGS
+    """Elements kept in rendered content; every other element is removed (``script`` and
+    ``style`` with their content)."""
+    allowed_attributes: dict[str, list[str]] = _DEFAULT_ATTRIBUTES
+    """Attributes kept, per element (``"*"``: on every element)."""
+    url_schemes: list[str] = ["https", "http", "mailto", "tel"]
+    """Schemes a link or image URL may have; relative URLs are always allowed."""
+    iframe_hosts: list[str] = ["www.youtube-nocookie.com", "www.youtube.com"]
+    """Hosts an ``<iframe>`` may load from (over https); other iframes lose their source."""
+    image_hosts: list[str] = []
+    """Hosts images may load from besides the site itself (``site.url``)."""
+    style_properties: list[str] = ["text-align", "vertical-align", "width", "height"]
+    """CSS properties kept in ``style`` attributes; a value with ``url(`` is always removed."""
+
+    @field_validator("allowed_tags")
+    @classmethod
+    def _safe_tags(cls, value: list[str]) -> list[str]:
+        tags = {t.strip().lower() for t in value}
+        bad = sorted(tags & FORBIDDEN_TAGS)
+        if bad:
+            raise ValueError(
+                f"{', '.join(bad)} may never be allowed: they run code, load other documents "
+                "or submit data; remove them from html.allowed_tags"
+            )
+        return sorted(tags)
+
+    @field_validator("allowed_attributes")
+    @classmethod
+    def _safe_attributes(cls, value: dict[str, list[str]]) -> dict[str, list[str]]:
+        bad: list[str] = []
+        out: dict[str, list[str]] = {}
+        for tag, names in value.items():
+            lowered = sorted({n.strip().lower() for n in names})
+            for name in lowered:
+                if (
+                    name.startswith("on")
+                    or name in FORBIDDEN_ATTRIBUTES
+                    or (tag.lower() == "iframe" and name not in IFRAME_ATTRIBUTES)
+                ):
+                    bad.append(f"{tag}.{name}")
+            out[tag.strip().lower()] = lowered
+        if bad:
+            raise ValueError(
+                f"{', '.join(bad)} may never be allowed (event handlers, srcdoc, form actions "
+                "and SVG links run code; an iframe keeps only "
+                f"{', '.join(sorted(IFRAME_ATTRIBUTES))}); remove them from html.allowed_attributes"
+            )
+        return out
+
+    @field_validator("url_schemes")
+    @classmethod
+    def _safe_schemes(cls, value: list[str]) -> list[str]:
+        schemes = {s.strip().lower().rstrip(":") for s in value}
+        bad = sorted(schemes & FORBIDDEN_SCHEMES)
+        if bad:
+            raise ValueError(
+                f"{', '.join(bad)} URLs run code or carry whole documents; "
+                "remove them from html.url_schemes"
+            )
+        return sorted(schemes)
 
 
 class WorkflowTargets(_Model):
@@ -602,6 +717,8 @@ class Config(_Model):
     """People and their roles."""
     review: ReviewSettings = ReviewSettings()
     """Settings of the editor's check."""
+    html: HtmlSettings = HtmlSettings()
+    """The HTML allowlist of the site, the API and the feeds (and of the review)."""
     workflow: WorkflowSettings = WorkflowSettings()
     """Workflow targets and approval rules."""
     # collect and convert (issue 3)

@@ -7,6 +7,7 @@ every finding of every file is reported.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,6 +18,8 @@ from pipeline.content import privacy
 from pipeline.content.attachment_check import attachment_problems
 from pipeline.content.findings import Finding, Hit, Severity
 from pipeline.content.markdown_scan import MarkdownOutline, outline
+from pipeline.content.render import Renderer, site_renderer
+from pipeline.content.sanitise import Removal, Sanitiser
 from pipeline.content.store import Item, Scan, target_folder
 from pipeline.errors import Problem
 from pipeline.fsutil import sha256_file
@@ -41,10 +44,14 @@ RULES: dict[str, str] = {
     "attachments.too-large": "No attachment is larger than review.max_attachment_mb.",
     "attachments.document": "Attachments of collected drafts are valid electronic documents.",
     "links.internal": "Internal links point at pages and files that exist.",
-    "html.script": "No <script>, <object>, <embed>, <form> or <style> in the body.",
-    "html.event-handler": "No on* event handler attributes.",
-    "html.javascript-url": "No javascript: or data: URLs in links.",
-    "html.iframe-host": "Iframes load only from review.allowed_iframe_hosts.",
+    "html.element": "The rendered body has no element outside html.allowed_tags.",
+    "html.event-handler": "No on* event handler attributes (raw HTML or attr_list).",
+    "html.url": "Links and sources use only html.url_schemes or relative URLs.",
+    "html.iframe-host": "Iframes load only from html.iframe_hosts, over https.",
+    "html.external-image": "Images load only from the site itself or html.image_hosts.",
+    "html.style": "No style outside html.style_properties, never url(...).",
+    "html.attribute": "No attribute outside html.allowed_attributes.",
+    "html.front-matter": "Front matter text (title, summary, tags …) carries no HTML markup.",
     "privacy.nik": "No NIK (Indonesian identity number).",
     "privacy.nik-like": "No 16-digit number labelled as a NIK (warning).",
     "privacy.phone": "No phone numbers other than review.allowed_phone_numbers.",
@@ -52,8 +59,29 @@ RULES: dict[str, str] = {
     "privacy.party-name": "Cases that must be anonymised name parties only by their role.",
 }
 
-_UNSAFE_TAGS = {"script", "object", "embed", "form", "style", "applet", "base", "meta", "link"}
+# Links with these schemes are not looked up as files (the sanitiser refuses them).
 _UNSAFE_SCHEMES = ("javascript:", "data:", "vbscript:")
+
+#: Rule of each kind of :class:`~pipeline.content.sanitise.Removal`.
+_REMOVAL_RULES = {
+    "element": "html.element",
+    "event-handler": "html.event-handler",
+    "url": "html.url",
+    "iframe-host": "html.iframe-host",
+    "image-host": "html.external-image",
+    "style": "html.style",
+    "attribute": "html.attribute",
+}
+_REMOVAL_HINTS = {
+    "element": "remove it: only the elements of html.allowed_tags reach readers",
+    "event-handler": "remove the attribute: pages run no script of the editors'",
+    "url": "link to a page, a file or an https:// address",
+    "iframe-host": "embed only from html.iframe_hosts, or ask the web admin to add the host",
+    "image-host": "put the image in the item's files/ and link it from there",
+    "style": "remove the style; the theme decides the look",
+    "attribute": "remove the attribute",
+}
+_MARKUP = re.compile(r"<\s*/?\s*[A-Za-z!?]|&#?\w+;")
 
 
 @dataclass
@@ -113,6 +141,7 @@ def review(config: Config, scan: Scan, *, only: Iterable[Path] | None = None) ->
     """
     wanted = {p.resolve() for p in only} if only is not None else None
     report = ReviewReport()
+    html = HtmlCheck(config)
     by_file: dict[str, FileReport] = {}
     for problem in scan.problems:
         path = problem.where.split(":", 1)[0]
@@ -126,12 +155,58 @@ def review(config: Config, scan: Scan, *, only: Iterable[Path] | None = None) ->
             continue
         file_report = by_file.setdefault(item.shown, FileReport(item.shown))
         file_report.slug = item.slug
-        file_report.findings.extend(review_item(config, item))
+        file_report.findings.extend(review_item(config, item, html))
     report.files = [by_file[key] for key in sorted(by_file)]
     return report
 
 
-def review_item(config: Config, item: Item) -> list[Finding]:
+@dataclass
+class HtmlCheck:
+    """The site's rendering and the site's sanitiser, made once per review."""
+
+    config: Config
+    render: Renderer = field(init=False)
+    sanitiser: Sanitiser = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.render = site_renderer(self.config.path("mkdocs"))
+        self.sanitiser = Sanitiser(self.config.html, site_url=self.config.site.url)
+
+    def removals(self, body: str) -> list[Removal]:
+        return self.sanitiser.removals(self.render(body))
+
+    def located(self, body: str) -> list[tuple[int, Removal]]:
+        """Every removal of the rendered body with the body line that causes it.
+
+        Python-Markdown keeps no source positions: the line is the shortest prefix of
+        the body whose rendering already has that removal (as many times as before).
+        """
+        found = self.removals(body)
+        if not found:
+            return []
+        lines = body.splitlines()
+        cache: dict[int, list[Removal]] = {}
+
+        def upto(count: int) -> list[Removal]:
+            if count not in cache:
+                cache[count] = self.removals("\n".join(lines[:count]))
+            return cache[count]
+
+        out = []
+        for index, removal in enumerate(found):
+            need = found[: index + 1].count(removal)
+            low, high = 1, max(1, len(lines))
+            while low < high:
+                middle = (low + high) // 2
+                if upto(middle).count(removal) >= need:
+                    high = middle
+                else:
+                    low = middle + 1
+            out.append((low, removal))
+        return out
+
+
+def review_item(config: Config, item: Item, html: HtmlCheck | None = None) -> list[Finding]:
     """Every finding for one parsed item (schema problems are found when parsing)."""
     out = FileReport(item.shown, item.slug)
     _writing(config, item, out)
@@ -139,7 +214,7 @@ def review_item(config: Config, item: Item) -> list[Finding]:
     _headings(item, body_outline, out)
     _links(config, item, body_outline, out)
     _attachments(config, item, body_outline, out)
-    _html(config, item, body_outline, out)
+    _html(item, html or HtmlCheck(config), out)
     _privacy(config, item, out)
     return out.findings
 
@@ -226,14 +301,7 @@ def _links(config: Config, item: Item, body: MarkdownOutline, out: FileReport) -
             )
         href = link.href.strip()
         if href.lower().startswith(_UNSAFE_SCHEMES):
-            out.add(
-                where,
-                "html.javascript-url",
-                ERROR,
-                "script or data URL in a link",
-                "link to a page or file instead",
-            )
-            continue
+            continue  # html.url says so, from the rendered HTML
         if not href or href.startswith("#") or _is_external(href):
             continue
         path = unquote(urlsplit(href).path)
@@ -329,47 +397,43 @@ def _attachments(config: Config, item: Item, body: MarkdownOutline, out: FileRep
                 )
 
 
-def _html(config: Config, item: Item, body: MarkdownOutline, out: FileReport) -> None:
-    allowed = set(config.review.allowed_iframe_hosts)
-    for tag in body.html_tags:
-        where = item.body_where(tag.line)
-        if tag.tag in _UNSAFE_TAGS:
+def _html(item: Item, check: HtmlCheck, out: FileReport) -> None:
+    """What the site's sanitiser would remove from the rendered body, and markup in the
+    front matter (shown as text by the site, so never what the editor meant)."""
+    for line, removal in check.located(item.body):
+        out.add(
+            item.body_where(line),
+            _REMOVAL_RULES[removal.kind],
+            ERROR,
+            removal.message,
+            _REMOVAL_HINTS[removal.kind],
+        )
+    for key, value in _front_texts(item.front.model_dump(mode="json")):
+        if _MARKUP.search(value):
             out.add(
-                where,
-                "html.script",
+                item.where(key),
+                "html.front-matter",
                 ERROR,
-                f"<{tag.tag}> is not allowed",
-                "remove it; embeds must be approved by the web admin",
+                f"'{_dotted(key)}' carries HTML markup; it is shown as text",
+                "write plain text: front matter is never read as HTML",
             )
-        for name, value in tag.attrs:
-            if name.lower().startswith("on"):
-                out.add(
-                    where,
-                    "html.event-handler",
-                    ERROR,
-                    f"event handler attribute '{name}' on <{tag.tag}>",
-                    "remove the attribute",
-                )
-            elif name.lower() in ("href", "src", "action") and value.strip().lower().startswith(
-                _UNSAFE_SCHEMES
-            ):
-                out.add(
-                    where,
-                    "html.javascript-url",
-                    ERROR,
-                    f"script or data URL in <{tag.tag} {name}>",
-                    "remove it",
-                )
-        if tag.tag == "iframe":
-            host = urlsplit(dict(tag.attrs).get("src", "")).hostname or ""
-            if host not in allowed:
-                out.add(
-                    where,
-                    "html.iframe-host",
-                    ERROR,
-                    f"iframe from '{host or '(no source)'}' is not allowed",
-                    f"allowed hosts: {', '.join(sorted(allowed)) or 'none'}",
-                )
+
+
+def _dotted(key: tuple[str | int, ...]) -> str:
+    return ".".join(str(k) for k in key)
+
+
+def _front_texts(
+    value: object, key: tuple[str | int, ...] = ()
+) -> list[tuple[tuple[str | int, ...], str]]:
+    """Every string of the front matter with its key path."""
+    if isinstance(value, str):
+        return [(key, value)]
+    if isinstance(value, dict):
+        return [pair for k, v in value.items() for pair in _front_texts(v, (*key, k))]
+    if isinstance(value, list):
+        return [pair for i, v in enumerate(value) for pair in _front_texts(v, (*key, i))]
+    return []
 
 
 def _privacy(config: Config, item: Item, out: FileReport) -> None:

@@ -25,6 +25,7 @@ from xml.etree import ElementTree as ET
 from zoneinfo import ZoneInfo
 
 from pipeline.content.model import FrontMatter
+from pipeline.content.sanitise import text
 
 API_VERSION = 2
 FEED_SIZE = 50
@@ -55,20 +56,21 @@ class PublishedItem:
     attachments: list[Attachment] = field(default_factory=list)
 
     def summary_dict(self) -> dict[str, Any]:
+        """The item's metadata; text from the front matter is HTML-escaped (API v2)."""
         front = self.front
         return {
             "slug": front.slug,
-            "title": front.title,
+            "title": text(front.title),
             "url": self.url,
             "category": front.category,
-            "category_label": self.category_label,
+            "category_label": text(self.category_label),
             "kind": self.kind,
             "date": front.date.isoformat(),
-            "summary": front.summary,
-            "author": self.author_name,
-            "tags": list(front.tags),
+            "summary": text(front.summary),
+            "author": text(self.author_name),
+            "tags": [text(tag) for tag in front.tags],
             "published_at": front.published_at.isoformat() if front.published_at else None,
-            "attachments": [a.__dict__ for a in self.attachments],
+            "attachments": [{**a.__dict__, "title": text(a.title)} for a in self.attachments],
         }
 
     def item_dict(self) -> dict[str, Any]:
@@ -158,11 +160,12 @@ def rss_feed(
         ET.SubElement(channel, "lastBuildDate").text = _rfc822(posts[0].front, tz)
     for post in posts:
         entry = ET.SubElement(channel, "item")
-        ET.SubElement(entry, "title").text = post.front.title
+        # Feed readers show title and description as HTML: give them escaped text.
+        ET.SubElement(entry, "title").text = text(post.front.title)
         ET.SubElement(entry, "link").text = post.url
         ET.SubElement(entry, "guid", isPermaLink="true").text = post.url
-        ET.SubElement(entry, "description").text = post.front.summary
-        ET.SubElement(entry, "category").text = post.category_label
+        ET.SubElement(entry, "description").text = text(post.front.summary)
+        ET.SubElement(entry, "category").text = text(post.category_label)
         ET.SubElement(entry, "pubDate").text = _rfc822(post.front, tz)
         for attachment in post.attachments[:1]:
             ET.SubElement(

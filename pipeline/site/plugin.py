@@ -4,7 +4,10 @@
 - leaves out items that are not live (withdrawn, not yet published, embargoed);
 - keeps the workflow ``status`` key away from mkdocs-material's page-status badge;
 - optionally shows drafts at their future place (the live preview of ``warta watch``);
-- writes the JSON content API and the RSS feed after the build.
+- writes the JSON content API and the RSS feed after the build;
+- sanitises every page's rendered HTML and every blog excerpt with the one allowlist
+  (:mod:`pipeline.content.sanitise`), and escapes front matter text (titles, tags,
+  summaries) before the theme, the navigation, the blog lists or the tags page show it.
 
 Enable it in ``mkdocs.yml`` before the blog and tags plugins::
 
@@ -21,8 +24,10 @@ import re
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
+import markupsafe
+from jinja2 import Environment
 from mkdocs.config import config_options as opt
 from mkdocs.config.base import Config as MkConfig
 from mkdocs.config.defaults import MkDocsConfig
@@ -30,8 +35,10 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
+from mkdocs.utils.templates import TemplateContext
 
 from pipeline.config import Category, Config, load_config
+from pipeline.content.sanitise import Sanitiser, text
 from pipeline.content.store import Item, content_item_paths, draft_paths, read_item, target_folder
 from pipeline.errors import WartaError
 from pipeline.fsutil import atomic_write_bytes
@@ -96,6 +103,31 @@ def _is_source(src_uri: str, items: dict[str, Any]) -> bool:
     return bool(found) and f"{head}/index.md" in items
 
 
+def _escaped_meta(value: Any) -> Any:
+    """Every string of the front matter, HTML-escaped (lists and mappings walked)."""
+    if isinstance(value, markupsafe.Markup):
+        return value
+    if isinstance(value, str):
+        return markupsafe.Markup(text(value))
+    if isinstance(value, list):
+        return [_escaped_meta(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _escaped_meta(v) for k, v in value.items()}
+    return value
+
+
+def _striptags(value: Any) -> str:
+    return text(markupsafe.Markup(str(value)).striptags())
+
+
+def _clean_toc(toc: Any, sanitiser: Sanitiser) -> None:
+    """Table-of-contents titles are HTML placed as they are by the theme."""
+    for entry in toc or []:
+        if isinstance(getattr(entry, "title", None), str):
+            entry.title = sanitiser.clean(entry.title)
+        _clean_toc(getattr(entry, "children", None), sanitiser)
+
+
 class WartaPluginConfig(MkConfig):
     config_file = opt.Type(str, default="warta.yml")
     """warta's configuration, relative to ``mkdocs.yml``."""
@@ -127,6 +159,7 @@ class WartaPlugin(BasePlugin[WartaPluginConfig]):
         self.pages: dict[str, Page] = {}
         self.files: Files | None = None
         self.blogs: list[Any] = []
+        self.sanitiser: Sanitiser | None = None
 
     # -- configuration and navigation ------------------------------------------
 
@@ -147,6 +180,7 @@ class WartaPlugin(BasePlugin[WartaPluginConfig]):
             raise PluginError(str(error)) from None
         if not config.site_url:
             config.site_url = warta.site.url
+        self.sanitiser = Sanitiser(warta.html, site_url=config.site_url or warta.site.url)
         now = self.now or now_utc()
         docs = Path(config.docs_dir).resolve()
         self.items, self.hidden, self.drafts = {}, [], {}
@@ -220,7 +254,7 @@ class WartaPlugin(BasePlugin[WartaPluginConfig]):
             if item.front.category == category.id
         )
         entries: list[Any] = [index] if (docs / index).exists() else []
-        entries += [{title: src} for _order, title, src in members]
+        entries += [{markupsafe.Markup(text(title)): src} for _order, title, src in members]
         return {label: entries} if entries else None
 
     # -- files --------------------------------------------------------------------
@@ -257,6 +291,9 @@ class WartaPlugin(BasePlugin[WartaPluginConfig]):
     def on_page_markdown(
         self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files
     ) -> str:
+        # Before the blog and tags plugins read the metadata: from here on a title, a tag
+        # or a summary is HTML-safe text wherever the theme places it.
+        page.meta = _escaped_meta(page.meta)
         # mkdocs-material shows ``status`` as a badge; ours is a workflow state.
         if isinstance(page.meta.get("status"), str) and page.meta["status"] not in (
             config.extra.get("status") or {}
@@ -266,13 +303,38 @@ class WartaPlugin(BasePlugin[WartaPluginConfig]):
             markdown = unlink_hidden(markdown, page.file.src_uri, self.hidden)
         return markdown
 
+    @event_priority(100)  # before any other plugin (search, blog) reads the content
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         self.progress.advance()
+        assert self.sanitiser is not None
+        html = self.sanitiser.clean(html)
+        _clean_toc(page.toc, self.sanitiser)
         src = page.file.src_uri
         if src in self.items or src in self.drafts:
             self.html[src] = html
             self.pages[src] = page
         return html
+
+    @event_priority(-200)  # after the blog plugins rendered their excerpts (at -100)
+    def on_page_context(
+        self, context: TemplateContext, *, page: Page, config: MkDocsConfig, nav: Any
+    ) -> TemplateContext:
+        # Excerpts on blog list pages are rendered by the blog plugin with its own
+        # Markdown instance, never through on_page_content.
+        assert self.sanitiser is not None
+        for excerpt in cast(list[Any], context.get("posts") or []):
+            if isinstance(getattr(excerpt, "content", None), str):
+                excerpt.content = self.sanitiser.clean(excerpt.content)
+                _clean_toc(getattr(excerpt, "toc", None), self.sanitiser)
+        _clean_toc(page.toc, self.sanitiser)
+        return context
+
+    def on_env(self, env: Environment, *, config: MkDocsConfig, files: Files) -> Environment:
+        # The theme's templates do not autoescape; ``striptags`` unescapes what it is
+        # given, so an escaped title would come back as markup (``<title>``): escape the
+        # text it returns.
+        env.filters["striptags"] = _striptags
+        return env
 
     # -- API ----------------------------------------------------------------------
 
