@@ -36,6 +36,8 @@ categories:
   - {id: berita, label: {id: Berita}, section: berita, kind: post}
 convert: {ocr: "off"}
 review: {max_attachment_mb: 100}
+people:
+  - {id: bench, name: Operator Bench, email: bench@bench.example, roles: [operator]}
 """
 
 

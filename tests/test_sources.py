@@ -518,7 +518,9 @@ def test_output_over_the_attachment_limit_leaves_nothing(project: Project, tmp_p
         .replace("review:\n", "review:\n  max_attachment_mb: 0.004\n")
     )
     folder = new_draft(project)
-    collect(project.config, SLUG, [scan_jpeg(tmp_path / "a.jpg", size=(600, 850))], by="r", now=NOW)
+    collect(
+        project.config, SLUG, [scan_jpeg(tmp_path / "a.jpg", size=(600, 850))], by="rina", now=NOW
+    )
     [problem] = convert(project.config, SLUG, by="rina", now=LATER).refused
     assert "review.max_attachment_mb" in problem.hint
     assert not (folder / "files").exists() or list((folder / "files").iterdir()) == []

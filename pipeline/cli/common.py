@@ -21,6 +21,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from pipeline.actor import Actor, actor_for, person_for_email
 from pipeline.config import Config, load_config
 from pipeline.errors import ConfigError, Problem, ProblemsError, WartaError
 
@@ -109,10 +110,14 @@ def progress_bar() -> Iterator[RichProgress]:
         yield RichProgress(bar)
 
 
-def whoami(config: Config, given: str | None) -> str:
-    """The acting person: --as, $WARTA_USER, or the configured person with git's e-mail."""
+def whoami(config: Config, given: str | None) -> Actor:
+    """The acting person, claimed: --as, $WARTA_USER, or the person with git's user.email.
+
+    A command-line identity is a *claim* (see :mod:`pipeline.actor`); steps that need
+    proof (approvals with signing on) check signatures in their use case.
+    """
     if given:
-        return given
+        return actor_for(config, given, how="claim")
     email = subprocess.run(
         ["git", "config", "user.email"],
         capture_output=True,
@@ -120,7 +125,7 @@ def whoami(config: Config, given: str | None) -> str:
         cwd=config.root,
         check=False,
     ).stdout.strip()
-    person = next((p for p in config.people if email and p.email == email), None)
+    person = person_for_email(config, email)
     if person is None:
         raise ConfigError(
             "who is acting?",
@@ -132,7 +137,7 @@ def whoami(config: Config, given: str | None) -> str:
                 )
             ],
         )
-    return person.id
+    return actor_for(config, person, how="claim")
 
 
 def parse_now(value: str | None) -> datetime | None:

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path, PurePosixPath
 
+from pipeline.actor import Actor, as_actor
 from pipeline.commands import content as plain
 from pipeline.commands.content import find_item
 from pipeline.commands.publish import promote
@@ -134,9 +135,15 @@ def roles_sync(config: Config, *, check: bool = False) -> SyncResult:
 
 
 def submit(
-    config: Config, slug: str, *, by: str, key: str | None = None, now: datetime | None = None
+    config: Config,
+    slug: str,
+    *,
+    by: Actor | str,
+    key: str | None = None,
+    now: datetime | None = None,
 ) -> StepResult:
     """``warta submit``: review; record the editor's review (signed commit when enabled)."""
+    by = as_actor(config, by).person
     if not config.signing.enabled:
         return StepResult(plain.submit(config, slug, by=by, now=now))
     git, _top, _rel = _repo(config)
@@ -220,12 +227,13 @@ def approve(
     config: Config,
     target: str,
     *,
-    by: str,
+    by: Actor | str,
     key: str | None = None,
     note: str = "",
     now: datetime | None = None,
 ) -> StepResult:
     """``warta approve SLUG|BRANCH``: the front matter step, or (enabled) the signed merge."""
+    by = as_actor(config, by).person
     if not config.signing.enabled:
         return StepResult(plain.approve(config, target, by=by, note=note, now=now))
     git, _top, config_rel = _repo(config)

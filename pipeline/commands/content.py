@@ -7,6 +7,7 @@ from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from pipeline.actor import Actor, as_actor
 from pipeline.config import Config
 from pipeline.content import workflow
 from pipeline.content.model import Attention, FrontMatter
@@ -29,13 +30,14 @@ def create(
     *,
     title: str,
     category: str,
-    author: str,
+    author: Actor | str,
     slug: str | None,
     attention: Attention,
     now: datetime | None = None,
     sources: bool = False,
 ) -> Path:
     """``warta new`` (``sources``: the material is still being gathered)."""
+    author = as_actor(config, author).person
     now = now or now_utc()
     today = now.astimezone(ZoneInfo(config.site.timezone)).date()  # the court's date
     return new_draft(
@@ -106,8 +108,12 @@ def _step(
     return front
 
 
-def submit(config: Config, slug: str, *, by: str, now: datetime | None = None) -> FrontMatter:
+def submit(
+    config: Config, slug: str, *, by: Actor | str, now: datetime | None = None
+) -> FrontMatter:
     """``warta submit``: review, then record the editor's review and move to in-review."""
+
+    by = as_actor(config, by).person
 
     def change(item: Item) -> FrontMatter:
         report = review(config, scan(config), only=[item.path])
@@ -129,9 +135,10 @@ def submit(config: Config, slug: str, *, by: str, now: datetime | None = None) -
 
 
 def approve(
-    config: Config, slug: str, *, by: str, note: str = "", now: datetime | None = None
+    config: Config, slug: str, *, by: Actor | str, note: str = "", now: datetime | None = None
 ) -> FrontMatter:
     """``warta approve``: record the approval of an in-review draft."""
+    by = as_actor(config, by).person
     return _step(
         config,
         slug,
@@ -148,9 +155,10 @@ def approve(
 
 
 def reject(
-    config: Config, slug: str, *, by: str, reason: str, now: datetime | None = None
+    config: Config, slug: str, *, by: Actor | str, reason: str, now: datetime | None = None
 ) -> FrontMatter:
     """``warta reject``: send a draft back to its writer."""
+    by = as_actor(config, by).person
     return _step(
         config,
         slug,
@@ -164,9 +172,10 @@ def reject(
 
 
 def withdraw(
-    config: Config, slug: str, *, by: str, reason: str, now: datetime | None = None
+    config: Config, slug: str, *, by: Actor | str, reason: str, now: datetime | None = None
 ) -> FrontMatter:
     """``warta withdraw``: mark a published item withdrawn (kept in content/ and the archive)."""
+    by = as_actor(config, by).person
     return _step(
         config,
         slug,

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+from pipeline.actor import Actor, as_actor
 from pipeline.config import Config
 from pipeline.content.attachment_check import attachment_problems
 from pipeline.content.collect import CollectResult, collect_files, read_manifest, write_manifest
@@ -70,7 +71,7 @@ def collect(
     slug: str,
     paths: list[Path],
     *,
-    by: str,
+    by: Actor | str,
     now: datetime | None = None,
     kind: SourceKind | None = None,
     document: str | None = None,
@@ -83,6 +84,7 @@ def collect(
     A draft that does not exist is created like ``warta new`` when ``title`` and
     ``category`` are given; otherwise it is a :class:`NotFoundError`.
     """
+    by = as_actor(config, by).person
     now = now or now_utc()
     check_slug(slug)
     created = False
@@ -150,7 +152,7 @@ def convert(
     config: Config,
     slug: str,
     *,
-    by: str,
+    by: Actor | str,
     now: datetime | None = None,
     force: bool = False,
     progress: Progress | None = None,
@@ -161,6 +163,7 @@ def convert(
     ``index.md`` (attachments with their sha256 and a ``converted`` history entry, only
     when every source converted).
     """
+    by = as_actor(config, by).person
     now = now or now_utc()
     item = _draft(config, slug, verb="convert")
     shown = item.shown.removesuffix("/index.md")

@@ -22,12 +22,14 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from pipeline import opsdb
+from pipeline.actor import SYSTEM as SYSTEM_ACTOR
+from pipeline.actor import SYSTEM_ID, Actor
 from pipeline.errors import NotFoundError, WorkflowError
 from pipeline.tickets.calendar import WorkingCalendar
 from pipeline.tickets.priority import priority as matrix_priority
 from pipeline.tickets.workflows import Step, Workflow
 
-SYSTEM = "warta"
+SYSTEM = SYSTEM_ID
 """Actor recorded for changes made by warta itself (recurring tickets, incidents)."""
 
 COLUMNS = (
@@ -102,15 +104,6 @@ class Check:
     note: str
     actor: str
     at: datetime
-
-
-@dataclass(frozen=True)
-class Actor:
-    """The person acting and the roles they hold."""
-
-    id: str
-    roles: tuple[str, ...]
-    name: str = ""
 
 
 @dataclass(frozen=True)
@@ -360,7 +353,7 @@ def open_recurring(
         workflow=letter, title=title, requester=SYSTEM, period=month, starts_at=starts_at
     )
     with opsdb.transaction(db):
-        return _insert(db, rules, new, Actor(SYSTEM, ()), now)
+        return _insert(db, rules, new, SYSTEM_ACTOR, now)
 
 
 def _load_open(db: sqlite3.Connection, rules: Rules, ticket_id: int) -> tuple[Ticket, Step]:
@@ -737,4 +730,4 @@ def insert_incident(
 ) -> Ticket | None:
     """Open an incident for ``new.source`` unless one is open (inside the caller's
     transaction); None when it already exists."""
-    return _insert(db, rules, new, Actor(SYSTEM, ()), now)
+    return _insert(db, rules, new, SYSTEM_ACTOR, now)
