@@ -7,7 +7,6 @@ once, each located as ``warta.yml:LINE: key.path``.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from datetime import date, timedelta
 from pathlib import Path
@@ -25,6 +24,7 @@ from pydantic import (
     model_validator,
 )
 
+from pipeline.durations import parse_duration
 from pipeline.errors import ConfigError, Problem
 from pipeline.health.conditions import parse_condition
 from pipeline.tickets.priority import DEFAULT_MATRIX, PRIORITIES, check_matrix
@@ -33,22 +33,6 @@ from pipeline.yamlpos import dotted, line_map, nearest_line, safe_load, yaml_err
 
 CONFIG_VERSION = 1
 DEFAULT_CONFIG_NAME = "warta.yml"
-
-_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(s|m|min|h|d|w)\s*$")
-_UNITS = {"s": 1, "m": 60, "min": 60, "h": 3600, "d": 86400, "w": 7 * 86400}
-
-
-def parse_duration(value: Any) -> timedelta:
-    """Parse ``"10s"``, ``"30m"``, ``"3h"``, ``"7d"``, ``"2w"`` (or a number of minutes)."""
-    if isinstance(value, timedelta):
-        return value
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        return timedelta(minutes=value)
-    if isinstance(value, str):
-        match = _DURATION.match(value)
-        if match:
-            return timedelta(seconds=float(match.group(1)) * _UNITS[match.group(2)])
-    raise ValueError(f"expected a duration such as 10s, 30m, 3h, 7d or 2w, got {value!r}")
 
 
 Duration = Annotated[timedelta, BeforeValidator(parse_duration)]

@@ -24,6 +24,8 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
+from pipeline.durations import parse_duration
+
 PLACEHOLDERS = (
     "STATUS",
     "BODY",
@@ -44,8 +46,6 @@ _SYNTAX = re.compile(
     r"^\s*\[(?P<placeholder>[A-Z_]+)\]\s*(?P<op>==|!=|<=|>=|<|>|!contains|contains)\s*"
     r"(?P<value>.*?)\s*$"
 )
-_DURATION = re.compile(r"^(\d+(?:\.\d+)?)\s*(ms|s|m|h|d|w)$")
-_UNITS = {"ms": 0.001, "s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
 
 
 class Outcome(StrEnum):
@@ -116,10 +116,7 @@ def _actual(placeholder: str, seen: Observation) -> Any:
 
 
 def _duration(text: str) -> timedelta:
-    match = _DURATION.match(text.strip())
-    if not match:
-        raise ValueError(f"expected a duration such as 12h or 14d, got {text!r}")
-    return timedelta(seconds=float(match.group(1)) * _UNITS[match.group(2)])
+    return parse_duration(text, bare_number=None)
 
 
 def parse_condition(text: str) -> Condition:
