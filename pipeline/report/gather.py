@@ -46,6 +46,8 @@ from pipeline.report.model import (
     Visitors,
 )
 from pipeline.site.live import aware
+from pipeline.tickets.engine import COLUMNS
+from pipeline.tickets.engine import Ticket as TicketRecord
 
 UTC = ZoneInfo("UTC")
 
@@ -307,16 +309,13 @@ def tickets(db: sqlite3.Connection, period: Period) -> Tickets:
     recorded = db.execute("SELECT 1 FROM tickets LIMIT 1").fetchone() is not None
     found: list[Ticket] = []
     opened = 0
-    for row in db.execute(
-        "SELECT id, workflow, kind, title, step, priority, opened_at, closed_at, source "
-        "FROM tickets ORDER BY opened_at, id"
-    ).fetchall():
-        ticket_id, workflow, kind, title, step, priority, opened_text, closed_text, source = row
-        opened_at = _when(opened_text)
+    for row in db.execute(f"SELECT {COLUMNS} FROM tickets ORDER BY opened_at, id").fetchall():
+        record = TicketRecord.from_row(row)
+        opened_at = record.opened_at
         if opened_at is None or opened_at >= period.until:
             continue
         opened += period.covers(opened_at)
-        closed_at = _when(closed_text)
+        closed_at = record.closed_at
         if closed_at is not None and closed_at >= period.until:
             closed_at = None  # still open at the end of the period
         if closed_at is not None and closed_at < period.since:
@@ -326,28 +325,14 @@ def tickets(db: sqlite3.Connection, period: Period) -> Tickets:
         for at, actor, action, event_step, note in db.execute(
             "SELECT at, actor, action, step, note FROM ticket_events WHERE ticket_id = ? "
             "AND note != '' ORDER BY at, id",
-            (ticket_id,),
+            (record.id,),
         ):
             moment = _when(at)
             if moment is None or moment >= period.until:
                 continue
             entry = Note(moment, actor, event_step, action, note)
             (alternatives if event_step == CONSIDERATION_STEP else actions).append(entry)
-        found.append(
-            Ticket(
-                ticket_id,
-                workflow,
-                kind,
-                title,
-                step,
-                priority,
-                opened_at,
-                closed_at,
-                source,
-                alternatives,
-                actions,
-            )
-        )
+        found.append(Ticket(record, closed_at, alternatives, actions))
     still_open = [t for t in found if t.closed_at is None]
     still_open.sort(key=lambda t: (t.kind != "incident", t.opened_at, t.id))
     closed = [t for t in found if t.closed_at is not None]

@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 from pipeline.content.status import ItemStatus
 from pipeline.health.freshness import Freshness
 from pipeline.health.history import Incident
+from pipeline.tickets.engine import Ticket as TicketRecord
 
 PERIOD_KINDS = ("week", "month")
 
@@ -279,20 +280,51 @@ class Note:
 
 @dataclass(frozen=True)
 class Ticket:
-    id: int
-    workflow: str
-    kind: str
-    title: str
-    step: str
-    priority: str
-    opened_at: datetime
+    """A ticket as the report sees it at the end of its period.
+
+    ``record`` is the one ticket read model (:class:`pipeline.tickets.engine.Ticket`);
+    the report adds only what depends on the period.
+    """
+
+    record: TicketRecord
     closed_at: datetime | None
     """Set when the ticket was closed or rejected by the end of the period."""
-    source: str
     alternatives: list[Note]
     """The consideration notes (SOP 3 step B7): the alternatives considered."""
     actions: list[Note]
     """The other notes: the actions taken."""
+
+    @property
+    def id(self) -> int:
+        return self.record.id
+
+    @property
+    def workflow(self) -> str:
+        return self.record.workflow
+
+    @property
+    def kind(self) -> str:
+        return self.record.kind
+
+    @property
+    def title(self) -> str:
+        return self.record.title
+
+    @property
+    def step(self) -> str:
+        return self.record.step
+
+    @property
+    def priority(self) -> str:
+        return self.record.priority
+
+    @property
+    def opened_at(self) -> datetime:
+        return self.record.opened_at
+
+    @property
+    def source(self) -> str:
+        return self.record.source
 
 
 @dataclass(frozen=True)
