@@ -29,7 +29,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from pipeline.backup.schema import SCHEMA as backup_schema
-from pipeline.health.renewals import SCHEMA as renewals_schema
+from pipeline.health.schema import SCHEMA as renewals_schema
 from pipeline.report.schema import SCHEMA as report_schema
 from pipeline.tickets.schema import SCHEMA as tickets_schema
 

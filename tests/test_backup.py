@@ -27,9 +27,9 @@ from pipeline.backup.policy import KeepPolicy, apply
 from pipeline.backup.repository import pack_key
 from pipeline.cli import cli
 from pipeline.commands import backup
-from pipeline.commands.health import open_history
 from pipeline.config import Config
 from pipeline.errors import IntegrityError, LockedError, StorageError
+from pipeline.health.store import open_history
 from tests.conftest import Project
 from tests.servers import S3Server
 

@@ -24,8 +24,8 @@ from click.testing import CliRunner, Result
 
 from pipeline import opsdb
 from pipeline.cli import cli
-from pipeline.commands.health import database_path
 from pipeline.config import ReportSettings
+from pipeline.health.store import database_path
 from pipeline.htmlpdf import find_chromium
 from pipeline.report import render
 from pipeline.report.gather import gather

@@ -16,9 +16,9 @@ from click.testing import CliRunner, Result
 from pipeline import opsdb
 from pipeline.cli import cli
 from pipeline.commands import tickets as uc
-from pipeline.commands.health import database_path
 from pipeline.config import parse_config
 from pipeline.errors import ConfigError, NotFoundError, WorkflowError
+from pipeline.health.store import database_path
 from pipeline.tickets.calendar import WorkingCalendar
 from pipeline.tickets.holidays import HOLIDAYS
 from pipeline.tickets.priority import DEFAULT_MATRIX, priority

@@ -177,7 +177,7 @@ def health_freshness(state: State, live: bool, fmt: str, now: str | None) -> Non
 @handle_errors
 def health_status_page(state: State) -> None:
     """Write the public status page into site/status/ from the history."""
-    from pipeline.commands.health import write_status_page
+    from pipeline.health.status_page import write_status_page
 
     for path in write_status_page(state.config):
         out.print(f"wrote {path}")

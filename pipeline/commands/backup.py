@@ -23,9 +23,9 @@ from zoneinfo import ZoneInfo
 from pipeline.backup import engine, events, policy
 from pipeline.backup.repository import LockHolder, PackInfo, Repository, Snapshot, locked
 from pipeline.backup.storage import open_backend
-from pipeline.commands.health import database_path, open_history
 from pipeline.config import Config
 from pipeline.errors import ConfigError, IntegrityError, NotFoundError, Problem, WartaError
+from pipeline.health.store import database_path, open_history
 from pipeline.progress import NoProgress, Progress
 from pipeline.site.live import now_utc
 

@@ -4,15 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
-from collections.abc import Iterator
-from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
-import boto3
 import httpx
 
 from pipeline import opsdb
@@ -20,13 +16,21 @@ from pipeline.config import Config, Endpoint
 from pipeline.content.model import Status
 from pipeline.content.store import scan
 from pipeline.errors import NotFoundError
-from pipeline.fsutil import atomic_write_bytes, atomic_write_json
-from pipeline.health import alerts, history, remote, status_page
+from pipeline.fsutil import atomic_write_json
+from pipeline.health import alerts, history
 from pipeline.health import domains as domains_module
+from pipeline.health.alerts import mail_channel
 from pipeline.health.conditions import parse_condition
+from pipeline.health.domains import endpoint_domain
 from pipeline.health.freshness import Dated, Freshness, judge
 from pipeline.health.policy import EndpointState, Transition, Window, advance, in_maintenance
 from pipeline.health.probe import CheckResult, Target, check_all
+from pipeline.health.status_page import write_status_page
+
+# Moved down into the domain layer (so use cases and the mkdocs plugin share them without
+# importing this use case); re-exported for callers written before the move.
+from pipeline.health.store import database_path as database_path
+from pipeline.health.store import open_history, shared_history
 from pipeline.progress import NoProgress, Progress
 from pipeline.site import api as site_api
 from pipeline.site.live import now_utc
@@ -50,48 +54,6 @@ class HealthReport:
     @property
     def ok(self) -> bool:
         return all(r.success for r in self.results)
-
-
-def database_path(config: Config) -> Path:
-    """Where the operational database lives."""
-    if config.health.database:
-        return (config.root / config.health.database).resolve()
-    return config.path("state") / "warta.sqlite"
-
-
-def endpoint_domain(endpoint: Endpoint) -> str:
-    """The registered domain of an endpoint (its ``domain``, else its host without www.)."""
-    host = urlsplit(endpoint.url).hostname or ""
-    return endpoint.domain or host.removeprefix("www.")
-
-
-@contextmanager
-def shared_history(config: Config, *, write: bool) -> Iterator[Path]:
-    """The local database path, fetched from ``health.history_url`` first when one is
-    configured and, with ``write``, uploaded back (conditionally) afterwards."""
-    local = database_path(config)
-    if not config.health.history_url:
-        yield local
-        return
-    client = boto3.client(
-        "s3", endpoint_url=config.health.s3_endpoint or None, region_name=config.health.s3_region
-    )
-    target = remote.RemoteObject.parse(config.health.history_url)
-    fetched = remote.fetch(client, target, local)
-    yield local
-    if write and local.exists():
-        remote.push(client, target, local, fetched)
-
-
-@contextmanager
-def open_history(config: Config, *, write: bool) -> Iterator[sqlite3.Connection]:
-    """A connection to the operational database, shared through S3 when configured."""
-    with shared_history(config, write=write) as database:
-        db = opsdb.connect(database)
-        try:
-            yield db
-        finally:
-            db.close()
 
 
 def rdap_bootstrap_path(config: Config) -> Path:
@@ -235,22 +197,6 @@ def _run(
     return report
 
 
-def mail_channel(config: Config, smtp_password: str = "") -> alerts.Mail | None:
-    """The configured e-mail channel of alerts and reminders, if any."""
-    email = config.health.alerts.email
-    if email is None:
-        return None
-    return alerts.Mail(
-        host=email.host,
-        port=email.port,
-        sender=email.sender,
-        recipients=tuple(email.to),
-        starttls=email.starttls,
-        username=email.username,
-        password=smtp_password,
-    )
-
-
 def announce(
     config: Config, transitions: list[Transition], *, smtp_password: str = ""
 ) -> list[alerts.Delivery]:
@@ -376,37 +322,3 @@ def refresh_rdap_bootstrap(config: Config, url: str, *, timeout: float = 30.0) -
         )
     atomic_write_json(rdap_bootstrap_path(config), data)
     return len(services)
-
-
-def write_status_page(
-    config: Config,
-    *,
-    site_dir: Path | None = None,
-    now: datetime | None = None,
-    shared: bool = True,
-) -> list[Path]:
-    """Write ``status/index.html`` and ``status/status.json`` into the built site.
-
-    ``shared=False`` reads the local database as it is (used right after a run,
-    before that run's copy is uploaded).
-    """
-    target_dir = site_dir or config.path("site")
-    moment = now or now_utc()
-    names = [e.name for e in config.health.endpoints]
-    source = shared_history(config, write=False) if shared else nullcontext(database_path(config))
-    with source as database:
-        if database.is_file():
-            db = opsdb.connect(database)
-            try:
-                data = status_page.collect(db, names, moment)
-            finally:
-                db.close()
-        else:
-            data = status_page.StatusData(moment, [], [])
-    written = []
-    for rel, content in status_page.files(
-        data, site_name=config.site.name, language=config.site.language, tz=config.site.timezone
-    ).items():
-        atomic_write_bytes(target_dir / rel, content)
-        written.append(target_dir / rel)
-    return written

@@ -9,12 +9,13 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from pipeline import opsdb
-from pipeline.commands.health import mail_channel, open_history
 from pipeline.config import Config
 from pipeline.errors import ContentError, NotFoundError, Problem, WorkflowError
 from pipeline.fsutil import sha256_file, staging_dir
 from pipeline.health import alerts
 from pipeline.health import renewals as register
+from pipeline.health.alerts import mail_channel
+from pipeline.health.store import open_history
 from pipeline.site.live import now_utc
 
 

@@ -9,11 +9,12 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from pipeline import opsdb
-from pipeline.commands.health import mail_channel, open_history
 from pipeline.config import Config
 from pipeline.content.store import scan
 from pipeline.errors import ConfigError, NotFoundError, Problem
 from pipeline.health import alerts
+from pipeline.health.alerts import mail_channel
+from pipeline.health.store import open_history
 from pipeline.htmlpdf import html_to_pdf
 from pipeline.report import render
 from pipeline.report import store as copies

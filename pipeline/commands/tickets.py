@@ -14,11 +14,13 @@ from typing import cast
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
-from pipeline.commands.health import endpoint_domain, open_history
+from pipeline.actor import Actor, as_actor
 from pipeline.config import Config
 from pipeline.errors import ContentError, NotFoundError, Problem, WorkflowError
 from pipeline.fsutil import sha256_file, staging_dir
 from pipeline.health.conditions import parse_condition
+from pipeline.health.domains import endpoint_domain
+from pipeline.health.store import open_history
 from pipeline.htmlpdf import html_to_pdf
 from pipeline.site.live import now_utc
 from pipeline.tickets import engine, incidents
@@ -47,16 +49,9 @@ def rules(config: Config) -> engine.Rules:
     )
 
 
-def actor(config: Config, person_id: str) -> engine.Actor:
-    """The acting person, who must be listed in ``people``."""
-    person = config.person(person_id)
-    if person is None:
-        raise WorkflowError(
-            f"{person_id!r} is not listed in people",
-            where=f"{config.source}: people",
-            hint="act as a person of warta.yml (--as PERSON)",
-        )
-    return engine.Actor(person.id, tuple(person.roles), person.name)
+def actor(config: Config, by: Actor | str) -> Actor:
+    """The acting person, who must be listed in ``people`` (see :mod:`pipeline.actor`)."""
+    return as_actor(config, by)
 
 
 def attachments_folder(config: Config) -> Path:
@@ -88,7 +83,7 @@ def store_attachment(config: Config, path: Path | None) -> str:
 def new(
     config: Config,
     *,
-    by: str,
+    by: Actor | str,
     workflow: str,
     title: str,
     kind: str = "request",
@@ -161,7 +156,7 @@ def advance(
     config: Config,
     ticket_id: int,
     *,
-    by: str,
+    by: Actor | str,
     step: str | None = None,
     note: str = "",
     attachment: Path | None = None,
@@ -207,7 +202,7 @@ def reject(
     config: Config,
     ticket_id: int,
     *,
-    by: str,
+    by: Actor | str,
     note: str,
     step: str | None = None,
     attachment: Path | None = None,
@@ -233,7 +228,7 @@ def comment(
     config: Config,
     ticket_id: int,
     *,
-    by: str,
+    by: Actor | str,
     note: str,
     attachment: Path | None = None,
     now: datetime | None = None,
@@ -251,7 +246,7 @@ def assign(
     config: Config,
     ticket_id: int,
     *,
-    by: str,
+    by: Actor | str,
     assignee: str,
     note: str = "",
     now: datetime | None = None,

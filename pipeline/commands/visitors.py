@@ -8,10 +8,10 @@ from datetime import datetime
 from pathlib import Path
 
 from pipeline import opsdb
-from pipeline.commands.health import open_history
 from pipeline.config import Config
 from pipeline.errors import NotFoundError
 from pipeline.fsutil import atomic_write_text
+from pipeline.health.store import open_history
 from pipeline.progress import NoProgress, Progress
 from pipeline.site.live import now_utc
 from pipeline.visitors.parse import lines, open_log, parse_line

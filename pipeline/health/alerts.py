@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo
 
 import httpx
 
+from pipeline.config import Config
 from pipeline.health.policy import Transition
 
 TEXTS = {
@@ -186,3 +187,19 @@ def deliver(
             timeout=timeout,
         )
     return deliveries
+
+
+def mail_channel(config: Config, smtp_password: str = "") -> Mail | None:
+    """The configured e-mail channel of alerts and reminders, if any."""
+    email = config.health.alerts.email
+    if email is None:
+        return None
+    return Mail(
+        host=email.host,
+        port=email.port,
+        sender=email.sender,
+        recipients=tuple(email.to),
+        starttls=email.starttls,
+        username=email.username,
+        password=smtp_password,
+    )

@@ -13,8 +13,11 @@ from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import httpx
+
+from pipeline.config import Endpoint
 
 BUNDLED_BOOTSTRAP = "data/rdap-dns.json"
 #: WHOIS servers by top-level domain (fallback when RDAP gives no date).
@@ -140,3 +143,9 @@ def lookup(
         except OSError as error:
             problems.append(f"WHOIS {server}: {error}")
     return DomainExpiry(domain, None, "none", "; ".join(problems))
+
+
+def endpoint_domain(endpoint: Endpoint) -> str:
+    """The registered domain of an endpoint (its ``domain``, else its host without www.)."""
+    host = urlsplit(endpoint.url).hostname or ""
+    return endpoint.domain or host.removeprefix("www.")

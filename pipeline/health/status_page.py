@@ -9,12 +9,19 @@ from __future__ import annotations
 import html
 import json
 import sqlite3
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from pipeline import opsdb
+from pipeline.config import Config
+from pipeline.fsutil import atomic_write_bytes
 from pipeline.health import history
 from pipeline.health.policy import UNKNOWN
+from pipeline.health.store import database_path, shared_history
+from pipeline.site.live import now_utc
 
 TEXTS = {
     "id": {
@@ -198,3 +205,37 @@ def files(data: StatusData, *, site_name: str, language: str, tz: str) -> dict[s
             json.dumps(data.as_dict(), ensure_ascii=False, indent=2) + "\n"
         ).encode("utf-8"),
     }
+
+
+def write_status_page(
+    config: Config,
+    *,
+    site_dir: Path | None = None,
+    now: datetime | None = None,
+    shared: bool = True,
+) -> list[Path]:
+    """Write ``status/index.html`` and ``status/status.json`` into the built site.
+
+    ``shared=False`` reads the local database as it is (used right after a run,
+    before that run's copy is uploaded).
+    """
+    target_dir = site_dir or config.path("site")
+    moment = now or now_utc()
+    names = [e.name for e in config.health.endpoints]
+    source = shared_history(config, write=False) if shared else nullcontext(database_path(config))
+    with source as database:
+        if database.is_file():
+            db = opsdb.connect(database)
+            try:
+                data = collect(db, names, moment)
+            finally:
+                db.close()
+        else:
+            data = StatusData(moment, [], [])
+    written = []
+    for rel, content in files(
+        data, site_name=config.site.name, language=config.site.language, tz=config.site.timezone
+    ).items():
+        atomic_write_bytes(target_dir / rel, content)
+        written.append(target_dir / rel)
+    return written

@@ -376,7 +376,7 @@ class WartaPlugin(BasePlugin[WartaPluginConfig]):
                 # No fsync per file: warta publish syncs the whole staging site once.
                 atomic_write_bytes(target, data, durable=False)
         if warta.health.status_page and warta.health.endpoints:
-            from pipeline.commands.health import write_status_page
+            from pipeline.health.status_page import write_status_page
 
             write_status_page(warta, site_dir=site_dir)
 
