@@ -29,7 +29,14 @@ from pipeline.errors import ConfigError, Problem
 from pipeline.health.conditions import parse_condition
 from pipeline.tickets.priority import DEFAULT_MATRIX, PRIORITIES, check_matrix
 from pipeline.tickets.workflows import Workflow, merge
-from pipeline.yamlpos import dotted, line_map, nearest_line, safe_load, yaml_error_line
+from pipeline.yamlpos import (
+    HostileYamlError,
+    dotted,
+    line_map,
+    nearest_line,
+    safe_load,
+    yaml_error_line,
+)
 
 CONFIG_VERSION = 1
 DEFAULT_CONFIG_NAME = "warta.yml"
@@ -813,6 +820,11 @@ def load_config(path: Path | str | None = None) -> Config:
     return parse_config(text, source=shown, root=config_path.resolve().parent)
 
 
+def _yaml_hint(error: yaml.YAMLError, default: str) -> str:
+    # A refused bomb or duplicate key says what to do in its own message.
+    return "" if isinstance(error, HostileYamlError) else default
+
+
 def parse_config(text: str, *, source: str = DEFAULT_CONFIG_NAME, root: Path) -> Config:
     """Validate configuration text; see :func:`load_config`."""
     try:
@@ -823,7 +835,7 @@ def parse_config(text: str, *, source: str = DEFAULT_CONFIG_NAME, root: Path) ->
         problem = getattr(error, "problem", None) or str(error)
         raise ConfigError(
             "configuration is not valid YAML",
-            [Problem(where, str(problem), "fix the YAML syntax")],
+            [Problem(where, str(problem), _yaml_hint(error, "fix the YAML syntax"))],
         ) from None
     if not isinstance(data, dict):
         raise ConfigError(

@@ -21,6 +21,7 @@ from pathlib import Path
 
 from pipeline.config import Config
 from pipeline.content import workflow
+from pipeline.content.limits import markdown_limits
 from pipeline.content.model import Status
 from pipeline.content.review import problems_of, review
 from pipeline.content.store import (
@@ -70,6 +71,12 @@ def publish(
             raise ContentError(
                 "some content cannot be read; nothing was published", everything.problems
             )
+        hostile = _beyond_limits(everything)
+        if hostile:
+            raise ContentError(
+                "some content is nested too deeply or too large to render; nothing was published",
+                hostile,
+            )
         approved = [
             i
             for i in everything.items
@@ -93,6 +100,16 @@ def publish(
         for draft, _target in moved:
             shutil.rmtree(draft)
     return result
+
+
+def _beyond_limits(everything: Scan) -> list[Problem]:
+    """Published items the renderer would hang on (drafts are refused by their review)."""
+    return [
+        Problem(item.body_where(hit.line), hit.message, "flatten the structure and publish again")
+        for item in everything.items
+        if item.location == "content"
+        for hit in markdown_limits(item.body)
+    ]
 
 
 def _consider(

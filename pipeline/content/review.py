@@ -17,6 +17,7 @@ from pipeline.config import Config
 from pipeline.content import privacy
 from pipeline.content.attachment_check import attachment_problems
 from pipeline.content.findings import Finding, Hit, Severity
+from pipeline.content.limits import markdown_limits
 from pipeline.content.markdown_scan import MarkdownOutline, outline
 from pipeline.content.render import Renderer, site_renderer
 from pipeline.content.sanitise import Removal, Sanitiser
@@ -30,6 +31,7 @@ ERROR, WARNING = Severity.ERROR, Severity.WARNING
 RULES: dict[str, str] = {
     "schema": "Front matter follows the schema; the file is UTF-8 and readable.",
     "slug.duplicate": "No two items share a slug.",
+    "markdown.limits": "The body is not nested too deeply or too large to render.",
     "writing.title-length": "The title is review.title_min to review.title_max characters long.",
     "writing.summary-missing": "A summary is present.",
     "writing.summary-length": "The summary is at most review.summary_max characters.",
@@ -210,6 +212,8 @@ def review_item(config: Config, item: Item, html: HtmlCheck | None = None) -> li
     """Every finding for one parsed item (schema problems are found when parsing)."""
     out = FileReport(item.shown, item.slug)
     _writing(config, item, out)
+    if _limits(item, out):
+        return out.findings  # a hostile body is not parsed any further
     body_outline = outline(item.body)
     _headings(item, body_outline, out)
     _links(config, item, body_outline, out)
@@ -217,6 +221,20 @@ def review_item(config: Config, item: Item, html: HtmlCheck | None = None) -> li
     _html(item, html or HtmlCheck(config), out)
     _privacy(config, item, out)
     return out.findings
+
+
+def _limits(item: Item, out: FileReport) -> bool:
+    """``markdown.limits``: nesting and size bounds (the renderer would hang on more)."""
+    hits = markdown_limits(item.body)
+    for hit in hits:
+        out.add(
+            item.body_where(hit.line),
+            "markdown.limits",
+            ERROR,
+            hit.message,
+            "flatten the structure: a page needs only a few levels of lists or quotes",
+        )
+    return bool(hits)
 
 
 def _writing(config: Config, item: Item, out: FileReport) -> None:

@@ -30,6 +30,7 @@ from pipeline.content.model import KEY_ORDER, MKDOCS_KEYS, WORKFLOW_KEYS, FrontM
 from pipeline.errors import ContentError, Problem
 from pipeline.fsutil import atomic_write_text, sha256_file
 from pipeline.yamlpos import (
+    HostileYamlError,
     KeyPath,
     dotted,
     line_map,
@@ -151,14 +152,22 @@ def parse_item(text: str | bytes, *, path: Path, config: Config, location: Locat
         )
     fm_text, body, fm_offset, body_line = parts
     try:
-        raw = safe_load(fm_text) or {}
+        raw = safe_load(fm_text, line_offset=fm_offset) or {}
     except yaml.YAMLError as error:
         error_line = yaml_error_line(error)
         where = f"{shown}:{error_line + fm_offset}" if error_line else shown
         problem = getattr(error, "problem", None) or str(error)
         raise ContentError(
             "front matter is not valid YAML",
-            [Problem(where, str(problem), "fix the YAML between the '---' lines")],
+            [
+                Problem(
+                    where,
+                    str(problem),
+                    ""
+                    if isinstance(error, HostileYamlError)
+                    else "fix the YAML between the '---' lines",
+                )
+            ],
         ) from None
     if not isinstance(raw, dict):
         raise ContentError(

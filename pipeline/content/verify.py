@@ -42,6 +42,7 @@ from pipeline.content.store import split_front_matter
 from pipeline.content.workflow import approver_roles
 from pipeline.errors import ConfigError, Problem, WartaError
 from pipeline.progress import NoProgress, Progress
+from pipeline.yamlpos import safe_load
 
 _ADDRESS = re.compile(r"<([^<>\s]+@[^<>\s]+)>\s*$")
 
@@ -169,7 +170,7 @@ def _front(text: str | None) -> dict[str, Any] | None:
         return None
     parts = split_front_matter(text)
     try:
-        data = yaml.safe_load(parts[0]) if parts else None
+        data = safe_load(parts[0]) if parts else None  # the one loader: bombs refused
     except yaml.YAMLError:
         data = None
     return data if isinstance(data, dict) else {"attention": "unreadable"}
