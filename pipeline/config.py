@@ -575,9 +575,10 @@ class HolidaySettings(_Model):
     """The working-day calendar of due dates."""
 
     add: list[date] = []
-    """Holidays and cuti bersama added to the bundled list (e.g. next year's SKB dates)."""
+    """Days off added to the official calendar (a regional holiday, a date of next year's
+    SKB that the ``holidays`` package does not have yet)."""
     remove: list[date] = []
-    """Bundled dates that are working days at this court after all."""
+    """Official days off that are working days at this court after all."""
     weekend: list[Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]] = ["sat", "sun"]
     """Days of the week that are never working days."""
 

@@ -20,7 +20,7 @@ from pipeline.config import parse_config
 from pipeline.errors import ConfigError, NotFoundError, WorkflowError
 from pipeline.health.store import database_path
 from pipeline.tickets.calendar import WorkingCalendar
-from pipeline.tickets.holidays import HOLIDAYS
+from pipeline.tickets.holidays import CourtHolidays, official
 from pipeline.tickets.priority import DEFAULT_MATRIX, priority
 from pipeline.tickets.workflows import DEFAULTS
 from tests.conftest import WARTA_YML, Project
@@ -60,7 +60,7 @@ def makassar(moment: datetime | None) -> str:
 
 
 def test_due_dates_skip_weekends_and_holidays() -> None:
-    cal = WorkingCalendar.of(HOLIDAYS)
+    cal = WorkingCalendar.of(CourtHolidays())
     start = datetime(2026, 3, 13, 10, 0)  # a Friday
     # Mon 16, Tue 17 work; 18 cuti Nyepi, 19 Nyepi, 20 cuti, 21-22 Idulfitri (weekend),
     # 23-24 cuti bersama: the third working day is Wednesday 25 March.
@@ -75,6 +75,64 @@ def test_due_dates_skip_weekends_and_holidays() -> None:
     assert cal.working_days_between(date(2026, 3, 13), date(2026, 3, 25)) == 3
     no_holidays = WorkingCalendar.of([])
     assert no_holidays.add_working_days(start, 3).date() == date(2026, 3, 18)
+
+
+# The joint decree (SKB) of the Ministers of Religious Affairs, Manpower and State Apparatus
+# on the national holidays and cuti bersama of 2027.
+SKB_2027_HOLIDAYS = [
+    date(2027, 1, 1),  # Tahun Baru 2027 Masehi
+    date(2027, 1, 5),  # Isra Mikraj 1448 H
+    date(2027, 2, 6),  # Tahun Baru Imlek 2578
+    date(2027, 3, 8),  # Nyepi, Tahun Baru Saka 1949
+    date(2027, 3, 10),  # Idulfitri 1448 H
+    date(2027, 3, 11),  # Idulfitri 1448 H
+    date(2027, 3, 26),  # Wafat Yesus Kristus
+    date(2027, 3, 28),  # Paskah
+    date(2027, 5, 1),  # Hari Buruh
+    date(2027, 5, 6),  # Kenaikan Yesus Kristus
+    date(2027, 5, 17),  # Iduladha 1448 H
+    date(2027, 5, 20),  # Waisak 2571 BE
+    date(2027, 6, 1),  # Hari Lahir Pancasila
+    date(2027, 6, 6),  # Tahun Baru Islam 1449 H
+    date(2027, 8, 15),  # Maulid Nabi Muhammad
+    date(2027, 8, 17),  # Proklamasi Kemerdekaan
+    date(2027, 12, 25),  # Natal
+    date(2027, 12, 26),  # Isra Mikraj 1449 H
+]
+SKB_2027_CUTI_BERSAMA = [
+    date(2027, 2, 5),  # Imlek
+    date(2027, 3, 9),  # Idulfitri
+    date(2027, 3, 12),  # Idulfitri
+    date(2027, 3, 15),  # Idulfitri
+    date(2027, 3, 25),  # Wafat Yesus Kristus
+    date(2027, 5, 18),  # Iduladha
+    date(2027, 5, 19),  # Waisak
+    date(2027, 12, 24),  # Natal
+]
+
+
+def test_2027_is_complete() -> None:
+    assert sorted(official([2027])) == sorted(SKB_2027_HOLIDAYS + SKB_2027_CUTI_BERSAMA)
+
+
+def test_2027_due_dates_follow_the_decree() -> None:
+    cal = WorkingCalendar.of(CourtHolidays())
+    # Friday 5 March 2027 10:00 (Makassar): Mon 8 Nyepi, 9 cuti, 10-11 Idulfitri, 12 cuti,
+    # 15 cuti: the first working day is Tuesday 16 March, the third Thursday 18 March.
+    start = datetime(2027, 3, 5, 10, 0)
+    assert [cal.add_working_days(start, n).date() for n in (1, 2, 3)] == [
+        date(2027, 3, 16),
+        date(2027, 3, 17),
+        date(2027, 3, 18),
+    ]
+    # Wednesday 24 March: 25 cuti, 26 Good Friday, 27-28 weekend: due Monday 29 March.
+    assert cal.add_working_days(datetime(2027, 3, 24, 9, 0), 1) == datetime(2027, 3, 29, 9, 0)
+    # Friday 14 May: 17 Iduladha, 18-19 cuti, 20 Waisak: the first working day is Friday 21.
+    assert cal.add_working_days(datetime(2027, 5, 14, 9, 0), 1).date() == date(2027, 5, 21)
+    # Thursday 23 December: 24 cuti, 25-26 weekend and Natal: Monday 27 December.
+    assert cal.add_working_days(datetime(2027, 12, 23, 9, 0), 1).date() == date(2027, 12, 27)
+    for day in SKB_2027_HOLIDAYS + SKB_2027_CUTI_BERSAMA:
+        assert not cal.is_working_day(day), day
 
 
 def test_configured_holidays_and_weekend(make_project) -> None:  # type: ignore[no-untyped-def]

@@ -26,14 +26,14 @@ from pipeline.site.live import now_utc
 from pipeline.tickets import engine, incidents
 from pipeline.tickets import report as render
 from pipeline.tickets.calendar import WorkingCalendar
-from pipeline.tickets.holidays import HOLIDAYS
+from pipeline.tickets.holidays import CourtHolidays
 
 
 def calendar(config: Config) -> WorkingCalendar:
-    """The working-day calendar: bundled holidays with the site's additions and removals."""
+    """The working-day calendar: the official holidays and cuti bersama (``holidays``
+    package) with the site's additions and removals."""
     settings = config.tickets.holidays
-    days = (set(HOLIDAYS) | set(settings.add)) - set(settings.remove)
-    return WorkingCalendar.of(days, settings.weekend)
+    return WorkingCalendar.of(CourtHolidays(settings.add, settings.remove), settings.weekend)
 
 
 def rules(config: Config) -> engine.Rules:

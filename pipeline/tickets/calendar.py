@@ -7,7 +7,7 @@ ticket opened on Friday at 10:00 with a step due on day 1 is due on Monday at 10
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Container, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
@@ -18,16 +18,18 @@ WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 class WorkingCalendar:
     """Which days are working days."""
 
-    holidays: frozenset[date] = field(default_factory=frozenset)
+    holidays: Container[date] = field(default_factory=frozenset)
+    """The days off (a set, or :class:`pipeline.tickets.holidays.CourtHolidays`)."""
     weekend: frozenset[int] = frozenset({5, 6})
     """ISO weekday numbers minus one (Monday 0 … Sunday 6)."""
 
     @classmethod
     def of(
-        cls, holidays: Iterable[date], weekend: Iterable[str] = ("sat", "sun")
+        cls, holidays: Iterable[date] | Container[date], weekend: Iterable[str] = ("sat", "sun")
     ) -> WorkingCalendar:
-        """A calendar from dates and weekday names (``sat``, ``sun``)."""
-        return cls(frozenset(holidays), frozenset(WEEKDAYS.index(d) for d in weekend))
+        """A calendar from days off (dates or a container) and weekday names (``sat``)."""
+        days = holidays if isinstance(holidays, Container) else frozenset(holidays)
+        return cls(days, frozenset(WEEKDAYS.index(d) for d in weekend))
 
     def is_working_day(self, day: date) -> bool:
         """Not a weekend day and not a holiday."""

@@ -1,53 +1,68 @@
-"""Indonesian public holidays and collective leave days (cuti bersama), 2026 and 2027.
+"""Indonesian public holidays and collective leave days (cuti bersama), from ``holidays``.
 
-Source: the joint decree (SKB) of the Minister of Religious Affairs, the Minister of
-Manpower and the Minister of State Apparatus on national holidays and cuti bersama,
-issued each year for the next. 2026 follows the SKB for 2026. For 2027 only the dates
-fixed by the Gregorian calendar or by Easter are listed: the Islamic, Hindu, Buddhist
-and Chinese dates and the cuti bersama are set by the SKB for 2027, which sites must add
-in ``tickets.holidays.add`` when it is published. Sites review this list every year.
+The dates come from the ``holidays`` package (the ``ID`` calendar), in its ``public``
+category (national holidays, set by the ministers' joint decree, SKB) and its
+``government`` category (cuti bersama, which government offices and courts observe). The
+package follows the SKB of each year as it is published; for years whose SKB is not out
+yet it estimates the lunar dates (their names end in "(perkiraan)"), and a court corrects
+them in ``tickets.holidays.add``/``remove`` of ``warta.yml``, applied on top.
+
+Why the package and not a bundled list: the bundled list had to be edited by hand every
+year and was incomplete for 2027 (nine dates); the package is maintained against the
+decrees and computes any year.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 
-HOLIDAYS: dict[date, str] = {
-    # 2026 — national holidays
-    date(2026, 1, 1): "Tahun Baru 2026 Masehi",
-    date(2026, 1, 16): "Isra Mikraj Nabi Muhammad SAW",
-    date(2026, 2, 17): "Tahun Baru Imlek 2577 Kongzili",
-    date(2026, 3, 19): "Hari Suci Nyepi Tahun Baru Saka 1948",
-    date(2026, 3, 21): "Idulfitri 1447 Hijriah",
-    date(2026, 3, 22): "Idulfitri 1447 Hijriah",
-    date(2026, 4, 3): "Wafat Yesus Kristus",
-    date(2026, 4, 5): "Kebangkitan Yesus Kristus (Paskah)",
-    date(2026, 5, 1): "Hari Buruh Internasional",
-    date(2026, 5, 14): "Kenaikan Yesus Kristus",
-    date(2026, 5, 27): "Iduladha 1447 Hijriah",
-    date(2026, 5, 31): "Hari Raya Waisak 2570 BE",
-    date(2026, 6, 1): "Hari Lahir Pancasila",
-    date(2026, 6, 16): "1 Muharam Tahun Baru Islam 1448 Hijriah",
-    date(2026, 8, 17): "Hari Proklamasi Kemerdekaan Republik Indonesia",
-    date(2026, 8, 25): "Maulid Nabi Muhammad SAW",
-    date(2026, 12, 25): "Kelahiran Yesus Kristus",
-    # 2026 — cuti bersama
-    date(2026, 2, 16): "Cuti bersama Tahun Baru Imlek",
-    date(2026, 3, 18): "Cuti bersama Hari Suci Nyepi",
-    date(2026, 3, 20): "Cuti bersama Idulfitri",
-    date(2026, 3, 23): "Cuti bersama Idulfitri",
-    date(2026, 3, 24): "Cuti bersama Idulfitri",
-    date(2026, 5, 15): "Cuti bersama Kenaikan Yesus Kristus",
-    date(2026, 5, 28): "Cuti bersama Iduladha",
-    date(2026, 12, 24): "Cuti bersama Kelahiran Yesus Kristus",
-    # 2027 — fixed dates and Easter only (see above)
-    date(2027, 1, 1): "Tahun Baru 2027 Masehi",
-    date(2027, 2, 6): "Tahun Baru Imlek 2578 Kongzili",
-    date(2027, 3, 26): "Wafat Yesus Kristus",
-    date(2027, 3, 28): "Kebangkitan Yesus Kristus (Paskah)",
-    date(2027, 5, 1): "Hari Buruh Internasional",
-    date(2027, 5, 6): "Kenaikan Yesus Kristus",
-    date(2027, 6, 1): "Hari Lahir Pancasila",
-    date(2027, 8, 17): "Hari Proklamasi Kemerdekaan Republik Indonesia",
-    date(2027, 12, 25): "Kelahiran Yesus Kristus",
-}
+import holidays as holidays_package
+
+CATEGORIES = ("public", "government")
+"""National holidays and cuti bersama (the ``government`` category of the package)."""
+
+
+class CourtHolidays:
+    """The days off of an Indonesian court: the official calendar, plus ``add``, minus
+    ``remove``. A container of dates (``day in calendar``), for any year."""
+
+    def __init__(self, add: Iterable[date] = (), remove: Iterable[date] = ()) -> None:
+        self.add = frozenset(add)
+        self.remove = frozenset(remove)
+        self._official = holidays_package.country_holidays(
+            "ID", categories=CATEGORIES, language="id"
+        )
+
+    def __contains__(self, day: object) -> bool:
+        if not isinstance(day, date):
+            return False
+        if day in self.add:
+            return True
+        return day not in self.remove and day in self._official
+
+    def names(self, year: int) -> dict[date, str]:
+        """Every day off of ``year`` with its name (added days: "Libur tambahan")."""
+        official = holidays_package.country_holidays(
+            "ID", years=year, categories=CATEGORIES, language="id"
+        )
+        days = {day: str(name) for day, name in official.items()}
+        days.update(
+            {
+                day: str(official.get(day, "Libur tambahan (warta.yml)"))
+                for day in self.add
+                if day.year == year
+            }
+        )
+        for day in self.remove:
+            days.pop(day, None)
+        return dict(sorted(days.items()))
+
+
+def official(years: Iterable[int]) -> dict[date, str]:
+    """The official days off (national holidays and cuti bersama) of ``years``."""
+    out: dict[date, str] = {}
+    calendar = CourtHolidays()
+    for year in years:
+        out.update(calendar.names(year))
+    return out
