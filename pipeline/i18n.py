@@ -105,7 +105,7 @@ class Locale:
         """Whether ``key`` is in the catalogue (in Indonesian, the reference language)."""
         return key in _CATALOGUE[DEFAULT_LANGUAGE]
 
-    def t(self, key: str, /, count: int | None = None, **values: object) -> str:
+    def t(self, key: str, /, count: int | None = None, **values: Any) -> str:
         """The text of ``key`` in this language, filled with ``values``.
 
         With ``count``, ``key_one`` is used when ``count == 1`` and it exists (English

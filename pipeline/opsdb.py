@@ -18,6 +18,7 @@ edited, a change is a new version.
  5    backup_events (+ backup's own tables)       docs/backup-format.md
  6    tickets, ticket_events (+ ticket tables)    docs/tickets.md
  7    reports                                     docs/report.md
+ 8    visitors_denied                             docs/visitors.md
 ====  ==========================================  =========================
 """
 
@@ -97,6 +98,13 @@ MIGRATIONS = [
     backup_schema,
     tickets_schema,
     report_schema,
+    """
+    CREATE TABLE IF NOT EXISTS visitors_denied (
+        ip TEXT PRIMARY KEY,
+        denied_at TEXT NOT NULL,
+        list TEXT NOT NULL
+    );
+    """,
 ]
 
 

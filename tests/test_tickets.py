@@ -19,6 +19,7 @@ from pipeline.commands import tickets as uc
 from pipeline.config import parse_config
 from pipeline.errors import ConfigError, NotFoundError, WorkflowError
 from pipeline.health.store import database_path
+from pipeline.tickets import incidents
 from pipeline.tickets.calendar import WorkingCalendar
 from pipeline.tickets.holidays import CourtHolidays, official
 from pipeline.tickets.priority import DEFAULT_MATRIX, priority
@@ -458,7 +459,15 @@ def _seed_conditions(db: sqlite3.Connection, now: datetime) -> None:
         db.execute(
             "INSERT INTO visitors_findings (recorded_at, ip, rule, first, last, count, samples) "
             "VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (iso(), "203.0.113.9", "sqli", "a", "b", 12, "[]"),
+            (
+                iso(),
+                "203.0.113.9",
+                "sqli",
+                (now - timedelta(minutes=50)).astimezone(UTC).strftime("%d/%b/%Y:%H:%M:%S %z"),
+                (now - timedelta(minutes=40)).astimezone(UTC).strftime("%d/%b/%Y:%H:%M:%S %z"),
+                12,
+                "[]",
+            ),
         )
 
 
@@ -485,7 +494,7 @@ def test_incidents_opened_and_closed_by_the_other_modules(it: Project) -> None:
         "tls:www.pa-uji.example",
         "domain:pa-uji.example",
         "backup:lokal",
-        "visitors:203.0.113.9",
+        "visitors:2026-03-13",
     }
     assert opened["health:beranda"].priority == "P1"
     assert opened["health:beranda"].link.startswith("health_incidents:")
@@ -494,10 +503,16 @@ def test_incidents_opened_and_closed_by_the_other_modules(it: Project) -> None:
         opened["backup:lokal"].priority == "P2"
         and "disk penuh" in opened["backup:lokal"].description
     )
-    assert opened["visitors:203.0.113.9"].assignee == "eko"
-    record = uc.show(config, opened["visitors:203.0.113.9"].id).events
+    assert opened["visitors:2026-03-13"].assignee == "eko"
+    record = uc.show(config, opened["visitors:2026-03-13"].id).events
     assert [(e.actor, e.role, e.action, e.note) for e in record] == [
-        ("warta", "", "open", "rules sqli, 12 request(s)"),
+        (
+            "warta",
+            "",
+            "open",
+            "Permintaan mencurigakan pada 13 Maret 2026 dari 1 alamat IP (belum ditolak):\n"
+            "- 203.0.113.9: sqli; 12 permintaan, 09.10 WITA – 09.20 WITA",
+        ),
         ("warta", "", "assign", "eko"),  # tickets.receiver
     ]
     assert uc.sync(config, now=FRIDAY).opened == []  # idempotent
@@ -523,13 +538,13 @@ def test_incidents_opened_and_closed_by_the_other_modules(it: Project) -> None:
     # the domain is still near expiry; the finding is still within the 7-day window
     assert sorted(t.source for t in result.still_open) == [
         "domain:pa-uji.example",
-        "visitors:203.0.113.9",
+        "visitors:2026-03-13",
     ]
     closed = uc.show(config, opened["health:beranda"].id)
     assert closed.ticket.status == "closed"
     assert (closed.events[-1].actor, closed.events[-1].action) == ("warta", "close")
     week_later = uc.sync(config, now=later + timedelta(days=8))
-    assert [t.source for t in week_later.closed] == ["visitors:203.0.113.9"]
+    assert [t.source for t in week_later.closed] == ["visitors:2026-03-13"]
     # the drill failing later reopens a backup incident, linked to the new event
     with opsdb.transaction(db):
         db.execute(
@@ -653,3 +668,93 @@ def test_health_check_opens_and_closes_the_incident_ticket(it: Project) -> None:
         assert "ticket opened #" in checked.output and "[health:layanan]" in checked.output
     finally:
         server.close()
+
+
+def _findings(
+    db: sqlite3.Connection, recorded: datetime, requests: datetime, ips: list[str]
+) -> None:
+    clf = "%d/%b/%Y:%H:%M:%S %z"
+    with opsdb.transaction(db):
+        db.executemany(
+            "INSERT INTO visitors_findings (recorded_at, ip, rule, first, last, count, samples) "
+            "VALUES (?, ?, ?, ?, ?, ?, '[]')",
+            [
+                (
+                    recorded.isoformat(),
+                    ip,
+                    ("probing", "sql-injection", "sensitive-files")[n % 3],
+                    (requests + timedelta(minutes=n)).astimezone(UTC).strftime(clf),
+                    (requests + timedelta(minutes=n + 5)).astimezone(UTC).strftime(clf),
+                    10 + n,
+                )
+                for n, ip in enumerate(ips)
+            ],
+        )
+
+
+def test_57_suspicious_addresses_open_one_incident(it: Project) -> None:
+    """The first health check after an analysis opened 57 tickets, one per address: now the
+    site gets one incident for the day, listing the addresses, and more findings that day
+    are added to it as evidence."""
+    it.write("warta.yml", CONFIG + "tickets:\n  receiver: eko\n")
+    config = it.config
+    db = opsdb.connect(database_path(config))
+    # Requests of Thursday 12 March 2026 (Makassar), analysed on Friday.
+    requests = datetime(2026, 3, 12, 1, 0, tzinfo=UTC)
+    ips = [f"203.0.113.{n}" for n in range(1, 58)]
+    _findings(db, FRIDAY, requests, ips)
+    result = uc.sync(config, now=FRIDAY)
+    assert [t.source for t in result.opened] == ["visitors:2026-03-12"]  # the requests' day
+    ticket = uc.show(config, result.opened[0].id)
+    assert ticket.ticket.title == "Aktivitas mencurigakan pada situs, 12 Maret 2026: 57 alamat IP"
+    description = ticket.ticket.description
+    assert all(f"- {ip}: " in description for ip in ips)
+    assert "- 203.0.113.2: injeksi SQL; 11 permintaan, 09.01 WITA – 09.06 WITA" in description
+    assert uc.sync(config, now=FRIDAY).opened == []
+    # Three more addresses the same day: noted on the same incident, no new ticket.
+    _findings(db, FRIDAY + timedelta(hours=1), requests, ["198.51.100.1", "198.51.100.2"])
+    again = uc.sync(config, now=FRIDAY + timedelta(hours=1))
+    assert again.opened == [] and [t.source for t in again.still_open] == ["visitors:2026-03-12"]
+    events = uc.show(config, result.opened[0].id).events
+    assert [e.action for e in events] == ["open", "assign", "evidence"]
+    assert "59 alamat IP" in events[-1].note and "198.51.100.2" in events[-1].note
+    uc.sync(config, now=FRIDAY + timedelta(hours=2))  # nothing new: no second note
+    assert len(uc.show(config, result.opened[0].id).events) == 3
+    # Requests on another day are another incident (at most one per day).
+    _findings(db, FRIDAY + timedelta(hours=3), FRIDAY + timedelta(minutes=30), ["192.0.2.7"])
+    other = uc.sync(config, now=FRIDAY + timedelta(hours=3))
+    assert [t.source for t in other.opened] == ["visitors:2026-03-13"]
+    assert len(uc.listing(config, kind="incident")) == 2
+    db.close()
+
+
+def test_denied_addresses_do_not_reopen_the_incident(it: Project) -> None:
+    it.write("warta.yml", CONFIG)
+    config = it.config
+    db = opsdb.connect(database_path(config))
+    requests = datetime(2026, 3, 12, 1, 0, tzinfo=UTC)
+    _findings(db, FRIDAY, requests, ["203.0.113.1", "203.0.113.2"])
+    opened = uc.sync(config, now=FRIDAY).opened
+    assert [t.source for t in opened] == ["visitors:2026-03-12"]
+    with opsdb.transaction(db):  # what `warta visitors analyze --deny-list` records
+        db.executemany(
+            "INSERT INTO visitors_denied (ip, denied_at, list) VALUES (?, ?, 'deny.conf')",
+            [(ip, FRIDAY.isoformat()) for ip in ("203.0.113.1", "203.0.113.2")],
+        )
+    closed = uc.sync(config, now=FRIDAY + timedelta(hours=1))
+    assert [t.source for t in closed.closed] == ["visitors:2026-03-12"]
+    # The denied addresses come back (nginx answers them 403) and are found again.
+    _findings(db, FRIDAY + timedelta(hours=2), requests, ["203.0.113.1", "203.0.113.2"])
+    later = uc.sync(config, now=FRIDAY + timedelta(hours=2))
+    assert later.opened == [] and later.still_open == []
+    db.close()
+
+
+def test_visitor_findings_dated_by_their_requests() -> None:
+    assert incidents.request_time("01/Nov/2026:00:20:44 +0000") == datetime(
+        2026, 11, 1, 0, 20, 44, tzinfo=UTC
+    )
+    assert incidents.request_time("2026-11-01T08:20:44+08:00") == datetime(
+        2026, 11, 1, 0, 20, 44, tzinfo=UTC
+    )
+    assert incidents.request_time("garbage") is None

@@ -22,6 +22,7 @@ from pipeline.health.conditions import parse_condition
 from pipeline.health.domains import endpoint_domain
 from pipeline.health.store import open_history
 from pipeline.htmlpdf import html_to_pdf
+from pipeline.i18n import Locale
 from pipeline.site.live import now_utc
 from pipeline.tickets import engine, incidents
 from pipeline.tickets import report as render
@@ -321,8 +322,9 @@ def watched(config: Config) -> list[incidents.Watched]:
 def sync_db(config: Config, db: sqlite3.Connection, now: datetime) -> incidents.SyncResult:
     """Open and close incident tickets from the other modules' state in ``db``."""
     settings = config.tickets
+    loc = Locale(config.site.language, config.site.timezone)
     conditions = incidents.current_conditions(
-        db, watched=watched(config), now=now, visitors_window=settings.visitors_window
+        db, watched=watched(config), now=now, visitors_window=settings.visitors_window, loc=loc
     )
     return incidents.sync_incidents(
         db,
@@ -331,6 +333,7 @@ def sync_db(config: Config, db: sqlite3.Connection, now: datetime) -> incidents.
         now,
         levels={k: (v.impact, v.urgency) for k, v in settings.incident_levels.items()},
         assignee=settings.receiver,
+        loc=loc,
     )
 
 

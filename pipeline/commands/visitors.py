@@ -119,6 +119,13 @@ def analyze(
             )
     if deny_list is not None:
         write_deny_list(deny_list, report.findings)
+        with open_history(config, write=True) as db, opsdb.transaction(db):
+            # Denied addresses no longer open visitor incidents (docs/tickets.md).
+            db.executemany(
+                "INSERT INTO visitors_denied (ip, denied_at, list) VALUES (?, ?, ?) "
+                "ON CONFLICT(ip) DO NOTHING",
+                [(ip, moment, str(deny_list)) for ip in sorted({f.ip for f in report.findings})],
+            )
     return report
 
 

@@ -324,7 +324,7 @@ def tickets(db: sqlite3.Connection, period: Period) -> Tickets:
         actions: list[Note] = []
         for at, actor, action, event_step, note in db.execute(
             "SELECT at, actor, action, step, note FROM ticket_events WHERE ticket_id = ? "
-            "AND note != '' ORDER BY at, id",
+            "AND note != '' AND action NOT IN ('evidence') ORDER BY at, id",
             (record.id,),
         ):
             moment = _when(at)

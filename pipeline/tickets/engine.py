@@ -725,6 +725,20 @@ def close_by_source(db: sqlite3.Connection, ticket: Ticket, now: datetime, note:
         _event(db, ticket.id, now, SYSTEM, "close", step=ticket.step, note=note)
 
 
+def note_by_source(db: sqlite3.Connection, ticket: Ticket, now: datetime, note: str) -> bool:
+    """Add the condition's new evidence to its open incident (inside the caller's
+    transaction), unless it says what warta last wrote there; True when noted."""
+    row = db.execute(
+        "SELECT note FROM ticket_events WHERE ticket_id = ? AND actor = ? "
+        "AND action IN ('open', 'evidence') ORDER BY id DESC LIMIT 1",
+        (ticket.id, SYSTEM),
+    ).fetchone()
+    if row is not None and row[0] == note:
+        return False
+    _event(db, ticket.id, now, SYSTEM, "evidence", step=ticket.step, note=note)
+    return True
+
+
 def insert_incident(
     db: sqlite3.Connection, rules: Rules, new: NewTicket, now: datetime
 ) -> Ticket | None:

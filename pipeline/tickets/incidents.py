@@ -11,8 +11,15 @@ source                     condition                                        read
 ``tls:<host>``             the certificate expires within the threshold     health_results
 ``domain:<name>``          the domain expires within the threshold          health_domains
 ``backup:<repository>``    the latest backup or restore drill failed        backup_events
-``visitors:<ip>``          suspicious activity within the window            visitors_findings
+``visitors:<day>``         suspicious requests on that local day, from      visitors_findings
+                           addresses not denied, within the window          visitors_denied
 =========================  ===============================================  ============
+
+One grouping rule for every source (docs/tickets.md, "One incident per subject"): the
+key ``kind:subject`` names what needs one decision — an endpoint, a certificate's host, a
+domain, a backup repository, the website on one day of requests — never each piece of
+evidence (each address, each failed check). A key has at most one open incident; new
+evidence for an open key is added to it as a note; when the condition clears it closes.
 
 :func:`sync_incidents` is idempotent: run it as often as wanted, a condition has at
 most one open ticket (a partial UNIQUE index on ``source`` guarantees it even when two
@@ -22,12 +29,58 @@ runs race).
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
-from pipeline import opsdb
+from pipeline import i18n, opsdb
+from pipeline.health import causes
+from pipeline.i18n import Locale
 from pipeline.tickets import engine
+from pipeline.visitors import labels
+
+i18n.register(
+    {
+        "id": {
+            "incident.health_title": "Situs tidak tersedia: {endpoint}",
+            "incident.health_detail": "Tidak tersedia sejak {since}: {cause}",
+            "incident.tls_title": "Sertifikat TLS {host} akan kedaluwarsa",
+            "incident.expiry_detail": "Kedaluwarsa {when} (sisa {left})",
+            "incident.domain_title": "Domain {domain} akan kedaluwarsa",
+            "incident.backup_title": "Cadangan gagal: {repository}",
+            "incident.backup_failed": "{kind} gagal pada {when}",
+            "incident.kind_backup": "Pencadangan",
+            "incident.kind_drill": "Uji pemulihan",
+            "incident.visitors_title": "Aktivitas mencurigakan pada situs, {day}: {count} "
+            "alamat IP",
+            "incident.visitors_detail": "Permintaan mencurigakan pada {day} dari {count} alamat "
+            "IP (belum ditolak):",
+            "incident.visitors_line": "{ip}: {rules}; {hits} permintaan, {first} – {last}",
+            "incident.cleared": "kondisi sudah pulih",
+        },
+        "en": {
+            "incident.health_title": "Site unavailable: {endpoint}",
+            "incident.health_detail": "Unavailable since {since}: {cause}",
+            "incident.tls_title": "TLS certificate of {host} expires soon",
+            "incident.expiry_detail": "Expires {when} ({left} left)",
+            "incident.domain_title": "Domain {domain} expires soon",
+            "incident.backup_title": "Backup failed: {repository}",
+            "incident.backup_failed": "{kind} failed at {when}",
+            "incident.kind_backup": "Backup",
+            "incident.kind_drill": "Restore drill",
+            "incident.visitors_title": "Suspicious activity on the site, {day}: {count} IP "
+            "addresses",
+            "incident.visitors_title_one": "Suspicious activity on the site, {day}: {count} IP "
+            "address",
+            "incident.visitors_detail": "Suspicious requests on {day} from {count} IP addresses "
+            "(not denied yet):",
+            "incident.visitors_detail_one": "Suspicious requests on {day} from {count} IP "
+            "address (not denied yet):",
+            "incident.visitors_line": "{ip}: {rules}; {hits} requests, {first} – {last}",
+            "incident.cleared": "condition cleared",
+        },
+    }
+)
 
 KINDS = ("health", "tls", "domain", "backup", "visitors")
 
@@ -70,34 +123,77 @@ class SyncResult:
     still_open: list[engine.Ticket] = field(default_factory=list)
 
 
-def _days(delta: timedelta) -> str:
-    return f"{delta.total_seconds() / 86400:.1f}"
+def _moment(text: str) -> datetime:
+    return datetime.fromisoformat(text)
 
 
-def health_conditions(db: sqlite3.Connection) -> list[Condition]:
+_MONTH_NAMES = (
+    "Jan",
+    "Feb",
+    "Mar",
+    "Apr",
+    "May",
+    "Jun",
+    "Jul",
+    "Aug",
+    "Sep",
+    "Oct",
+    "Nov",
+    "Dec",
+)
+_CLF_MONTHS = {name: number for number, name in enumerate(_MONTH_NAMES, 1)}
+
+
+def request_time(text: str) -> datetime | None:
+    """When a request was made, from a finding's ``first``/``last``: ISO 8601 or the
+    access log's own ``01/Nov/2026:00:20:44 +0000``; None when neither."""
+    try:
+        moment = datetime.fromisoformat(text)
+        return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    except ValueError:
+        pass
+    try:
+        day, month, rest = text[0:2], _CLF_MONTHS[text[3:6]], text[7:]
+        return datetime.strptime(f"{rest[:4]}-{month:02d}-{day} {rest[5:]}", "%Y-%m-%d %H:%M:%S %z")
+    except (KeyError, ValueError, IndexError):
+        return None
+
+
+def health_conditions(db: sqlite3.Connection, loc: Locale | None = None) -> list[Condition]:
     """One condition per endpoint with an open health incident."""
     rows = db.execute(
         "SELECT id, endpoint, opened_at, cause FROM health_incidents "
         "WHERE closed_at IS NULL ORDER BY id"
     )
+    loc = loc or Locale()
     found: dict[str, Condition] = {}
     for incident_id, endpoint, opened_at, cause in rows:
         found.setdefault(
             endpoint,
             Condition(
                 f"health:{endpoint}",
-                f"Situs tidak tersedia: {endpoint}",
-                f"down since {opened_at}: {cause}",
+                loc.t("incident.health_title", endpoint=endpoint),
+                loc.t(
+                    "incident.health_detail",
+                    since=loc.datetime(_moment(opened_at)),
+                    cause=cause_text(cause, loc),
+                ),
                 f"health_incidents:{incident_id}",
             ),
         )
     return list(found.values())
 
 
+def cause_text(cause: str, loc: Locale) -> str:
+    """A recorded health cause in ``loc``'s language (see :mod:`pipeline.health.causes`)."""
+    return causes.describe(cause, loc)
+
+
 def tls_conditions(
-    db: sqlite3.Connection, watched: Iterable[Watched], now: datetime
+    db: sqlite3.Connection, watched: Iterable[Watched], now: datetime, loc: Locale | None = None
 ) -> list[Condition]:
     """Certificates whose last seen expiry is within the endpoint's threshold."""
+    loc = loc or Locale()
     found: dict[str, Condition] = {}
     for w in watched:
         if w.tls_threshold is None:
@@ -113,17 +209,22 @@ def tls_conditions(
         if left < w.tls_threshold and w.host not in found:
             found[w.host] = Condition(
                 f"tls:{w.host}",
-                f"Sertifikat TLS {w.host} akan kedaluwarsa",
-                f"expires {row[1]} ({_days(left)} days left)",
+                loc.t("incident.tls_title", host=w.host),
+                loc.t(
+                    "incident.expiry_detail",
+                    when=loc.datetime(_moment(row[1])),
+                    left=loc.duration(left),
+                ),
                 f"health_results:{row[0]}",
             )
     return list(found.values())
 
 
 def domain_conditions(
-    db: sqlite3.Connection, watched: Iterable[Watched], now: datetime
+    db: sqlite3.Connection, watched: Iterable[Watched], now: datetime, loc: Locale | None = None
 ) -> list[Condition]:
     """Domains whose cached expiry is within the threshold."""
+    loc = loc or Locale()
     thresholds: dict[str, timedelta] = {}
     for w in watched:
         if w.domain and w.domain_threshold is not None:
@@ -141,16 +242,21 @@ def domain_conditions(
             found.append(
                 Condition(
                     f"domain:{domain}",
-                    f"Domain {domain} akan kedaluwarsa",
-                    f"expires {row[0]} ({_days(left)} days left)",
+                    loc.t("incident.domain_title", domain=domain),
+                    loc.t(
+                        "incident.expiry_detail",
+                        when=loc.datetime(_moment(row[0])),
+                        left=loc.duration(left),
+                    ),
                     f"health_domains:{domain}",
                 )
             )
     return found
 
 
-def backup_conditions(db: sqlite3.Connection) -> list[Condition]:
+def backup_conditions(db: sqlite3.Connection, loc: Locale | None = None) -> list[Condition]:
     """Repositories whose latest backup or latest restore drill failed."""
+    loc = loc or Locale()
     rows = db.execute(
         "SELECT e.id, e.repository, e.kind, e.at, e.detail FROM backup_events e "
         "WHERE e.kind IN ('backup', 'drill') AND e.ok = 0 AND e.id = ("
@@ -160,33 +266,80 @@ def backup_conditions(db: sqlite3.Connection) -> list[Condition]:
     ).fetchall()
     found: dict[str, Condition] = {}
     for event_id, repository, kind, at, detail in rows:
-        what = f"{kind} failed at {at}" + (f": {detail}" if detail else "")
+        what = loc.t(
+            "incident.backup_failed",
+            kind=loc.t(f"incident.kind_{kind}"),
+            when=loc.datetime(_moment(at)),
+        ) + (f": {detail}" if detail else "")
         earlier = found.get(repository)
         found[repository] = Condition(
             f"backup:{repository}",
-            f"Cadangan gagal: {repository}",
+            loc.t("incident.backup_title", repository=repository),
             f"{earlier.detail}; {what}" if earlier else what,
             earlier.link if earlier else f"backup_events:{event_id}",
         )
     return list(found.values())
 
 
-def visitor_conditions(db: sqlite3.Connection, now: datetime, window: timedelta) -> list[Condition]:
-    """IPs with a suspicious-activity finding recorded within ``window``."""
+def visitor_conditions(
+    db: sqlite3.Connection,
+    now: datetime,
+    window: timedelta,
+    loc: Locale | None = None,
+    denied: Collection[str] | None = None,
+) -> list[Condition]:
+    """One condition per local day with suspicious requests within ``window``, listing the
+    addresses (never one per address); addresses already denied are left out.
+
+    The day is the court's local day of the requests (a finding's ``first``), not the day
+    the log was analysed. ``denied`` defaults to the ``visitors_denied`` table.
+    """
+    loc = loc or Locale()
+    if denied is None:
+        denied = {row[0] for row in db.execute("SELECT ip FROM visitors_denied")}
+    since = now - window
+    # A finding's requests all happened before it was recorded: recorded_at bounds the scan.
     rows = db.execute(
-        "SELECT ip, MAX(id), GROUP_CONCAT(DISTINCT rule), SUM(count) FROM visitors_findings "
-        "WHERE recorded_at >= ? GROUP BY ip ORDER BY ip",
-        ((now - window).isoformat(),),
+        "SELECT id, ip, rule, first, last, count FROM visitors_findings "
+        "WHERE recorded_at >= ? ORDER BY id",
+        (since.isoformat(),),
     )
-    return [
-        Condition(
-            f"visitors:{ip}",
-            f"Aktivitas mencurigakan dari {ip}",
-            f"rules {rules}, {hits} request(s)",
-            f"visitors_findings:{last_id}",
+    days: dict[date, dict[str, list[tuple[int, str, datetime, datetime, int]]]] = {}
+    for finding_id, ip, rule, first, last, count in rows:
+        if ip in denied:
+            continue
+        start = request_time(first)
+        end = request_time(last) or start
+        if start is None or end is None or end < since:
+            continue
+        day = loc.local(start).date()
+        days.setdefault(day, {}).setdefault(ip, []).append((finding_id, rule, start, end, count))
+    found = []
+    for day, by_ip in sorted(days.items()):
+        label = loc.date(day)
+        lines = [loc.t("incident.visitors_detail", day=label, count=len(by_ip))]
+        for ip, items in sorted(by_ip.items()):
+            lines.append(
+                "- "
+                + loc.t(
+                    "incident.visitors_line",
+                    ip=ip,
+                    rules=", ".join(sorted({labels.rule_name(r, loc) for _i, r, *_ in items})),
+                    hits=loc.number(sum(i[4] for i in items)),
+                    first=loc.time(min(i[2] for i in items)),
+                    last=loc.time(max(i[3] for i in items)),
+                )
+            )
+        last_id = max(i[0] for items in by_ip.values() for i in items)
+        found.append(
+            Condition(
+                f"visitors:{day.isoformat()}",
+                loc.t("incident.visitors_title", day=label, count=len(by_ip)),
+                "\n".join(lines),
+                f"visitors_findings:{last_id}",
+            )
         )
-        for ip, last_id, rules, hits in rows
-    ]
+    return found
 
 
 def current_conditions(
@@ -195,14 +348,16 @@ def current_conditions(
     watched: Sequence[Watched],
     now: datetime,
     visitors_window: timedelta,
+    loc: Locale | None = None,
 ) -> list[Condition]:
-    """Every condition the other modules report now."""
+    """Every condition the other modules report now, described in ``loc``'s language."""
+    loc = loc or Locale()
     return [
-        *health_conditions(db),
-        *tls_conditions(db, watched, now),
-        *domain_conditions(db, watched, now),
-        *backup_conditions(db),
-        *visitor_conditions(db, now, visitors_window),
+        *health_conditions(db, loc),
+        *tls_conditions(db, watched, now, loc),
+        *domain_conditions(db, watched, now, loc),
+        *backup_conditions(db, loc),
+        *visitor_conditions(db, now, visitors_window, loc),
     ]
 
 
@@ -215,12 +370,15 @@ def sync_incidents(
     levels: dict[str, tuple[str, str]],
     kinds: Sequence[str] = KINDS,
     assignee: str = "",
+    loc: Locale | None = None,
 ) -> SyncResult:
-    """Open an incident per new condition, close those whose condition cleared.
+    """Open an incident per new condition, note new evidence on the open ones, close those
+    whose condition cleared.
 
     ``kinds`` are the modules whose conditions were read: an open incident of another
     kind is left alone. ``levels`` gives (impact, urgency) per kind. One transaction.
     """
+    loc = loc or Locale()
     result = SyncResult()
     wanted = {c.source: c for c in conditions}
     with opsdb.transaction(db):
@@ -232,9 +390,10 @@ def sync_incidents(
         by_source = {t.source: t for t in open_now}
         for ticket in open_now:
             if ticket.source not in wanted:
-                engine.close_by_source(db, ticket, now, "condition cleared")
+                engine.close_by_source(db, ticket, now, loc.t("incident.cleared"))
                 result.closed.append(ticket)
             else:
+                engine.note_by_source(db, ticket, now, wanted[ticket.source].detail)
                 result.still_open.append(ticket)
         for source, condition in wanted.items():
             if source in by_source:

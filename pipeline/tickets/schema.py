@@ -11,8 +11,8 @@ may add columns and tables, never remove these.
 ``kind`` is request or incident; ``status`` is open, closed or rejected; ``step`` is the
 current step id (``B3``); ``source`` links an incident to the module that opened it
 (``health:<endpoint>``, ``tls:<host>``, ``domain:<name>``, ``backup:<repository>``,
-``visitors:<ip>``), empty for tickets opened by a person. ``action`` is one of open,
-advance, reject, comment, assign, close; the note of the consideration step (B7) is the
+``visitors:<day>``), empty for tickets opened by a person. ``action`` is one of open,
+advance, reject, comment, assign, evidence, close; the note of the consideration step (B7) is the
 alternatives considered, the other notes are the actions taken.
 
 Columns and tables added by the ticket module (documented in ``docs/tickets.md``)::
