@@ -30,7 +30,7 @@ from pipeline.cli.common import (
 def submit(state: State, slug: str, as_: str | None, now: str | None, key: str | None) -> None:
     """Editor: review a draft and mark it in-review (ready for approval).
 
-    With signing.enabled, the review is a commit signed with --key (issue 4).
+    With signing.enabled, the review is a commit signed with --key.
     """
     from pipeline.commands.approval import submit as do_submit
 
@@ -57,7 +57,7 @@ def approve(
     """Penanggung jawab (routine) or ketua (special): approve a reviewed draft.
 
     With signing.enabled, SLUG may also be a branch: it is merged into the
-    published branch with --no-ff, signed with --key (issue 4).
+    published branch with --no-ff, signed with --key.
     """
     from pipeline.commands.approval import approve as do_approve
 
@@ -106,7 +106,7 @@ def withdraw(state: State, slug: str, reason: str, as_: str | None, now: str | N
     out.print(f"{slug}: withdrawn — run 'warta publish' and 'warta archive' to apply")
 
 
-# -- roles, signed approval, verify (issue 4) -------------------------------------
+# -- roles, signed approval, verify -------------------------------------
 
 
 @click.group()

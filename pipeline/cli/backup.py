@@ -20,7 +20,7 @@ from pipeline.cli.common import (
     progress_bar,
 )
 
-# -- backups (issue 8) ---------------------------------------------------------------
+# -- backups ---------------------------------------------------------------
 
 
 def _subset(value: str | None) -> tuple[int, int] | None:

@@ -213,7 +213,7 @@ def watch(state: State, address: str, no_preview: bool) -> None:
             server.wait(timeout=10)
 
 
-# -- collect and convert (issue 3) -------------------------------------------------
+# -- collect and convert -------------------------------------------------
 
 
 @click.command("collect")

@@ -27,7 +27,7 @@ from pipeline.cli.common import (
     progress_bar,
 )
 
-# -- health (issue 6) ----------------------------------------------------------------
+# -- health ----------------------------------------------------------------
 
 
 @click.group()
@@ -220,7 +220,7 @@ def health_incidents(state: State, open_only: bool) -> None:
     out.print(table)
 
 
-# -- renewals (issue 6) --------------------------------------------------------------
+# -- renewals --------------------------------------------------------------
 
 
 @click.group()

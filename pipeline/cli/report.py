@@ -22,7 +22,7 @@ from pipeline.cli.common import (
 )
 from pipeline.config import Config
 
-# -- situation report (issue 10) -----------------------------------------------------
+# -- situation report -----------------------------------------------------
 
 
 @click.group()

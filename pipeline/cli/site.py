@@ -113,7 +113,7 @@ def archive_list(state: State, fmt: str) -> None:
     out.print(table)
 
 
-# -- deploy to S3-compatible storage (issue 5) -------------------------------------
+# -- deploy to S3-compatible storage -------------------------------------
 
 
 @click.command("deploy")

@@ -17,7 +17,7 @@ from pipeline.cli.common import (
     progress_bar,
 )
 
-# -- visitors (issue 7) --------------------------------------------------------------
+# -- visitors --------------------------------------------------------------
 
 
 @click.group()
