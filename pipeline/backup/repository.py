@@ -13,14 +13,10 @@ Every object except ``lock`` is named by a SHA-256 and written once:
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
-import os
-import socket
 import struct
 import threading
-import time
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -32,8 +28,9 @@ from typing import Any
 import zstandard
 
 from pipeline.backup.storage import Backend, MissingObject
-from pipeline.errors import IntegrityError, LockedError, NotFoundError, Problem, StorageError
+from pipeline.errors import IntegrityError, NotFoundError, Problem
 from pipeline.fsutil import atomic_write_bytes
+from pipeline.lock import Lease, lease
 
 FORMAT_VERSION = 1
 PACK_MAGIC = b"WARTAPK1"
@@ -439,40 +436,10 @@ class Packer:
 
 
 # -- the lock -----------------------------------------------------------------------------
+# The repository's lock is a lease object in its storage (pipeline/lock.py), like restic's
+# lock files, because the repository may be a bucket that several hosts write to.
 
-
-def _pid_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
-@dataclass
-class LockHolder:
-    """The lock this process holds; ``lost`` when someone took it over (it went stale)."""
-
-    repo: Repository
-    id: str
-    record: dict[str, Any]
-    lost: bool = False
-
-    def check(self) -> None:
-        """Raise :class:`LockedError` unless the lock is still this process's."""
-        try:
-            current = json.loads(self.repo.backend.read("lock"))
-        except (MissingObject, ValueError):
-            current = {}
-        if self.lost or current.get("id") != self.id:
-            self.lost = True
-            raise LockedError(
-                "this process lost the repository's lock (it was taken over as stale)",
-                where=self.repo.location,
-                hint="raise backup.lock_stale_after and run again; nothing was lost",
-            )
+LockHolder = Lease
 
 
 @contextmanager
@@ -483,88 +450,17 @@ def locked(
     stale_after: timedelta,
     wait: float = 0.0,
     host: str | None = None,
-) -> Iterator[LockHolder]:
-    """Hold the repository's exclusive lock: one object ``lock`` created only if absent.
-
-    A lock is stale when its time is older than ``stale_after`` (the holder refreshes it
-    every third of that) or when it was taken on this host by a process that is gone.
-    A stale lock is removed and taken; a live one makes this wait up to ``wait`` seconds,
-    then raise :class:`LockedError`.
-    """
-    host = host or socket.gethostname()
-    lock_id = uuid.uuid4().hex
-
-    def record() -> dict[str, Any]:
-        return {
-            "id": lock_id,
-            "host": host,
-            "pid": os.getpid(),
-            "operation": operation,
-            "time": datetime.now(UTC).isoformat(timespec="seconds"),
-        }
-
-    deadline = time.monotonic() + wait
-    while True:
-        mine = record()
-        if repo.backend.write_once("lock", _json(mine)):
-            break
-        try:
-            held = json.loads(repo.backend.read("lock"))
-        except MissingObject:
-            continue  # released meanwhile
-        except ValueError:
-            held = {}
-        if _stale(held, host, stale_after):
-            repo.backend.delete("lock")
-            continue
-        if time.monotonic() >= deadline:
-            raise LockedError(
-                f"the backup repository is in use by '{held.get('operation', '?')}' "
-                f"(pid {held.get('pid', '?')} on {held.get('host', '?')} since "
-                f"{held.get('time', '?')})",
-                where=f"{repo.location}/lock",
-                hint="wait for it to finish (or pass --wait SECONDS); a lock whose process "
-                f"is gone becomes stale after {stale_after}",
-            )
-        time.sleep(min(0.2, max(0.0, deadline - time.monotonic())))
-    holder = LockHolder(repo, lock_id, mine)
-    stop = threading.Event()
-    interval = max(1.0, min(300.0, stale_after.total_seconds() / 3))
-
-    def refresh() -> None:
-        while not stop.wait(interval):
-            try:
-                current = json.loads(repo.backend.read("lock"))
-            except (MissingObject, ValueError, StorageError):
-                current = {}
-            if current.get("id") != lock_id:
-                holder.lost = True
-                return
-            # On failure, try again at the next interval: staleness allows for two misses.
-            with contextlib.suppress(StorageError):
-                repo.backend.replace("lock", _json(record()))
-
-    refresher = threading.Thread(target=refresh, name="backup-lock", daemon=True)
-    refresher.start()
-    try:
+) -> Iterator[Lease]:
+    """Hold the repository's exclusive lock: the object ``lock`` (:func:`pipeline.lock.lease`)."""
+    with lease(
+        repo.backend,
+        "lock",
+        operation,
+        what="the backup repository",
+        where=repo.location,
+        stale_after=stale_after,
+        stale_hint="raise backup.lock_stale_after and run again; nothing was lost",
+        wait=wait,
+        host=host,
+    ) as holder:
         yield holder
-    finally:
-        stop.set()
-        refresher.join()
-        try:
-            current = json.loads(repo.backend.read("lock"))
-        except (MissingObject, ValueError):
-            current = {}
-        if current.get("id") == lock_id:
-            repo.backend.delete("lock")
-
-
-def _stale(held: dict[str, Any], host: str, stale_after: timedelta) -> bool:
-    try:
-        taken = datetime.fromisoformat(str(held["time"]))
-    except (KeyError, ValueError):
-        return False  # unreadable: never guess, the message says how to remove it
-    if datetime.now(UTC) - taken > stale_after:
-        return True
-    pid = held.get("pid")
-    return held.get("host") == host and isinstance(pid, int) and not _pid_alive(pid)
