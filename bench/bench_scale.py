@@ -1,29 +1,67 @@
-"""Bench: publishing at scale, warta beside plain mkdocs-material on the same content.
+"""Bench: publishing at scale, warta beside plain mkdocs-material and Hugo, same posts.
 
-Generates one site of N news articles and M static pages (default 5,000 and 50) and,
-in the same run, for plain mkdocs-material (its blog plugin for the news, no warta
-plugin) and for ``warta publish``:
+Generates one site of N news articles and M static pages (default 5,000 and 50) with
+realistic posts (``site_gen.py``: tags from a vocabulary, summaries and bodies of real
+length, photos and PDF attachments, ten years of dates; ``--clone DIR`` copies the
+posts of an existing project such as the example site instead), and in the same run,
+for plain mkdocs-material (its blog and tags plugins, no warta plugin), for Hugo (from
+Debian, with the minimal theme in ``bench/hugo-theme``) and for ``warta publish``:
 
-- the full build time;
-- the output size;
-- adding one article (the newest) and building again: the rebuild time and the share
-  of the output bytes that changed — what a deploy uploads, since it compares every
-  object's content with what is already in the bucket.
+- the full build: seconds and peak memory (the build process' maximum RSS);
+- one new article (the newest) and the build after it: seconds, and the share of the
+  output bytes that changed — what a deploy uploads, since it compares every object's
+  content with what is already in the bucket;
+- for warta, the publish after each kind of change (add, edit, withdraw, release from
+  embargo) and whether its output is byte-identical to a full build of the same
+  content; and ``warta review`` of one draft.
 
-Prints each figure for plain and warta and their ratio. Usage:
-    python bench/bench_scale.py [--articles 5000] [--pages 50] [--show-changed]
+The machine is shared: compare the ratios measured in one run, not absolute times.
+Usage:
+    python bench/bench_scale.py [--articles 5000] [--pages 50] [--clone DIR]
+        [--no-plain] [--no-hugo] [--show-changed] [--curve 1000,5000,10000,20000]
 """
 
 from __future__ import annotations
 
 import argparse
 import hashlib
+import os
+import shutil
+import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from site_gen import add_article, generate, timed
+from site_gen import add_article, copy_into_hugo, edit_article, embargo_article, generate, hugo_site
+
+HERE = Path(__file__).parent
+
+NOW = "2027-01-15T08:00:00+08:00"  # after every generated date: every post is live
+WITHDRAW = ["--reason", "bench", "--as", "hasan", "--now", NOW]
+LATER = "2027-01-16T08:00:00+08:00"  # when the embargoed article is released
+PY = sys.executable
+ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+ROOT = HERE.parent
+if "PYTHONPATH" not in os.environ:
+    ENV["PYTHONPATH"] = str(ROOT)  # this checkout's pipeline, in every subprocess
+
+
+def run(args: list[str], cwd: Path, *, ok: tuple[int, ...] = (0,)) -> tuple[float, float]:
+    """Run a command; its wall seconds and peak memory (MiB, the process' maximum RSS)."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(
+        args, cwd=cwd, env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+    )
+    assert proc.stderr is not None
+    stderr = proc.stderr.read()
+    _pid, status, usage = os.wait4(proc.pid, 0)
+    seconds = time.perf_counter() - start
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode not in ok:
+        raise SystemExit(f"{' '.join(args)} failed in {cwd}:\n{stderr.decode()[-3000:]}")
+    return seconds, usage.ru_maxrss / 1024
 
 
 def digests(site: Path) -> dict[str, tuple[int, bytes]]:
@@ -41,18 +79,97 @@ def changed(before: dict[str, tuple[int, bytes]], after: dict[str, tuple[int, by
     return sorted(rel for rel, value in after.items() if before.get(rel) != value)
 
 
-def measure(root: Path, build: list[str], out: str, articles: int) -> dict[str, object]:
-    first = timed(build, root)
-    before = digests(root / out)
-    add_article(root, articles)
-    second = timed(build, root)
-    after = digests(root / out)
+class System:
+    """One way of building the bench site."""
+
+    name = ""
+    out = "site"
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+
+    def build(self) -> tuple[float, float]:
+        raise NotImplementedError
+
+    def add(self, number: int) -> None:
+        add_article(self.root, number)
+
+    @property
+    def site(self) -> Path:
+        return self.root / self.out
+
+
+class Plain(System):
+    name = "plain"
+
+    def build(self) -> tuple[float, float]:
+        return run([PY, "-m", "mkdocs", "build", "-q", "-d", self.out], self.root)
+
+
+class Hugo(System):
+    name = "hugo"
+    out = "out"
+
+    def __init__(self, root: Path, project: Path) -> None:
+        super().__init__(root)
+        self.project = project
+
+    def build(self) -> tuple[float, float]:
+        return run(["hugo", "--quiet", "-d", self.out], self.root)
+
+    def add(self, number: int) -> None:
+        add_article(self.project, number)
+        copy_into_hugo(self.project, self.root)
+
+
+class Warta(System):
+    name = "warta"
+    now = NOW
+
+    def build(self) -> tuple[float, float]:
+        return run([PY, "-m", "pipeline", "publish", "--now", self.now], self.root)
+
+    def full_copy(self, target: Path) -> None:
+        """A full build of the current content into ``target`` (never incremental)."""
+        code = (
+            "import sys; from pathlib import Path; from datetime import datetime;"
+            "from pipeline.config import load_config; from pipeline.site.build import build_site;"
+            "build_site(load_config(Path('warta.yml')), now=datetime.fromisoformat(sys.argv[1]),"
+            " site_dir=Path(sys.argv[2]))"
+        )
+        run([PY, "-c", code, self.now, str(target)], self.root)
+
+    def review_draft(self) -> float:
+        draft = self.root / "drafts" / "draf-bench"
+        draft.mkdir(parents=True, exist_ok=True)
+        (draft / "index.md").write_text(
+            "---\ntitle: Draf berita untuk uji kecepatan pemeriksaan\nslug: draf-bench\n"
+            "date: 2026-12-30\ncategory: berita\nauthor: rina\nstatus: draft\n"
+            "summary: Ringkasan draf untuk uji kecepatan pemeriksaan.\ntags: [kinerja]\n---\n"
+            "\n## Isi\n\nLihat [halaman](/layanan/halaman-0000/index.md) dan "
+            "[berita lama](/berita/posts/berita-00001/index.md).\n"
+        )
+        seconds, _memory = run(
+            [PY, "-m", "pipeline", "review", "drafts/draf-bench"], self.root, ok=(0, 1)
+        )
+        shutil.rmtree(draft)
+        return seconds
+
+
+def measure(system: System, number: int) -> dict[str, object]:
+    """Full build, then one new article and the build after it."""
+    seconds, memory = system.build()
+    before = digests(system.site)
+    system.add(number)
+    again, again_memory = system.build()
+    after = digests(system.site)
     files = changed(before, after)
     total = sum(size for size, _digest in after.values())
     moved = sum(after[rel][0] for rel in files)
     return {
-        "build": first,
-        "rebuild": second,
+        "build": seconds,
+        "memory": max(memory, again_memory),
+        "rebuild": again,
         "files": len(after),
         "bytes": total,
         "changed_files": files,
@@ -62,39 +179,123 @@ def measure(root: Path, build: list[str], out: str, articles: int) -> dict[str, 
     }
 
 
+def print_table(results: dict[str, dict[str, object]]) -> None:
+    names = list(results)
+    header = f"{'figure':<34}" + "".join(f"{n:>10}" for n in names)
+    others = [n for n in names if n != "warta"]
+    header += "".join(f"{'warta/' + n:>13}" for n in others)
+    print(header)
+    rows = [
+        ("full build (s)", "build", 1, "{:.1f}"),
+        ("peak memory (MiB)", "memory", 1, "{:.0f}"),
+        ("build after one new article (s)", "rebuild", 1, "{:.1f}"),
+        ("output files", "files", 1, "{:.0f}"),
+        ("output (MB)", "bytes", 1e6, "{:.1f}"),
+        ("changed files", "changed_count", 1, "{:.0f}"),
+        ("changed (MB)", "changed_bytes", 1e6, "{:.2f}"),
+        ("changed share (%)", "share", 0.01, "{:.2f}"),
+    ]
+    for label, key, scale, fmt in rows:
+        values = {}
+        for name in names:
+            result = results[name]
+            raw = len(result["changed_files"]) if key == "changed_count" else result[key]  # type: ignore[arg-type]
+            values[name] = float(raw) / scale  # type: ignore[arg-type]
+        line = f"{label:<34}" + "".join(f"{fmt.format(values[n]):>10}" for n in names)
+        for other in others:
+            ratio = values["warta"] / values[other] if values[other] else float("nan")
+            line += f"{ratio:>13.3f}"
+        print(line)
+
+
+def incremental(warta: Warta, tmp: Path, number: int) -> None:
+    """The publish after each kind of change, and whether it equals a full build."""
+    print(f"\n{'warta change':<34}{'publish (s)':>12}{'full (s)':>10}{'identical':>11}")
+    steps = [
+        ("add an article", lambda: add_article(warta.root, number + 1, seed=3)),
+        ("edit an article", lambda: edit_article(warta.root, number // 2)),
+        (
+            "withdraw an article",
+            lambda: run(
+                [PY, "-m", "pipeline", "withdraw", f"berita-{number // 3:05d}", *WITHDRAW],
+                warta.root,
+            ),
+        ),
+    ]
+
+    def release() -> None:
+        embargo_article(warta.root, number + 2, LATER)
+        warta.build()  # the embargoed article is in content/, not on the site
+        warta.now = LATER
+
+    steps.append(("release from embargo", release))
+    for label, change in steps:
+        change()
+        seconds, _memory = warta.build()
+        full = tmp / "full"
+        start = time.perf_counter()
+        warta.full_copy(full)
+        full_seconds = time.perf_counter() - start
+        same = digests(full) == digests(warta.site)
+        shutil.rmtree(full)
+        print(f"{label:<34}{seconds:>12.1f}{full_seconds:>10.1f}{'yes' if same else 'NO':>11}")
+
+
+def curve(sizes: list[int], pages: int, tmp: Path, plain: bool) -> None:
+    print(f"\n{'articles':>8}{'warta (s)':>11}{'MiB':>7}{'plain (s)':>11}{'MiB':>7}")
+    for size in sizes:
+        ours = Warta(generate(tmp / f"w{size}", size, pages, warta_plugin=True))
+        seconds, memory = ours.build()
+        row = f"{size:>8}{seconds:>11.1f}{memory:>7.0f}"
+        if plain:
+            other = Plain(generate(tmp / f"p{size}", size, pages, warta_plugin=False))
+            p_seconds, p_memory = other.build()
+            row += f"{p_seconds:>11.1f}{p_memory:>7.0f}"
+            shutil.rmtree(other.root)
+        print(row, flush=True)
+        shutil.rmtree(ours.root)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--articles", type=int, default=5000)
     parser.add_argument("--pages", type=int, default=50)
+    parser.add_argument("--clone", type=Path, help="copy the posts of this project")
+    parser.add_argument("--no-plain", action="store_true", help="leave plain mkdocs out")
+    parser.add_argument("--no-hugo", action="store_true", help="leave Hugo out")
+    parser.add_argument("--no-changes", action="store_true", help="skip the change kinds")
     parser.add_argument("--show-changed", action="store_true", help="list what changed")
+    parser.add_argument("--curve", help="only the full build at these sizes (1000,5000,…)")
     args = parser.parse_args()
-    py = sys.executable
-    with tempfile.TemporaryDirectory(prefix="warta-scale-") as tmp:
-        plain_root = generate(Path(tmp) / "plain", args.articles, args.pages, warta_plugin=False)
-        ours_root = generate(Path(tmp) / "warta", args.articles, args.pages, warta_plugin=True)
-        plain = measure(
-            plain_root, [py, "-m", "mkdocs", "build", "-q", "-d", "site"], "site", args.articles
-        )
-        ours = measure(ours_root, [py, "-m", "pipeline", "publish"], "site", args.articles)
-    print(f"{'figure':<32} {'plain':>12} {'warta':>12} {'warta/plain':>12}")
-    rows = [
-        ("full build (s)", plain["build"], ours["build"], "{:.1f}"),
-        ("rebuild after one article (s)", plain["rebuild"], ours["rebuild"], "{:.1f}"),
-        ("output files", plain["files"], ours["files"], "{:d}"),
-        ("output (MB)", plain["bytes"] / 1e6, ours["bytes"] / 1e6, "{:.1f}"),  # type: ignore[operator]
-        ("changed files", len(plain["changed_files"]), len(ours["changed_files"]), "{:d}"),  # type: ignore[arg-type]
-        ("changed (MB)", plain["changed_bytes"] / 1e6, ours["changed_bytes"] / 1e6, "{:.2f}"),  # type: ignore[operator]
-        ("changed share (%)", plain["share"] * 100, ours["share"] * 100, "{:.2f}"),  # type: ignore[operator]
-    ]
-    for name, a, b, fmt in rows:
-        ratio = b / a if a else float("nan")  # type: ignore[operator]
-        print(f"{name:<32} {fmt.format(a):>12} {fmt.format(b):>12} {ratio:>12.3f}")
-    if args.show_changed:
-        for label, result in (("plain", plain), ("warta", ours)):
-            sizes: dict[str, int] = result["sizes"]  # type: ignore[assignment]
-            print(f"\n{label}: largest changed files")
-            for rel in sorted(sizes, key=sizes.__getitem__, reverse=True)[:25]:
-                print(f"  {sizes[rel]:>10}  {rel}")
+    use_hugo = not args.no_hugo and shutil.which("hugo") is not None
+    with tempfile.TemporaryDirectory(prefix="warta-scale-") as name:
+        tmp = Path(name)
+        if args.curve:
+            curve([int(s) for s in args.curve.split(",")], args.pages, tmp, not args.no_plain)
+            return
+        n, pages, clone = args.articles, args.pages, args.clone
+        systems: list[System] = []
+        if not args.no_plain:
+            systems.append(
+                Plain(generate(tmp / "plain", n, pages, warta_plugin=False, clone_from=clone))
+            )
+        if use_hugo:
+            project = generate(tmp / "hugo-src", n, pages, warta_plugin=False, clone_from=clone)
+            systems.append(Hugo(hugo_site(project, tmp / "hugo", HERE / "hugo-theme"), project))
+        warta = Warta(generate(tmp / "warta", n, pages, warta_plugin=True, clone_from=clone))
+        systems.append(warta)
+        results = {system.name: measure(system, n) for system in systems}
+        print(f"{n} articles, {pages} pages" + (f", posts cloned from {clone}" if clone else ""))
+        print_table(results)
+        print(f"{'review of one draft (s)':<34}{warta.review_draft():>10.2f}")
+        if args.show_changed:
+            for label, result in results.items():
+                sizes: dict[str, int] = result["sizes"]  # type: ignore[assignment]
+                print(f"\n{label}: largest changed files")
+                for rel in sorted(sizes, key=sizes.__getitem__, reverse=True)[:25]:
+                    print(f"  {sizes[rel]:>10}  {rel}")
+        if not args.no_changes:
+            incremental(warta, tmp, n)
 
 
 if __name__ == "__main__":

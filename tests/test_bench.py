@@ -40,10 +40,21 @@ def test_convert_bench_runs_on_a_few_small_scans() -> None:
 
 
 def test_scale_bench_runs_on_a_tiny_site() -> None:
-    lines = run_bench("bench_scale.py", "--articles", "12", "--pages", "2", timeout=300)
-    assert lines[0].split()[:2] == ["figure", "plain"]
+    lines = run_bench(
+        "bench_scale.py", "--articles", "12", "--pages", "2", "--no-hugo", timeout=300
+    )
+    assert lines[1].split()[:3] == ["figure", "plain", "warta"]
     share = next(line for line in lines if line.startswith("changed share"))
     assert len(share.split()) == 6  # label (3 words), plain, warta, ratio
+    changes = lines[lines.index(next(line for line in lines if line.startswith("warta change"))) :]
+    # Every kind of change is published, and its output is the full build's, byte for byte.
+    assert [line.rsplit(None, 3)[0] for line in changes[1:]] == [
+        "add an article",
+        "edit an article",
+        "withdraw an article",
+        "release from embargo",
+    ]
+    assert all(line.split()[-1] == "yes" for line in changes[1:])
 
 
 def test_backup_bench_runs_beside_restic_on_a_tiny_tree() -> None:

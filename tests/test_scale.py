@@ -135,3 +135,47 @@ def test_sitemap_index_with_monthly_sitemaps_dated_by_the_front_matter(newsroom:
         "/2026/01/" in url for url in scale.sitemap_urls(january)
     )
     assert (site / "sitemap.xml.gz").read_bytes()[4:8] == b"\0\0\0\0"  # no build time
+
+
+def test_excerpts_rendered_once_and_shared_front_matter_give_the_same_bytes(
+    newsroom: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The speed-ups (pipeline/site/excerpts.py, the front matter parsed once) change
+    no byte of the site: built with and without them, every file is the same."""
+    from pipeline.site import excerpts
+    from pipeline.site.build import build_site
+
+    png = b"\x89PNG\r\n\x1a\n" + b"\0" * 40
+    add_post(newsroom, 30, date(2026, 7, 7))
+    newsroom.published(
+        "berita-31",
+        title="Berita nomor 31 dengan tautan",
+        summary="Berita yang menaut ke berita lain, halaman, foto dan judulnya sendiri.",
+        date=date(2026, 7, 8),
+        files={"foto.png": png},
+        body=(
+            "\n![Foto kegiatan](files/foto.png)\n\n## Isi\n\nLihat [berita 30]"
+            "(../berita-30/index.md#isi), [visi](/profil/visi-misi/index.md), "
+            "[bagian ini](#isi), [luar](https://example.org/a?b=1#c) dan "
+            "[unduh foto](files/foto.png?v=1).\n"
+        ),
+    )
+    site = newsroom.root / "site"
+    build_site(newsroom.config, now=NOW, site_dir=site)
+    fast = digests(site)
+    assert "berita/page/1/index.html" in fast
+
+    monkeypatch.setattr(excerpts, "install", lambda: (excerpts.uninstall(), False)[1])
+    monkeypatch.setattr(scale, "share_front_matter", lambda items: None)
+    build_site(newsroom.config, now=NOW, site_dir=site)
+    assert digests(site) == fast
+    # The excerpt is placed on each list page with URLs relative to that page.
+    shown = {
+        p.relative_to(site).as_posix(): p.read_text()
+        for p in site.glob("berita/**/page/*/index.html")
+        if "berita-31/#isi" in p.read_text()
+    }
+    assert 'href="../../2026/07/08/berita-31/#isi"' in shown["berita/page/4/index.html"]
+    archive = shown["berita/archive/2026/page/4/index.html"]
+    assert 'href="../../../../2026/07/08/berita-31/#isi"' in archive
+    assert 'href="../../../../berita-31/files/foto.png?v=1"' in archive

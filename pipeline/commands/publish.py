@@ -91,7 +91,8 @@ def publish(
             progress.advance()
         if build:
             try:
-                result.build = build_site(config, now=now, progress=progress)
+                content = [i for i in everything.items if i.location == "content"]
+                result.build = build_site(config, now=now, progress=progress, items=content)
             except BuildError:
                 # Nothing of this run went live: put the promoted items back as drafts.
                 for _draft, target in moved:

@@ -16,6 +16,7 @@ import functools
 import hashlib
 import io
 import json
+import os
 from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
@@ -62,6 +63,10 @@ class Item:
     """Lines of the file before ``fm_text``."""
     passthrough: dict[str, Any] = field(default_factory=dict)
     """mkdocs / mkdocs-material keys kept as written."""
+    raw: dict[str, Any] = field(default_factory=dict, repr=False)
+    """The front matter mapping as parsed (shared with the site build: one parse)."""
+    stamp: tuple[int, int, int] | None = None
+    """(mtime_ns, size, inode) of the file when it was read: whether it is still current."""
 
     @property
     def folder(self) -> Path:
@@ -227,6 +232,7 @@ def parse_item(text: str | bytes, *, path: Path, config: Config, location: Locat
         fm_text=fm_text,
         fm_offset=fm_offset,
         passthrough=passthrough,
+        raw=raw,
     )
 
 
@@ -237,6 +243,7 @@ def read_item(path: Path, config: Config, location: Location | None = None) -> I
     if location is None:
         location = "draft" if _is_under(path, config.path("drafts")) else "content"
     try:
+        stat = path.stat()
         data = path.read_bytes()
     except FileNotFoundError:
         raise ContentError(
@@ -247,7 +254,22 @@ def read_item(path: Path, config: Config, location: Location | None = None) -> I
         raise ContentError(
             "file unreadable", [Problem(shown_path(config, path), error.strerror or str(error))]
         ) from None
-    return parse_item(data, path=path, config=config, location=location)
+    item = parse_item(data, path=path, config=config, location=location)
+    item.stamp = file_stamp(stat)
+    return item
+
+
+def file_stamp(stat: os.stat_result) -> tuple[int, int, int]:
+    """What tells a file was not changed since it was read: (mtime_ns, size, inode)."""
+    return (stat.st_mtime_ns, stat.st_size, stat.st_ino)
+
+
+def is_current(item: Item) -> bool:
+    """Whether ``item`` was read from its file as the file is now."""
+    try:
+        return item.stamp is not None and file_stamp(item.path.stat()) == item.stamp
+    except OSError:
+        return False
 
 
 def _is_under(path: Path, folder: Path) -> bool:

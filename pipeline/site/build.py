@@ -20,6 +20,7 @@ from mkdocs.config import load_config as load_mkdocs_config
 from mkdocs.exceptions import MkDocsException
 
 from pipeline.config import Config
+from pipeline.content.store import Item
 from pipeline.errors import BuildError
 from pipeline.fsutil import Step, clean_builds, current_build, new_build_dir, swap_in, sync_tree
 from pipeline.progress import NoProgress, Progress
@@ -52,8 +53,13 @@ def build_site(
     progress: Progress | None = None,
     site_dir: Path | None = None,
     step: Step | None = None,
+    items: list[Item] | None = None,
 ) -> BuildResult:
-    """Run ``mkdocs build --strict`` and put the result at ``site_dir`` (default ``site/``)."""
+    """Run ``mkdocs build --strict`` and put the result at ``site_dir`` (default ``site/``).
+
+    ``items`` are content items the caller has already read; the build uses those
+    whose files have not changed since instead of reading them again.
+    """
     progress = progress or NoProgress()
     target = site_dir or config.path("site")
     mkdocs_file = config.path("mkdocs")
@@ -76,6 +82,7 @@ def build_site(
                 if isinstance(plugin, WartaPlugin):
                     plugin.now = now
                     plugin.progress = progress
+                    plugin.known_items = tuple(items or ())
                 progress.start("build", None)
                 # As the mkdocs command does, plugins get on_startup before the build
                 # (build() alone does not fire it). on_shutdown is left out, as

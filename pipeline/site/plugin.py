@@ -39,11 +39,18 @@ from mkdocs.utils.templates import TemplateContext
 
 from pipeline.config import Category, Config, load_config
 from pipeline.content.sanitise import Sanitiser, text
-from pipeline.content.store import Item, content_item_paths, draft_paths, read_item, target_folder
+from pipeline.content.store import (
+    Item,
+    content_item_paths,
+    draft_paths,
+    is_current,
+    read_item,
+    target_folder,
+)
 from pipeline.errors import WartaError
 from pipeline.fsutil import atomic_write_bytes
 from pipeline.progress import NoProgress, Progress
-from pipeline.site import api, scale
+from pipeline.site import api, excerpts, scale
 from pipeline.site.live import is_live, now_utc
 
 log = logging.getLogger("mkdocs.plugins.warta")
@@ -149,6 +156,9 @@ class WartaPlugin(BasePlugin[WartaPluginConfig]):
     now: datetime | None = None
     #: Told about every page rendered (set by ``warta publish``).
     progress: Progress = NoProgress()
+    #: Items already read by the caller (``warta publish``'s scan): used while their
+    #: files are unchanged, so that each file's front matter is parsed once per publish.
+    known_items: tuple[Item, ...] = ()
 
     def __init__(self) -> None:
         self.warta: Config | None = None
@@ -184,11 +194,14 @@ class WartaPlugin(BasePlugin[WartaPluginConfig]):
         now = self.now or now_utc()
         docs = Path(config.docs_dir).resolve()
         self.items, self.hidden, self.drafts = {}, [], {}
+        known = {item.path: item for item in self.known_items}
         for path in content_item_paths(warta):
-            try:
-                item = read_item(path, warta, "content")
-            except WartaError as error:
-                raise PluginError(str(error)) from None
+            item = known.get(path)
+            if item is None or not is_current(item):
+                try:
+                    item = read_item(path, warta, "content")
+                except WartaError as error:
+                    raise PluginError(str(error)) from None
             src = path.resolve().relative_to(docs).as_posix()
             if is_live(item.front, now=now, tz=warta.site.timezone):
                 self.items[src] = item
@@ -206,6 +219,9 @@ class WartaPlugin(BasePlugin[WartaPluginConfig]):
         if self.config.auto_nav and not config.nav:
             config.nav = self._navigation(docs)
         scale.faster_front_matter()
+        scale.share_front_matter(self.items.values())
+        if not excerpts.install():
+            log.info("this mkdocs-material blog renders excerpts otherwise: it keeps its own")
         self.blogs = scale.blog_plugins(config)
         for blog in self.blogs:
             scale.remember_config(blog, config)
@@ -338,8 +354,12 @@ class WartaPlugin(BasePlugin[WartaPluginConfig]):
 
     # -- API ----------------------------------------------------------------------
 
+    def on_build_error(self, *, error: Exception) -> None:
+        scale.share_front_matter(())
+
     @event_priority(-100)  # after the search and sitemap files are written
     def on_post_build(self, *, config: MkDocsConfig) -> None:
+        scale.share_front_matter(())
         if self.warta is None:
             return
         self._scale_outputs(config)

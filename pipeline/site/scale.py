@@ -24,6 +24,7 @@ slow; this module changes them for the blog plugins of one build (see
 
 from __future__ import annotations
 
+import copy
 import gzip
 import json
 import re
@@ -36,6 +37,7 @@ from typing import Any
 from xml.sax.saxutils import escape as xml_escape
 from xml.sax.saxutils import unescape as xml_unescape
 
+import yaml
 from material.plugins.blog.structure import View
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import Files, InclusionLevel
@@ -73,6 +75,39 @@ def faster_front_matter() -> None:
     from material.plugins.blog import structure
 
     structure.SafeLoader = CSafeLoader
+
+
+_SHARED_FRONT: dict[str, dict[str, Any]] = {}
+
+
+class _SharedYaml:
+    """Stands for the ``yaml`` module in the blog's post reader: a front matter block
+    warta has already parsed is not parsed again (same text, same loader family)."""
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(yaml, name)
+
+    @staticmethod
+    def load(stream: Any, Loader: Any) -> Any:
+        if isinstance(stream, str):
+            raw = _SHARED_FRONT.get(stream.strip())
+            if raw is not None:
+                # The blog changes the mapping it gets (template, hide): a copy each time.
+                return copy.deepcopy(raw)
+        return yaml.load(stream, Loader)
+
+
+def share_front_matter(items: Iterable[Any]) -> None:
+    """Let the blog take these items' parsed front matter instead of parsing it again;
+    an empty iterable ends the sharing (after the build)."""
+    from material.plugins.blog import structure
+
+    _SHARED_FRONT.clear()
+    for item in items:
+        if item.raw and item.fm_text:
+            _SHARED_FRONT[item.fm_text.strip()] = item.raw
+    if not isinstance(structure.yaml, _SharedYaml):
+        structure.yaml = _SharedYaml()
 
 
 def stabilise(plugin: Any) -> bool:

@@ -1,0 +1,257 @@
+"""Blog excerpts rendered once per post, not once per list page.
+
+mkdocs-material's blog renders a post's excerpt with a Markdown instance of its own
+(one ``Markdown()`` and a copy of the configuration per post) and converts the post's
+whole Markdown again for every list page that shows it: the index, its block, its
+year's archive. Only two things differ between those renderings, both URLs: links
+from the excerpt to other pages and files are made relative to the list page, and
+links to the excerpt's own headings point at the post from the list page.
+
+Here the excerpt is converted once, with every such URL replaced by a marker that
+records what mkdocs would have linked to; for each list page the markers are replaced
+by the URL relative to that page, computed by mkdocs' own ``get_relative_url``. One
+Markdown instance serves every excerpt of a build (``Markdown.reset()`` between
+documents, as Python-Markdown documents for reuse). The output is byte-identical to
+the blog's own rendering (``tests/test_scale.py`` builds a site both ways).
+
+Installed by :func:`install`, which first checks that the blog and mkdocs methods it
+mirrors are the ones it was written against; if not, the blog keeps its own excerpts.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import inspect
+import re
+import secrets
+from copy import copy
+from typing import Any
+from xml.etree.ElementTree import Element
+
+from markdown import Markdown
+from markdown.treeprocessors import Treeprocessor
+from mkdocs.structure.files import Files
+from mkdocs.structure.pages import _RelativePathTreeprocessor
+from mkdocs.structure.toc import get_toc
+from mkdocs.utils import get_relative_url
+
+#: SHA-256 of the sources this module mirrors or relies on (mkdocs 1.6.1, Material 9.8):
+#: another version may render excerpts otherwise, so the blog keeps its own.
+_MIRRORED = {
+    "path_to_url": "e70ebc9605514fabbcc58a1fb2c5bcf7059ef2a15911cf91cbe465587ccf73e7",
+    "excerpt_init": "32c96fb86b8a80c8b219fae1cf2c1627b3b5ad5bdd65b555e4f0286e4c393854",
+    "excerpt_render": "6ee38b3efd751ef5996bf852d21008bf7e504476671a6b1b9d5025110899c27a",
+    "excerpt_anchors": "6b88160612058d280cff0bdebb8c6f7c9e506cb86e17df02a6a1021003413c86",
+}
+
+# A marker no Markdown source contains (checked per excerpt): a nonce per process.
+_NONCE = secrets.token_hex(8)
+_MARK = f"warta{_NONCE}x"
+_MARKER = re.compile(rf"{_MARK}(\d+)x")
+
+
+def _source_digest(obj: Any) -> str:
+    return hashlib.sha256(inspect.getsource(obj).encode()).hexdigest()
+
+
+class _CannotMark(Exception):
+    """An excerpt whose links cannot be marked: the blog's own rendering is used."""
+
+
+#: The base URL the marked excerpt is resolved against: deeper than any site, so that
+#: mkdocs' relative URL from it spells the target's URL out in full.
+_DEPTH = 24
+_BASE = "/".join(f"warta{_NONCE}{i}" for i in range(_DEPTH)) + "/"
+_UP = "/".join([".."] * _DEPTH)
+
+Link = tuple[str, str]
+"""A marked link: the URL it points at and what follows the relative URL (?query#frag)."""
+
+
+class _MarkedPaths(_RelativePathTreeprocessor):
+    """mkdocs' relative-path step, leaving a marker where it writes a relative URL."""
+
+    links: list[Link]
+
+    def path_to_url(self, url: str) -> str:
+        # mkdocs resolves the link from the file's source path and only then makes the
+        # target's URL relative to the page's URL, here ``_BASE``: read the target back.
+        new = super().path_to_url(url)
+        if new == url:
+            return url  # left as written (external, an anchor, not found): for every page
+        cut = min((i for i in (new.find("?"), new.find("#")) if i >= 0), default=len(new))
+        relative, suffix = new[:cut], new[cut:]
+        target = _unbase(relative)
+        if target is None or get_relative_url(target, _BASE) + suffix != new:
+            raise _CannotMark(url)
+        self.links.append((target, suffix))
+        return f"{_MARK}{len(self.links) - 1}x"
+
+
+def _unbase(path: str) -> str | None:
+    """The target URL whose URL relative to ``_BASE`` is ``path`` (None if none)."""
+    if path == _UP:
+        return ""
+    if not path.startswith(_UP + "/"):
+        return None
+    return path[len(_UP) + 1 :]
+
+
+class _MarkedAnchors(Treeprocessor):
+    """The blog's ExcerptTreeprocessor, with a marker for the post's relative URL."""
+
+    links: list[Link]
+    post_url = ""
+
+    def run(self, root: Element) -> None:
+        main = True
+        for el in root.iter("a"):
+            anchor = el.get("href")
+            if anchor is None or not anchor.startswith("#"):
+                continue
+            self.links.append((self.post_url, "" if main else anchor))
+            el.set("href", f"{_MARK}{len(self.links) - 1}x")
+            main = False
+
+
+class _Rendered:
+    """One excerpt converted once: HTML with markers, its links and its TOC tokens."""
+
+    def __init__(self, html: str, links: list[Link], toc_tokens: Any) -> None:
+        self.html = html
+        self.links = links
+        self.toc_tokens = toc_tokens
+
+    def for_page(self, page_url: str) -> str:
+        def replace(match: re.Match[str]) -> str:
+            target, suffix = self.links[int(match.group(1))]
+            return get_relative_url(target, page_url) + suffix
+
+        return _MARKER.sub(replace, self.html)
+
+
+class _Shared:
+    """The Markdown instance and processors shared by every excerpt of one build."""
+
+    def __init__(self, config: Any, files: Files) -> None:
+        from material.plugins.blog.structure import _patch
+
+        config = _patch(config)
+        self.md = Markdown(
+            extensions=config.markdown_extensions, extension_configs=config.mdx_configs
+        )
+        self.anchors = _MarkedAnchors()
+        self.paths = _MarkedPaths(None, files, config)  # type: ignore[arg-type]
+        self.md.treeprocessors.register(self.anchors, "excerpt", 0)
+        self.md.treeprocessors.register(self.paths, "relpath", 1)
+
+    def convert(self, excerpt: Any, markdown: str) -> _Rendered:
+        self.md.reset()
+        links: list[Link] = []
+        self.paths.links = self.anchors.links = links
+        self.paths.file = excerpt.file
+        self.anchors.post_url = excerpt.post.url
+        excerpt.file.url = _BASE
+        try:
+            html = self.md.convert(markdown)
+        finally:
+            excerpt.file.url = excerpt.post.url
+        return _Rendered(html, links, getattr(self.md, "toc_tokens", []))
+
+
+def _excerpt_class() -> type:
+    from material.plugins.blog.structure import Excerpt
+
+    class FastExcerpt(Excerpt):
+        """The blog's Excerpt, converted once and placed on each list page by URL."""
+
+        def __init__(self, post: Any, config: Any, files: Files) -> None:
+            # As Excerpt.__init__, without a Markdown instance of its own.
+            self.file = copy(post.file)
+            self.post = post
+            self._set_canonical_url(config.site_url)
+            self.config = post.config
+            self.meta = post.meta
+            self.authors: list[Any] = []
+            self.categories: list[Any] = []
+            self.more: str | None = None
+            self._shared_key = (config, files)
+            self._rendered: _Rendered | None = None
+            self._fallback: Any = None
+
+        def render(self, page: Any, separator: str) -> None:
+            if self._fallback is not None:
+                self._fallback.render(page, separator)
+                self.content, self.more, self.toc = (
+                    self._fallback.content,
+                    self._fallback.more,
+                    self._fallback.toc,
+                )
+                return
+            if self._rendered is None:
+                markdown = self.post.markdown
+                if not self.post._title_from_render:
+                    markdown = "\n\n".join([f"# {self.post.title}", markdown])
+                config, files = self._shared_key
+                self.markdown = markdown
+                try:
+                    if _MARK in markdown:
+                        raise _CannotMark(_MARK)
+                    self._rendered = _shared(config, files).convert(self, markdown)
+                except _CannotMark:
+                    self._fallback = Excerpt(self.post, config, files)
+                    self._fallback.authors, self._fallback.categories = (
+                        self.authors,
+                        self.categories,
+                    )
+                    self.render(page, separator)
+                    return
+            content = self._rendered.for_page(page.url)
+            self.content, *more = content.split(separator, 1)
+            self.more = more[0] if more else None
+            self.toc = get_toc(self._rendered.toc_tokens)
+
+    return FastExcerpt
+
+
+_SHARED: dict[int, tuple[Files, _Shared]] = {}
+
+
+def _shared(config: Any, files: Files) -> _Shared:
+    # One per build: keyed by the build's Files object (kept alive by the entry).
+    entry = _SHARED.get(id(files))
+    if entry is None or entry[0] is not files:
+        _SHARED.clear()  # the previous build's instance is no longer needed
+        entry = _SHARED[id(files)] = (files, _Shared(config, files))
+    return entry[1]
+
+
+def install() -> bool:
+    """Make the blog render each excerpt once; ``False`` if its code has changed."""
+    from material.plugins.blog import plugin as blog_plugin
+    from material.plugins.blog.structure import Excerpt
+
+    if getattr(blog_plugin.Excerpt, "_warta", False):
+        return True
+    from material.plugins.blog.structure.markdown import ExcerptTreeprocessor
+
+    actual = {
+        "path_to_url": _source_digest(_RelativePathTreeprocessor.path_to_url),
+        "excerpt_init": _source_digest(Excerpt.__init__),
+        "excerpt_render": _source_digest(Excerpt.render),
+        "excerpt_anchors": _source_digest(ExcerptTreeprocessor.run),
+    }
+    if actual != _MIRRORED:
+        return False
+    cls = _excerpt_class()
+    cls._warta = True  # type: ignore[attr-defined]
+    blog_plugin.Excerpt = cls
+    return True
+
+
+def uninstall() -> None:
+    """Give the blog its own excerpts back (tests compare both renderings)."""
+    from material.plugins.blog import plugin as blog_plugin
+    from material.plugins.blog.structure import Excerpt
+
+    blog_plugin.Excerpt = Excerpt
