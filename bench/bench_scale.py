@@ -229,15 +229,15 @@ def incremental(warta: Warta, tmp: Path, number: int) -> None:
         warta.now = LATER
 
     steps.append(("release from embargo", release))
-    for label, change in steps:
+    for step, (label, change) in enumerate(steps):
         change()
         seconds, _memory = warta.build()
-        full = tmp / "full"
+        full = tmp / f"full-{step}" / "site"
         start = time.perf_counter()
         warta.full_copy(full)
         full_seconds = time.perf_counter() - start
         same = digests(full) == digests(warta.site)
-        shutil.rmtree(full)
+        shutil.rmtree(full.parent)
         print(f"{label:<34}{seconds:>12.1f}{full_seconds:>10.1f}{'yes' if same else 'NO':>11}")
 
 

@@ -282,9 +282,10 @@ def generate(
     return root
 
 
-def add_article(root: Path, number: int, *, seed: int = 2, pages: int = 50) -> Path:
+def add_article(root: Path, number: int, *, seed: int = 2) -> Path:
     """Add news article ``number``, dated after every generated one (the newest post)."""
     folder = root / "content" / "berita" / "posts" / f"berita-{number:05d}"
+    pages = len(list((root / "content").glob("*/halaman-*/index.md")))
     _article(folder, random.Random(seed), number, date(2026, 12, 31), pages)
     return folder
 
