@@ -39,7 +39,9 @@ ATTACKS = [
 ]
 
 
-def generate(path: Path, count: int, seed: int = 7) -> Path:
+def generate(path: Path, count: int, seed: int = 7, *, distinct_ips: bool = False) -> Path:
+    """Write the log; with ``distinct_ips`` every line comes from its own address (the
+    memory worst case: a million distinct hosts and visitors)."""
     rng = random.Random(seed)
     start = datetime(2026, 11, 1, tzinfo=UTC)
     step = timedelta(days=24) / count
@@ -51,7 +53,10 @@ def generate(path: Path, count: int, seed: int = 7) -> Path:
         for i in range(count):
             moment = (start + step * i).astimezone()
             stamp = moment.strftime("%d/%b/%Y:%H:%M:%S %z")
-            ip = ips[int(rng.paretovariate(1.2)) % len(ips)]
+            if distinct_ips:
+                ip = f"{1 + (i >> 24) % 223}.{(i >> 16) & 255}.{(i >> 8) & 255}.{i & 255}"
+            else:
+                ip = ips[int(rng.paretovariate(1.2)) % len(ips)]
             if rng.random() < 0.002:
                 page, status, agent = rng.choice(ATTACKS), 404, "Mozilla/5.0 zgrab/0.x"
             else:

@@ -667,6 +667,86 @@ def _overrides(
     }
 
 
+# visitor activity (issue 20)
+
+
+class RuleSettings(_Model):
+    """Thresholds of one suspicious-activity rule (see ``docs/visitors.md``)."""
+
+    capacity: int | None = Field(default=None, ge=0)
+    """Requests the rule's bucket holds before the address is reported (0: the first)."""
+    leak: float | None = Field(default=None, ge=0)
+    """Requests per second that drain from the bucket."""
+    enabled: bool = True
+    """false: the rule is not applied."""
+
+
+class VisitorSettings(_Model):
+    """Access-log analysis and suspicious-activity detection (``warta visitors analyze``)."""
+
+    log_format: str = "combined"
+    """A preset (combined, vhost_combined, common, nginx_timed, json) or a GoAccess
+    ``log-format`` string such as ``%h %^[%d:%t %^] "%r" %s %b "%R" "%u"``."""
+    date_format: str = "%d/%b/%Y"
+    """How ``%d`` is written (strptime syntax), as GoAccess's ``date-format``."""
+    allow: list[str] = []
+    """Addresses and networks never reported nor denied (the court's own networks, its
+    monitoring); loopback is always allowed."""
+    verify_crawlers: bool = False
+    """Allow search engines' crawlers whose address is verified by reverse and forward
+    DNS (asked only for an address about to be reported)."""
+    rules: dict[str, RuleSettings] = {}
+    """Thresholds per rule id (``aggressive-crawling: {capacity: 600, leak: 10}``)."""
+    deny_for: Duration = timedelta(days=7)
+    """How long an address stays on the deny list after its last finding."""
+
+    @field_validator("log_format")
+    @classmethod
+    def _format_compiles(cls, value: str) -> str:
+        from pipeline.visitors.parse import LogFormat, ParseError
+
+        try:
+            LogFormat(value)
+        except ParseError as error:
+            raise ValueError(str(error)) from None
+        return value
+
+    @field_validator("allow")
+    @classmethod
+    def _networks(cls, value: list[str]) -> list[str]:
+        from pipeline.visitors.allow import networks
+
+        for entry in value:
+            try:
+                networks([entry])
+            except ValueError:
+                raise ValueError(f"{entry!r} is not an address or a network (CIDR)") from None
+        return value
+
+    @field_validator("rules")
+    @classmethod
+    def _known_rules(cls, value: dict[str, RuleSettings]) -> dict[str, RuleSettings]:
+        from pipeline.visitors.rules import RULES
+
+        known = {rule.id for rule in RULES}
+        unknown = sorted(set(value) - known)
+        if unknown:
+            raise ValueError(
+                f"unknown rule {', '.join(unknown)}; known: {', '.join(sorted(known))}"
+            )
+        for rule_id, settings in value.items():
+            rule = next(r for r in RULES if r.id == rule_id)
+            capacity = rule.capacity if settings.capacity is None else settings.capacity
+            leak = rule.leak if settings.leak is None else settings.leak
+            if capacity > 0 and leak <= 0:
+                raise ValueError(f"{rule_id}: a rule with a capacity needs a leak above 0")
+        return value
+
+    def thresholds(self) -> dict[str, tuple[int | None, float | None, bool]]:
+        """Rule id → (capacity, leak, enabled), for :func:`pipeline.visitors.rules.configured`."""
+        return {k: (v.capacity, v.leak, v.enabled) for k, v in self.rules.items()}
+
+
 # situation report (issue 10)
 
 
@@ -735,6 +815,9 @@ class Config(_Model):
     # situation report (issue 10)
     report: ReportSettings = ReportSettings()
     """The situation report to the penanggung jawab."""
+    # visitor activity (issue 20)
+    visitors: VisitorSettings = VisitorSettings()
+    """Access-log formats, suspicious-activity thresholds, allow-list and deny list."""
 
     # Set by the loader, not by the file.
     root: Path = Field(default=Path("."), exclude=True)

@@ -19,6 +19,9 @@ edited, a change is a new version.
  6    tickets, ticket_events (+ ticket tables)    docs/tickets.md
  7    reports                                     docs/report.md
  8    visitors_denied                             docs/visitors.md
+ 9    visitors_findings dated by the requests     docs/visitors.md
+      (first_at, last_at, unique key),
+      visitors_buckets
 ====  ==========================================  =========================
 """
 
@@ -103,6 +106,24 @@ MIGRATIONS = [
         ip TEXT PRIMARY KEY,
         denied_at TEXT NOT NULL,
         list TEXT NOT NULL
+    );
+    """,
+    """
+    ALTER TABLE visitors_findings ADD COLUMN first_at TEXT;
+    ALTER TABLE visitors_findings ADD COLUMN last_at TEXT;
+    CREATE UNIQUE INDEX IF NOT EXISTS visitors_findings_key
+        ON visitors_findings (ip, rule, first_at);
+    CREATE INDEX IF NOT EXISTS visitors_findings_last ON visitors_findings (last_at);
+    CREATE TABLE IF NOT EXISTS visitors_buckets (
+        rule TEXT NOT NULL,
+        ip TEXT NOT NULL,
+        until REAL NOT NULL,
+        latest REAL NOT NULL,
+        seen TEXT NOT NULL DEFAULT '[]',
+        count INTEGER NOT NULL DEFAULT 0,
+        start REAL NOT NULL DEFAULT 0,
+        start_text TEXT NOT NULL DEFAULT '',
+        PRIMARY KEY (rule, ip)
     );
     """,
 ]

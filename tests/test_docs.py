@@ -44,6 +44,8 @@ def _fields(*models: type[BaseModel]) -> set[str]:
                 config_module.ConvertSettings,
                 config_module.SigningSettings,
                 config_module.BackupSettings,
+                config_module.VisitorSettings,
+                config_module.RuleSettings,
             ),
         ),
     ],

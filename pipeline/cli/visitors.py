@@ -48,7 +48,21 @@ def visitors() -> None:
 @click.option(
     "--deny-list",
     type=click.Path(path_type=Path),
-    help="Write an nginx include file denying the IPs found suspicious.",
+    help="Write an nginx include file denying the addresses found suspicious "
+    "(kept across runs, each until its expiry).",
+)
+@click.option(
+    "--log-format",
+    "format_spec",
+    metavar="FORMAT",
+    help="combined, vhost_combined, common, nginx_timed, json, or a GoAccess log-format "
+    "string (default: visitors.log_format in warta.yml).",
+)
+@click.option(
+    "--verify-crawlers",
+    is_flag=True,
+    help="Allow search engines' crawlers verified by reverse and forward DNS "
+    "(also visitors.verify_crawlers).",
 )
 @pass_state
 @handle_errors
@@ -59,18 +73,28 @@ def visitors_analyze(
     output: Path | None,
     incremental: bool,
     deny_list: Path | None,
+    format_spec: str | None,
+    verify_crawlers: bool,
 ) -> None:
-    """Read nginx/Apache access logs (plain or gzip, rotated sets in order).
+    """Read nginx/Apache access logs (plain or gzip, a rotated set in any order).
 
-    Exits 1 when suspicious activity was found.
+    Exits 1 when suspicious activity was found or most of a file could not be read.
     """
     from pipeline.commands.visitors import analyze
     from pipeline.visitors import report as render
+    from pipeline.visitors.allow import system_resolver
 
     config = state.config
+    resolver = system_resolver() if verify_crawlers or config.visitors.verify_crawlers else None
     with progress_bar() as bar:
         result = analyze(
-            config, list(logs), incremental=incremental, deny_list=deny_list, progress=bar
+            config,
+            list(logs),
+            incremental=incremental,
+            deny_list=deny_list,
+            progress=bar,
+            format_spec=format_spec,
+            resolver=resolver,
         )
     data = result.as_dict()
     language = config.site.language
@@ -92,6 +116,11 @@ def visitors_analyze(
                 f"\n  {finding.ip}  {finding.rule}  x{finding.count}  "
                 f"{finding.first} — {finding.samples[0]}"
             )
+        for reason in result.figures.reasons.most_common():
+            where = result.figures.failed_where.get(reason[0], "")
+            text += f"\n  failed: {reason[1]} × {reason[0]}" + (
+                f" (first: {where})" if where else ""
+            )
     if output is not None:
         from pipeline.fsutil import atomic_write_text
 
@@ -101,7 +130,19 @@ def visitors_analyze(
         click.echo(text)
     for note in result.notes:
         err.print(f"note: {note}", markup=False)
-    if result.findings:
+    for warning in result.warnings:
+        err.print(f"warning: {warning}", markup=False)
+    if result.deny_list is not None:
+        err.print(
+            f"deny list {result.deny_list.path}: {len(result.deny_list.entries)} address(es)"
+            + (
+                f", left out (allow-listed or invalid): {', '.join(result.deny_list.refused)}"
+                if result.deny_list.refused
+                else ""
+            ),
+            markup=False,
+        )
+    if result.findings or result.warnings:
         sys.exit(1)
 
 

@@ -206,7 +206,8 @@ def visitors(db: sqlite3.Connection, period: Period) -> Visitors:
     )
     findings = []
     for recorded_at, ip, rule, first, last, count, samples in db.execute(
-        "SELECT recorded_at, ip, rule, first, last, count, samples FROM visitors_findings "
+        "SELECT COALESCE(last_at, recorded_at), ip, rule, first, last, count, samples "
+        "FROM visitors_findings "
         "ORDER BY id"
     ):
         moment = _when(recorded_at)

@@ -298,10 +298,12 @@ def visitor_conditions(
     if denied is None:
         denied = {row[0] for row in db.execute("SELECT ip FROM visitors_denied")}
     since = now - window
-    # A finding's requests all happened before it was recorded: recorded_at bounds the scan.
+    # A finding's requests all happened before it was recorded or extended: its last
+    # request (recorded_at for rows older than schema 9) bounds the scan. first_at and
+    # last_at are UTC ISO 8601, whatever the log's own time format.
     rows = db.execute(
-        "SELECT id, ip, rule, first, last, count FROM visitors_findings "
-        "WHERE recorded_at >= ? ORDER BY id",
+        "SELECT id, ip, rule, COALESCE(first_at, first), COALESCE(last_at, last), count "
+        "FROM visitors_findings WHERE COALESCE(last_at, recorded_at) >= ? ORDER BY id",
         (since.isoformat(),),
     )
     days: dict[date, dict[str, list[tuple[int, str, datetime, datetime, int]]]] = {}

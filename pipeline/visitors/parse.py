@@ -1,43 +1,126 @@
-"""Read nginx and Apache access logs (combined and common formats), line by line.
+"""Read access logs line by line, in a configurable format; never fatal.
 
-Lines that do not parse are counted, never fatal: binary garbage, odd quoting,
-a user agent whose closing quote is missing (accepted, as GoAccess does),
-huge lines.  Timestamps are kept as text with cheap slices for the date and
-the hour; an epoch is computed (and cached per distinct second) only where
-the rules need one.
+A format is a preset name (``combined``, ``vhost_combined``, ``common``, ``nginx_timed``,
+``json``) or a GoAccess ``log-format`` string (``%h %^[%d:%t %^] "%r" %s %b "%R" "%u"``;
+a format that starts with ``{`` maps JSON keys to specifiers).  Every line either gives a
+:class:`Hit` or the *reason* it could not be read (an unreadable date, address, status, …):
+the caller counts those, nothing raises.
+
+Times are converted once per distinct (day, zone) — ``strptime`` per line was the slowest
+part of a run — and the clock time added by arithmetic.
 """
 
 from __future__ import annotations
 
 import gzip
+import ipaddress
+import json
 import re
-from collections.abc import Iterator
+import zlib
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 from typing import BinaryIO
 
 MAX_LINE = 64 * 1024
-"""Longer lines are counted as malformed (no legitimate request line is this long)."""
+"""Longer lines are counted as failed (no legitimate request line is this long)."""
 
-# One regex for both formats: the referer and user-agent fields are optional
-# (common format), the user agent may lack its closing quote, and quoted fields
-# may hold backslash-escaped quotes (nginx escapes " as \x22, Apache as \").
-# The quoted fields use the "unrolled loop" form [^"\\]*(?:\\.[^"\\]*)*, several
-# times faster than a per-character alternation on long user agents.
+# Reasons a line is counted as failed (stable strings: reports group by them).
+NOT_A_LOG_LINE = "not a log line in this format"
+TOO_LONG = "line longer than 64 KiB"
+BAD_ADDRESS = "unreadable client address"
+BAD_DATE = "impossible or unreadable date"
+NO_ZONE = "date without a time zone"
+BAD_ZONE = "unreadable time zone"
+BAD_TIME = "unreadable time of day"
+BAD_STATUS = "status outside 100-599"
+BAD_SIZE = "unreadable response size"
+BAD_JSON = "not a JSON object"
+DAMAGED = "compressed file damaged"
+
+PRESETS = {
+    "combined": '%h %^[%d:%t %^] "%r" %s %b "%R" "%u"',
+    "vhost_combined": '%v:%^ %h %^[%d:%t %^] "%r" %s %b "%R" "%u"',
+    "common": '%h %^[%d:%t %^] "%r" %s %b',
+    "nginx_timed": '%h %^[%d:%t %^] "%r" %s %b "%R" "%u" %T',
+    "json": json.dumps(
+        {
+            "remote_addr": "%h",
+            "host": "%v",
+            "time_local": "%d:%t %^",
+            "time_iso8601": "%x",
+            "request": "%r",
+            "status": "%s",
+            "body_bytes_sent": "%b",
+            "http_referer": "%R",
+            "http_user_agent": "%u",
+            "request_time": "%T",
+        }
+    ),
+}
+"""GoAccess ``log-format`` strings of the formats warta knows by name.  ``nginx_timed`` is
+combined with nginx's ``$request_time`` appended; ``json`` reads nginx's
+``escape=json`` logs with the usual variable names as keys."""
+
+DEFAULT_DATE_FORMAT = "%d/%b/%Y"
+
 _QUOTED = r'[^"\\]*(?:\\.[^"\\]*)*'
-LINE = re.compile(
-    r"(?P<ip>[0-9A-Fa-f:.]+) \S+ \S+ \[(?P<time>[^\]]{20,40})\] "
-    rf'"(?P<request>{_QUOTED})" (?P<status>\d{{3}}) (?P<size>\d+|-)'
-    rf'(?: "(?P<referer>{_QUOTED})" "(?P<agent>{_QUOTED})"?)?'
-)
-_DATES: dict[str, str] = {}
+_FIELDS = {
+    "h": "ip",
+    "v": "vhost",
+    "d": "date",
+    "t": "clock",
+    "x": "iso",
+    "r": "request",
+    "m": "method",
+    "U": "path",
+    "q": "query",
+    "H": "protocol",
+    "s": "status",
+    "b": "size",
+    "R": "referer",
+    "u": "agent",
+    "T": "seconds",
+    "D": "micros",
+    "L": "millis",
+    "e": None,
+    "^": None,
+}
+_REQUIRED = {"ip", "status"}
 _MONTHS = {
     m: i
     for i, m in enumerate(
         ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"), 1
     )
 }
+_IPV4 = re.compile(
+    r"(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)"
+)
+_FRACTION = re.compile(r"[.,]\d{1,9}")
+_GROUPS = (
+    "ip",
+    "vhost",
+    "date",
+    "clock",
+    "zone",
+    "iso",
+    "request",
+    "method",
+    "path",
+    "query",
+    "protocol",
+    "status",
+    "size",
+    "referer",
+    "agent",
+    "seconds",
+    "millis",
+    "micros",
+)
+"""The order :meth:`LogFormat._hit` takes the fields in."""
+_NO_DURATIONS = [None, None, None]
+_ZONE = re.compile(r"([+-])(\d\d):?(\d\d)")
 
 
 @dataclass(slots=True)
@@ -47,6 +130,12 @@ class Hit:
     ip: str
     time: str
     """As logged: ``25/Nov/2026:08:00:00 +0800``."""
+    at: float
+    """Seconds since the epoch."""
+    date: str
+    """``2026-11-25``: the log's own local date."""
+    hour: int
+    """Hour of the day in the log's local time."""
     method: str
     path: str
     protocol: str
@@ -54,92 +143,420 @@ class Hit:
     size: int
     referer: str
     agent: str
+    vhost: str = ""
+    seconds: float | None = None
+    """Time taken to answer (``$request_time``), when the format has it."""
 
-    @property
-    def date(self) -> str:
-        """``2026-11-25`` (the log's own local date)."""
-        day = self.time[:11]
-        found = _DATES.get(day)
+
+class ParseError(ValueError):
+    """A log format that cannot be used (raised when the format is compiled, never per line)."""
+
+
+def valid_address(text: str) -> bool:
+    """An IPv4 or IPv6 address (``.......`` and ``:::::::`` are not)."""
+    if _IPV4.fullmatch(text):
+        return True
+    if ":" not in text or len(text) > 45:
+        return False
+    try:
+        ipaddress.IPv6Address(text)
+    except ValueError:
+        return False
+    return True
+
+
+class _Days:
+    """(date text, zone text) → (ISO date, epoch of local midnight) or the reason it fails."""
+
+    def __init__(self, date_format: str) -> None:
+        self.date_format = date_format
+        self.cache: dict[tuple[str, str], tuple[str, float] | str] = {}
+
+    def get(self, day: str, zone: str) -> tuple[str, float] | str:
+        key = (day, zone)
+        found = self.cache.get(key)
         if found is None:
-            found = _DATES[day] = f"{day[7:11]}-{_MONTHS.get(day[3:6], 0):02d}-{day[0:2]}"
+            found = self._convert(day, zone)
+            if len(self.cache) > 4096:  # hostile input with endless distinct dates
+                self.cache.clear()
+            self.cache[key] = found
         return found
 
-    @property
-    def hour(self) -> int:
-        return int(self.time[12:14])
+    def _convert(self, day: str, zone: str) -> tuple[str, float] | str:
+        offset = _offset(zone)
+        if isinstance(offset, str):
+            return offset
+        try:
+            if self.date_format == DEFAULT_DATE_FORMAT:  # no locale-dependent month names
+                if len(day) != 11 or day[2] != "/" or day[6] != "/" or day[3:6] not in _MONTHS:
+                    return BAD_DATE
+                moment = datetime(int(day[7:11]), _MONTHS[day[3:6]], int(day[0:2]))
+            else:
+                moment = datetime.strptime(day, self.date_format)
+            start = moment.replace(tzinfo=offset)
+            return start.date().isoformat(), start.timestamp()
+        except (ValueError, OverflowError):
+            return BAD_DATE
+
+
+def _offset(zone: str) -> timezone | str:
+    zone = zone.strip()
+    if not zone:
+        return NO_ZONE
+    if zone in ("Z", "UTC", "GMT"):
+        return UTC
+    match = _ZONE.fullmatch(zone)
+    if match is None:
+        return BAD_ZONE
+    hours, minutes = int(match.group(2)), int(match.group(3))
+    if hours > 14 or minutes > 59:  # real offsets lie within ±14:00
+        return BAD_ZONE
+    delta = timedelta(hours=hours, minutes=minutes)
+    return timezone(-delta if match.group(1) == "-" else delta)
+
+
+def _tokens(spec: str) -> list[tuple[str, str]]:
+    """``("lit", text)`` and ``("spec", letter)`` pieces of a GoAccess format string."""
+    tokens: list[tuple[str, str]] = []
+    i = 0
+    while i < len(spec):
+        if spec[i] == "%" and i + 1 < len(spec):
+            letter = spec[i + 1]
+            if letter == "%":
+                tokens.append(("lit", "%"))
+            elif letter in _FIELDS:
+                tokens.append(("spec", letter))
+            else:
+                raise ParseError(f"unknown log-format specifier %{letter} in {spec!r}")
+            i += 2
+            continue
+        if tokens and tokens[-1][0] == "lit":
+            tokens[-1] = ("lit", tokens[-1][1] + spec[i])
+        else:
+            tokens.append(("lit", spec[i]))
+        i += 1
+    return tokens
+
+
+def _pieces(spec: str, *, last: str = r"\S*") -> tuple[list[str], set[str], int | None]:
+    """Regex pieces of a format, the field names it captures, and the index of the piece
+    after the last of status and size (where an optional tail may start).
+
+    Each specifier captures up to the next literal character, as GoAccess reads it (the
+    last one: ``last``). A ``%^`` right after ``%t `` is the time zone (the combined
+    format writes it there); it may be missing, so that such a line is counted as a date
+    without a time zone rather than as a line in another format.
+    """
+    tokens = _tokens(spec)
+    parts: list[str] = []
+    names: set[str] = set()
+    tail_from = None
+    clock_at = -1
+    for index, (kind, value) in enumerate(tokens):
+        if kind == "lit":
+            parts.append(re.escape(value))
+            continue
+        following = tokens[index + 1][1][0] if index + 1 < len(tokens) else ""
+        name = _FIELDS[value]
+        if following == '"':
+            body = _QUOTED
+        elif following:
+            body = f"[^{re.escape(following)}]*"
+        else:
+            body = last
+        if value == "^" and clock_at == index - 2 and tokens[index - 1] == ("lit", " "):
+            parts.pop()  # the space before the zone
+            stop = re.escape(following) if following else ""
+            parts[-1] = f"(?P<clock>[^ {stop}]*)"
+            parts.append(f"(?: (?P<zone>{body}))?")
+            names.add("zone")
+            continue
+        if name is None:
+            parts.append(f"(?:{body})")
+            continue
+        if name in names:
+            raise ParseError(f"%{value} appears twice in {spec!r}")
+        names.add(name)
+        parts.append(f"(?P<{name}>{body})")
+        if name == "clock":
+            clock_at = index
+        if name in ("status", "size"):
+            tail_from = len(parts)
+    return parts, names, tail_from
+
+
+def _compile(spec: str) -> re.Pattern[str]:
+    """A GoAccess format string as a regex matched at the start of a line.
+
+    The fields after the status and size may be missing and the last closing quote may
+    be absent (a common line in a combined log, a user agent cut short: GoAccess reads
+    both).
+    """
+    parts, names, tail_from = _pieces(spec)
+    if "ip" not in names or "status" not in names:
+        raise ParseError(f"a log format needs at least %h and %s: {spec!r}")
+    if not ({"date", "clock"} <= names or "iso" in names):
+        raise ParseError(f"a log format needs a date and time (%d and %t, or %x): {spec!r}")
+    if "request" not in names and "path" not in names:
+        raise ParseError(f"a log format needs the request (%r, or %m %U %H): {spec!r}")
+    # Every field name exists in the pattern (unmatched), so that one group() call reads them.
+    absent = "".join(f"(?P<{name}>)" for name in _GROUPS if name not in names)
+    parts.append(f"(?:{absent}){{0}}" if absent else "")
+    if tail_from is None or tail_from >= len(parts) - 1:
+        return re.compile("".join(parts))
+    head, tail, never = parts[:tail_from], parts[tail_from:-1], parts[-1]
+    if tail[-1] == '"':
+        tail[-1] = '"?'
+    nested = ""
+    for piece in reversed(tail):  # each further field is optional from where the line ends
+        nested = f"(?:{piece}{nested})?" if piece.startswith("(") else piece + nested
+    return re.compile("".join(head) + f"(?:{nested})?" + never)
+
+
+class LogFormat:
+    """A compiled log format: :meth:`parse` turns a line into a :class:`Hit` or a reason."""
+
+    def __init__(self, spec: str = "combined", date_format: str = DEFAULT_DATE_FORMAT) -> None:
+        self.name = spec if spec in PRESETS else "custom"
+        text = PRESETS.get(spec, spec)
+        self.spec = text
+        self.days = _Days(date_format)
+        self.fields: dict[str, re.Pattern[str]] | None = None
+        if text.lstrip().startswith("{"):
+            try:
+                mapping = json.loads(text)
+            except ValueError as error:
+                raise ParseError(f"a JSON log format must be a JSON object: {error}") from None
+            if not isinstance(mapping, dict) or not all(
+                isinstance(v, str) for v in mapping.values()
+            ):
+                raise ParseError("a JSON log format maps keys to specifier strings")
+            self.fields = {
+                key: re.compile("".join(_pieces(value, last=".*")[0]))
+                for key, value in mapping.items()
+            }
+            self.parse: Callable[[str], Hit | str] = self._parse_json
+        else:
+            self.pattern = _compile(text)
+            self.parse = self._parse_text
+
+    def _parse_text(self, line: str) -> Hit | str:
+        if len(line) > MAX_LINE:
+            return TOO_LONG
+        match = self.pattern.match(line)
+        if match is None:
+            return NOT_A_LOG_LINE
+        return self._hit(match.group(*_GROUPS))
+
+    def _parse_json(self, line: str) -> Hit | str:
+        if len(line) > MAX_LINE:
+            return TOO_LONG
+        try:
+            record = json.loads(line)
+        except ValueError:
+            return BAD_JSON
+        if not isinstance(record, dict):
+            return BAD_JSON
+        assert self.fields is not None
+        groups: dict[str, str | None] = {}
+        for key, pattern in self.fields.items():
+            value = record.get(key)
+            if value is None or value == "":
+                continue
+            match = pattern.fullmatch(str(value))
+            if match is None:
+                return NOT_A_LOG_LINE
+            groups.update({k: v for k, v in match.groupdict().items() if v is not None})
+        if not groups.keys() >= _REQUIRED or not (
+            "iso" in groups or {"date", "clock"} <= groups.keys()
+        ):
+            return NOT_A_LOG_LINE
+        return self._hit(tuple(groups.get(name) for name in _GROUPS))
+
+    def _hit(self, g: tuple[str | None, ...]) -> Hit | str:
+        (
+            ip,
+            vhost,
+            day,
+            clock,
+            zone,
+            iso,
+            request,
+            method,
+            path,
+            query,
+            protocol,
+            status_text,
+            size_text,
+            referer,
+            agent,
+            *durations,
+        ) = g
+        if ip is None or not valid_address(ip):
+            return BAD_ADDRESS
+        if (
+            status_text is None
+            or len(status_text) != 3
+            or not status_text.isdigit()
+            or not "100" <= status_text < "600"
+        ):
+            return BAD_STATUS
+        if size_text is None or size_text == "-":
+            size = 0
+        elif size_text.isdigit() and len(size_text) < 16:
+            size = int(size_text)
+        else:
+            return BAD_SIZE
+        if iso is not None:
+            stamp = _iso(iso)
+            if isinstance(stamp, str):
+                return stamp
+            at, date, hour = stamp
+            time = iso
+        else:
+            if clock is None or len(clock) < 8 or clock[2] != ":" or clock[5] != ":":
+                return BAD_TIME
+            try:
+                hour, minute, second = int(clock[0:2]), int(clock[3:5]), int(clock[6:8])
+            except ValueError:
+                return BAD_TIME
+            if (
+                hour > 23
+                or minute > 59
+                or second > 60
+                or (len(clock) > 8 and not _FRACTION.fullmatch(clock, 8))
+            ):
+                return BAD_TIME
+            base = self.days.get(day or "", zone or "")
+            if isinstance(base, str):
+                return base
+            date, midnight = base
+            at = midnight + hour * 3600 + minute * 60 + second
+            time = f"{day}:{clock} {zone}"
+        if request is not None:
+            parts = request.split(" ")
+            if len(parts) == 3:
+                method, path, protocol = parts
+            elif len(parts) == 2:
+                method, path, protocol = parts[0], parts[1], ""
+            else:  # "-", or a request line that is not HTTP (TLS bytes sent to port 80, …)
+                method, path, protocol = "-", request or "-", ""
+        else:
+            method = method or "-"
+            path = (path or "-") + (query or "")
+            protocol = protocol or ""
+        return Hit(
+            ip,
+            time,
+            at,
+            date,
+            hour,
+            method,
+            path,
+            protocol,
+            int(status_text),
+            size,
+            referer or "-",
+            agent or "-",
+            vhost or "",
+            _duration(durations) if durations != _NO_DURATIONS else None,
+        )
+
+
+def _iso(text: str) -> tuple[float, str, int] | str:
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        return BAD_DATE
+    if moment.tzinfo is None:
+        return NO_ZONE
+    try:
+        return moment.timestamp(), moment.date().isoformat(), moment.hour
+    except (OverflowError, ValueError):
+        return BAD_DATE
+
+
+def _duration(values: list[str | None]) -> float | None:
+    for value, scale in zip(values, (1.0, 1e-3, 1e-6), strict=True):
+        if value:
+            try:
+                seconds = float(value) * scale
+            except ValueError:
+                return None
+            return seconds if 0 <= seconds < 1e9 else None
+    return None
+
+
+_COMBINED = LogFormat("combined")
 
 
 def parse_line(line: str) -> Hit | None:
-    """The request on one line, or None when the line is not a log line."""
-    if len(line) > MAX_LINE:
-        return None
-    match = LINE.match(line)
-    if match is None:
-        return None
-    ip, time, request, status, size, referer, agent = match.group(
-        "ip", "time", "request", "status", "size", "referer", "agent"
-    )
-    if time[2] != "/" or time[6] != "/" or time[11] != ":" or time[3:6] not in _MONTHS:
-        return None
-    parts = request.split(" ")
-    if len(parts) == 3:
-        method, path, protocol = parts
-    elif len(parts) == 2:
-        method, path, protocol = parts[0], parts[1], ""
-    else:  # "-", or a request line that is not HTTP (TLS bytes sent to port 80, …)
-        method, path, protocol = "-", request or "-", ""
-    return Hit(
-        ip,
-        time,
-        method,
-        path,
-        protocol,
-        int(status),
-        0 if size == "-" else int(size),
-        referer or "-",
-        agent or "-",
-    )
-
-
-_DAYS: dict[str, float] = {}
+    """The request on one combined-format line, or None when it cannot be read."""
+    found = _COMBINED.parse(line)
+    return None if isinstance(found, str) else found
 
 
 def epoch(time: str) -> float:
-    """Seconds since the epoch of a logged time.
+    """Seconds since the epoch of a time logged in the combined format (``ValueError`` if
+    it cannot be converted)."""
+    found = _COMBINED.parse(f'0.0.0.0 - - [{time}] "GET / HTTP/1.1" 200 0')
+    if isinstance(found, str):
+        raise ValueError(f"{found}: {time!r}")
+    return found.at
 
-    ``strptime`` per line was the slowest part of a run: the start of each
-    (day, zone) is parsed once and the clock time added by arithmetic.
-    """
-    key = time[:11] + time[20:]
-    base = _DAYS.get(key)
-    if base is None:
-        base = datetime.strptime(f"{time[:11]} {time[21:]}", "%d/%b/%Y %z").timestamp()
-        _DAYS[key] = base
-    return base + int(time[12:14]) * 3600 + int(time[15:17]) * 60 + int(time[18:20])
+
+def is_gzip(path: Path) -> bool:
+    """Whether the file's bytes start like gzip (rotated logs are compressed)."""
+    with path.open("rb") as handle:
+        return handle.read(2) == b"\x1f\x8b"
 
 
 def open_log(path: Path) -> BinaryIO:
-    """A log file for reading bytes; gzip files (rotated logs) are decompressed."""
-    handle = path.open("rb")
-    magic = handle.read(2)
-    handle.seek(0)
-    if magic == b"\x1f\x8b":
-        handle.close()
+    """A log file for reading bytes; gzip files are decompressed."""
+    if is_gzip(path):
         return gzip.open(path, "rb")  # type: ignore[return-value]
-    return handle
+    return path.open("rb")
+
+
+class Reader:
+    """The lines of one log, from byte ``start``: ``for end, text in reader``.
+
+    A last line without its newline is read, unless ``hold_partial`` (a live file in an
+    incremental run: it may still be being written; the next run reads it) — then
+    :attr:`held` says so.  A damaged compressed file ends the iteration and sets
+    :attr:`damage`; everything before the damage is read.
+    """
+
+    def __init__(self, handle: BinaryIO, start: int = 0, *, hold_partial: bool = False) -> None:
+        self.handle = handle
+        self.start = start
+        self.hold_partial = hold_partial
+        self.damage = ""
+        self.held = False
+        self.end = start
+
+    def __iter__(self) -> Iterator[tuple[int, str]]:
+        handle = self.handle
+        if self.start:
+            handle.seek(self.start)
+        offset = self.start
+        try:
+            for raw in handle:
+                if not raw.endswith(b"\n"):
+                    if self.hold_partial:
+                        self.held = True
+                        break
+                    offset += len(raw)
+                    self.end = offset
+                    yield offset, raw.decode("utf-8", "replace").rstrip("\r")
+                    break
+                offset += len(raw)
+                self.end = offset
+                yield offset, raw.decode("utf-8", "replace").rstrip("\r\n")
+        except (EOFError, OSError, zlib.error) as error:  # gzip: truncated, trailing bytes, CRC
+            self.damage = f"{DAMAGED}: {error}"
 
 
 def lines(handle: BinaryIO, start: int = 0) -> Iterator[tuple[int, str]]:
-    """(offset after the line, text) of every complete line from byte ``start``.
-
-    A last line without its newline is not returned: it may still be being
-    written, and an incremental run will read it next time.
-    """
-    if start:
-        handle.seek(start)
-    offset = start
-    for raw in handle:
-        if not raw.endswith(b"\n"):
-            break
-        offset += len(raw)
-        yield offset, raw.decode("utf-8", "replace").rstrip("\r\n")
+    """(offset after the line, text) of every line from byte ``start`` (see :class:`Reader`)."""
+    return iter(Reader(handle, start))

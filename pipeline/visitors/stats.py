@@ -1,30 +1,118 @@
-"""The figures GoAccess users know, with GoAccess' definitions.
+"""The figures and panels GoAccess users know, with GoAccess's definitions.
 
-- total requests: every line read; valid requests: lines that parse; failed
-  requests: lines that do not;
+- total requests: every line read; valid requests: lines that parse; failed requests:
+  lines that do not (with the reason of each);
 - unique visitors: distinct (IP, date, user agent), leaving 4xx responses out;
 - bandwidth: the sum of response sizes;
-- requested files (top pages), not-found URLs (404), referring sites, browsers,
-  operating systems, crawler share, and the time distribution per hour.
+- panels: visitors and bandwidth per day, requested pages and static files (split by the
+  path's extension, as GoAccess does), not-found URLs, hosts, referring sites, browsers,
+  operating systems, crawlers and feed readers, status codes by group, and the time
+  distribution per hour.
+
+Memory is the constraint (a million distinct addresses must fit where GoAccess fits):
+visitor keys are kept as 64-bit hashes, and each host's hits, visitors and bytes are
+packed in one integer.
 """
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import Counter
 from dataclasses import dataclass, field
-from datetime import datetime
 from functools import lru_cache
 from urllib.parse import urlsplit
 
-from pipeline.visitors.agents import classify
+from pipeline.visitors.agents import CRAWLERS, FEED, classify
 from pipeline.visitors.parse import Hit
 
 TOP = 20
 
+STATIC = frozenset(
+    [
+        "css",
+        "js",
+        "mjs",
+        "map",
+        "jpg",
+        "jpeg",
+        "png",
+        "gif",
+        "webp",
+        "avif",
+        "ico",
+        "svg",
+        "bmp",
+        "tif",
+        "tiff",
+        "woff",
+        "woff2",
+        "ttf",
+        "otf",
+        "eot",
+        "pdf",
+        "txt",
+        "csv",
+        "xml",
+        "json",
+        "zip",
+        "gz",
+        "tgz",
+        "rar",
+        "7z",
+        "mp3",
+        "mp4",
+        "m4a",
+        "ogg",
+        "webm",
+        "avi",
+        "mpg",
+        "mpeg",
+        "mov",
+        "wav",
+        "flv",
+        "swf",
+        "doc",
+        "docx",
+        "xls",
+        "xlsx",
+        "ppt",
+        "pptx",
+        "odt",
+        "ods",
+        "odp",
+        "rtf",
+        "exe",
+        "dmg",
+        "apk",
+        "iso",
+        "wasm",
+    ]
+)
+"""Extensions of static files (GoAccess's list, plus the document formats a court
+publishes): requests for these are *static requests*, the others *pages*."""
 
-def _iso_date(day: str) -> str:
-    """``25/Nov/2026`` → ``2026-11-25``."""
-    return datetime.strptime(day, "%d/%b/%Y").date().isoformat()
+STATUS_GROUPS = {
+    "1": "1xx Informational",
+    "2": "2xx Success",
+    "3": "3xx Redirection",
+    "4": "4xx Client Errors",
+    "5": "5xx Server Errors",
+}
+
+# Packed per-host value: hits in the low 24+8 bits, visitors in the next 32, bytes above.
+_VISITOR = 1 << 32
+_BYTE = 1 << 64
+_LOW = (1 << 32) - 1
+
+
+def is_static(path: str) -> bool:
+    """Whether the path (its query left out) names a static file by its extension."""
+    end = path.find("?")
+    name = path if end < 0 else path[:end]
+    dot = name.rfind(".")
+    return dot > name.rfind("/") and name[dot + 1 :].lower() in STATIC
+
+
+_static = lru_cache(maxsize=65536)(is_static)
 
 
 @lru_cache(maxsize=65536)
@@ -36,11 +124,20 @@ def _referer_host(referer: str) -> str | None:
 
 
 @dataclass
-class Figures:
-    """Accumulates hits; :meth:`as_dict` gives the report's figures.
+class _Item:
+    """Hits, visitors and bytes of one panel row."""
 
-    The per-request work is kept to counting raw values (agents, referers,
-    day-hour slots); each distinct value is classified once, in :meth:`as_dict`.
+    hits: int = 0
+    visitors: int = 0
+    bandwidth: int = 0
+
+
+@dataclass
+class Figures:
+    """Accumulates hits; :meth:`as_dict` gives the report's figures and panels.
+
+    The per-request work is kept to counting raw values (agents, referers, paths); each
+    distinct value is classified once, in :meth:`as_dict`.
     """
 
     total: int = 0
@@ -49,23 +146,37 @@ class Figures:
     bandwidth: int = 0
     first: str = ""
     last: str = ""
-    visitors: set[tuple[str, str, str]] = field(default_factory=set)
-    pages: Counter[str] = field(default_factory=Counter)
-    page_visitors: defaultdict[str, set[int]] = field(default_factory=lambda: defaultdict(set))
-    page_bytes: Counter[str] = field(default_factory=Counter)
-    not_found: Counter[str] = field(default_factory=Counter)
+    first_at: float = float("inf")
+    last_at: float = float("-inf")
+    reasons: Counter[str] = field(default_factory=Counter)
+    """Failed lines by reason."""
+    failed_where: dict[str, str] = field(default_factory=dict)
+    """The first place (``file:line``) of each reason."""
+    visitors: set[int] = field(default_factory=set)
+    """Hashes of (IP, date, user agent)."""
+    paths: dict[str, _Item] = field(default_factory=dict)
+    not_found: dict[str, _Item] = field(default_factory=dict)
+    days: dict[str, _Item] = field(default_factory=dict)
+    hosts: dict[str, int] = field(default_factory=dict)
+    """IP → hits + visitors × 2³² + bytes × 2⁶⁴."""
+    pairs: set[int] = field(default_factory=set)
+    """Hashes of (visitor, path) and (visitor, hour): who was counted where already."""
     referers: Counter[str] = field(default_factory=Counter)
     agents: Counter[str] = field(default_factory=Counter)
     statuses: Counter[int] = field(default_factory=Counter)
-    slots: Counter[str] = field(default_factory=Counter)
-    """Hits per ``dd/Mon/yyyy:HH`` of the log's local time."""
-    hour_visitors: defaultdict[str, set[int]] = field(default_factory=lambda: defaultdict(set))
+    hours: list[int] = field(default_factory=lambda: [0] * 24)
+    hour_visitors: list[int] = field(default_factory=lambda: [0] * 24)
 
-    def add_failed(self) -> None:
+    def add_failed(self, reason: str, where: str = "") -> None:
+        """Count one line that could not be read."""
         self.total += 1
         self.failed += 1
+        self.reasons[reason] += 1
+        if where and reason not in self.failed_where:
+            self.failed_where[reason] = where
 
     def add(self, hit: Hit) -> None:
+        """Count one request."""
         self.total += 1
         self.valid += 1
         size = hit.size
@@ -73,42 +184,74 @@ class Figures:
         status = hit.status
         self.statuses[status] += 1
         path = hit.path
-        self.pages[path] += 1
-        self.page_bytes[path] += size
-        if status == 404:
-            self.not_found[path] += 1
+        date = hit.date
         agent = hit.agent
+        ip = hit.ip
+        hour = hit.hour
         self.agents[agent] += 1
         if hit.referer != "-":
             self.referers[hit.referer] += 1
-        time = hit.time
-        slot = time[:14]
-        self.slots[slot] += 1
+        self.hours[hour] += 1
+        item = self.paths.get(path)
+        if item is None:
+            item = self.paths[path] = _Item()
+        item.hits += 1
+        item.bandwidth += size
+        day = self.days.get(date)
+        if day is None:
+            day = self.days[date] = _Item()
+        day.hits += 1
+        day.bandwidth += size
+        host = self.hosts.get(ip, 0) + 1 + size * _BYTE
+        missing = None
+        if status == 404:
+            missing = self.not_found.get(path)
+            if missing is None:
+                missing = self.not_found[path] = _Item()
+            missing.hits += 1
+            missing.bandwidth += size
         if not 400 <= status < 500:  # GoAccess leaves 4xx out of unique visitors
-            key = (hit.ip, time[:11], agent)
-            self.visitors.add(key)
-            token = hash(key)
-            self.page_visitors[path].add(token)
-            self.hour_visitors[slot[12:14]].add(token)
-        if not self.first:
-            self.first = time
-        self.last = time
+            token = hash((ip, date, agent))
+            visitors = self.visitors
+            before = len(visitors)
+            visitors.add(token)
+            if len(visitors) != before:
+                day.visitors += 1
+                host += _VISITOR
+            pairs = self.pairs
+            before = len(pairs)
+            pairs.add(hash((token, path)))
+            if len(pairs) != before:
+                item.visitors += 1
+            before = len(pairs)
+            pairs.add(token ^ hour)  # a different mix than (token, path): no collisions
+            if len(pairs) != before:
+                self.hour_visitors[hour] += 1
+        self.hosts[ip] = host
+        at = hit.at
+        if at < self.first_at:
+            self.first_at, self.first = at, hit.time
+        if at > self.last_at:
+            self.last_at, self.last = at, hit.time
 
-    def _derived(self) -> tuple[Counter[str], Counter[str], Counter[str], int]:
+    def _derived(self) -> tuple[Counter[str], Counter[str], Counter[str], Counter[str], int]:
         browsers: Counter[str] = Counter()
         systems: Counter[str] = Counter()
+        robots: Counter[str] = Counter()
         crawlers = 0
         for agent, hits in self.agents.items():
-            browser, system, crawler = classify(agent)
+            browser, system, robot = classify(agent)
             browsers[browser] += hits
             systems[system] += hits
-            crawlers += hits if crawler else 0
+            if robot:
+                crawlers += hits
+                robots[_robot_name(agent, browser)] += hits
         referrers: Counter[str] = Counter()
         for referer, hits in self.referers.items():
             host = _referer_host(referer)
             if host:
                 referrers[host] += hits
-        return browsers, systems, referrers, crawlers
+        return browsers, systems, referrers, robots, crawlers
 
     def as_dict(self, top: int = TOP) -> dict[str, object]:
         """The report's figures (lists sorted by hits, then name)."""
@@ -117,43 +260,122 @@ class Figures:
             items = sorted(counter.items(), key=lambda kv: (-kv[1], kv[0]))[:n]
             return [{"name": k, "hits": v} for k, v in items]
 
+        def rows(items: dict[str, _Item], n: int = top) -> list[dict[str, object]]:
+            best = sorted(items.items(), key=lambda kv: (-kv[1].hits, kv[0]))[:n]
+            return [
+                {"name": k, "hits": v.hits, "visitors": v.visitors, "bandwidth": v.bandwidth}
+                for k, v in best
+            ]
+
         valid = self.valid or 1
-        browsers, systems, referrers, crawlers = self._derived()
-        hours: Counter[int] = Counter()
-        dates: Counter[str] = Counter()
-        for slot, hits in self.slots.items():
-            hours[int(slot[12:14])] += hits
-            dates[_iso_date(slot[:11])] += hits
+        browsers, systems, referrers, robots, crawlers = self._derived()
+        pages = {k: v for k, v in self.paths.items() if not _static(k)}
+        static = {k: v for k, v in self.paths.items() if _static(k)}
+        groups: dict[str, dict[str, object]] = {}
+        for status, hits in sorted(self.statuses.items()):
+            name = STATUS_GROUPS.get(str(status)[0], "Others")
+            group = groups.setdefault(name, {"name": name, "hits": 0, "codes": {}})
+            group["hits"] = int(str(group["hits"])) + hits
+            codes = group["codes"]
+            assert isinstance(codes, dict)
+            codes[str(status)] = hits
+        hosts = sorted(self.hosts.items(), key=lambda kv: (-(kv[1] & _LOW), kv[0]))[:top]
         return {
-            "version": 1,
+            "version": 2,
             "period": {"first": self.first, "last": self.last},
             "total_requests": self.total,
             "valid_requests": self.valid,
             "failed_requests": self.failed,
+            "failed_reasons": [
+                {"reason": reason, "lines": count, "first": self.failed_where.get(reason, "")}
+                for reason, count in sorted(self.reasons.items(), key=lambda kv: (-kv[1], kv[0]))
+            ],
             "unique_visitors": len(self.visitors),
             "bandwidth": self.bandwidth,
             "crawler_share": round(crawlers / valid, 4) if self.valid else 0.0,
+            "static_requests": sum(v.hits for v in static.values()),
+            "page_requests": sum(v.hits for v in pages.values()),
+            "not_found_requests": sum(v.hits for v in self.not_found.values()),
             "statuses": {str(k): v for k, v in sorted(self.statuses.items())},
-            "requested_files": [
-                {
-                    "name": k,
-                    "hits": v,
-                    "visitors": len(self.page_visitors.get(k, ())),
-                    "bandwidth": self.page_bytes[k],
-                }
-                for k, v in sorted(self.pages.items(), key=lambda kv: (-kv[1], kv[0]))[:top]
+            "status_groups": list(groups.values()),
+            "days": [
+                {"date": d, "hits": v.hits, "visitors": v.visitors, "bandwidth": v.bandwidth}
+                for d, v in sorted(self.days.items())
             ],
-            "not_found": ranked(self.not_found),
+            "requested_files": rows(pages),
+            "static_files": rows(static),
+            "not_found": rows(self.not_found),
+            "hosts": [
+                {
+                    "name": ip,
+                    "hits": value & _LOW,
+                    "visitors": (value >> 32) & _LOW,
+                    "bandwidth": value >> 64,
+                }
+                for ip, value in hosts
+            ],
             "referring_sites": ranked(referrers),
             "browsers": ranked(browsers),
             "operating_systems": ranked(systems),
+            "crawlers": ranked(robots),
             "hours": [
-                {
-                    "hour": h,
-                    "hits": hours.get(h, 0),
-                    "visitors": len(self.hour_visitors.get(f"{h:02d}", ())),
-                }
+                {"hour": h, "hits": self.hours[h], "visitors": self.hour_visitors[h]}
                 for h in range(24)
             ],
-            "dates": [{"date": d, "hits": n} for d, n in sorted(dates.items())],
         }
+
+
+_NAME_TOKEN = (
+    "Googlebot-Image",
+    "Googlebot-Video",
+    "Googlebot-News",
+    "Googlebot",
+    "AdsBot-Google",
+    "Mediapartners-Google",
+    "Google-InspectionTool",
+    "GoogleOther",
+    "FeedFetcher-Google",
+    "bingbot",
+    "BingPreview",
+    "YandexBot",
+    "Baiduspider",
+    "DuckDuckBot",
+    "Applebot",
+    "facebookexternalhit",
+    "Twitterbot",
+    "WhatsApp",
+    "TelegramBot",
+    "LinkedInBot",
+    "Slackbot",
+    "Discordbot",
+    "PetalBot",
+    "Bytespider",
+    "GPTBot",
+    "ClaudeBot",
+    "CCBot",
+    "AhrefsBot",
+    "SemrushBot",
+    "MJ12bot",
+    "DotBot",
+    "Amazonbot",
+    "Feedly",
+    "Inoreader",
+    "NewsBlur",
+    "Feedbin",
+    "curl",
+    "Wget",
+    "python-requests",
+    "Go-http-client",
+)
+
+
+@lru_cache(maxsize=4096)
+def _robot_name(agent: str, group: str) -> str:
+    """A short name of a crawler or feed reader (``Googlebot``, ``Feedly``), else its
+    agent's first word."""
+    lowered = agent.lower()
+    for token in _NAME_TOKEN:
+        if token.lower() in lowered:
+            return token
+    first = agent.split(" ", 1)[0].split("/", 1)[0]
+    return first[:60] or (FEED if group == FEED else CRAWLERS)
