@@ -774,6 +774,39 @@ class ReportSettings(_Model):
     """Chromium executable used to print the PDF (default: the first one on PATH)."""
 
 
+# the staff desk (issue 18)
+
+DEFAULT_TOTP_ROLES: list[Role] = ["ketua", "penanggung-jawab", "sekretaris"]
+
+
+class DeskSettings(_Model):
+    """The staff desk (``warta desk``): the web interface for the people of the SOPs."""
+
+    url: str = Field(default="http://127.0.0.1:8765", pattern=r"^https?://[^/?#]+$")
+    """Address people open (scheme and host, no path): invitation links start with it.
+    Behind nginx with TLS this is the ``https://`` address."""
+    idle_timeout: Duration = timedelta(minutes=30)
+    """A session unused for this long ends; the person logs in again."""
+    session_max: Duration = timedelta(hours=12)
+    """A session ends this long after its login, however busy."""
+    invitation_valid: Duration = timedelta(hours=72)
+    """How long an invitation link (``warta desk invite``) can be used, once."""
+    totp_roles: list[Role] = Field(default_factory=lambda: list(DEFAULT_TOTP_ROLES))
+    """Roles that must log in with a one-time code (TOTP) as well as the password: those
+    that approve. Optional for everyone else."""
+    max_failures_account: int = Field(default=5, ge=1)
+    """Failed logins of one account within ``throttle_window`` before it is refused."""
+    max_failures_address: int = Field(default=20, ge=1)
+    """Failed logins from one address within ``throttle_window`` before it is refused."""
+    throttle_window: Duration = timedelta(minutes=15)
+    """The window in which failed logins are counted."""
+    max_upload_mb: float = Field(default=10, gt=0)
+    """Largest photo or PDF accepted with a request or a step, in megabytes."""
+    trusted_proxies: list[str] = []
+    """Addresses of the reverse proxies (nginx) whose ``X-Forwarded-For`` and
+    ``X-Forwarded-Proto`` are believed; empty: the desk is reached directly."""
+
+
 class Config(_Model):
     """The whole of ``warta.yml``."""
 
@@ -818,6 +851,9 @@ class Config(_Model):
     # visitor activity (issue 20)
     visitors: VisitorSettings = VisitorSettings()
     """Access-log formats, suspicious-activity thresholds, allow-list and deny list."""
+    # the staff desk (issue 18)
+    desk: DeskSettings = DeskSettings()
+    """The staff desk: accounts, sessions and uploads of the web interface."""
 
     # Set by the loader, not by the file.
     root: Path = Field(default=Path("."), exclude=True)

@@ -121,6 +121,21 @@ class StorageError(WartaError):
     exit_code = 11
 
 
+class AuthError(WartaError):
+    """Refused identity: wrong password or code, expired invitation, too many attempts.
+
+    ``retry_after`` (seconds) is set when the refusal is a throttle.
+    """
+
+    exit_code = 12
+
+    def __init__(
+        self, message: str, *, where: str = "", hint: str = "", retry_after: int = 0
+    ) -> None:
+        self.retry_after = retry_after
+        super().__init__(message, where=where, hint=hint)
+
+
 #: Exit codes of the ``warta`` command, in one place.  ``docs/exit-codes.md``
 #: is checked against this table by the tests.
 EXIT_CODES: dict[int, str] = {
@@ -136,6 +151,7 @@ EXIT_CODES: dict[int, str] = {
     9: "Locked: another warta process holds the lock.",
     10: "A required external tool is missing.",
     11: "Storage refused: a backup disk is full, or a bucket is missing or refuses writes.",
+    12: "Refused identity: wrong password or code, expired invitation, too many attempts.",
     70: "Internal error: a bug in warta; please report it with the traceback.",
     130: "Interrupted (Ctrl+C).",
 }

@@ -22,6 +22,9 @@ edited, a change is a new version.
  9    visitors_findings dated by the requests     docs/visitors.md
       (first_at, last_at, unique key),
       visitors_buckets
+ 10   desk_accounts, desk_sessions, desk_audit    docs/desk.md
+      (+ invitations, login attempts; indexes
+      of the ticket queue)
 ====  ==========================================  =========================
 """
 
@@ -32,9 +35,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from pipeline.accounts.schema import SCHEMA as accounts_schema
 from pipeline.backup.schema import SCHEMA as backup_schema
 from pipeline.health.schema import SCHEMA as renewals_schema
 from pipeline.report.schema import SCHEMA as report_schema
+from pipeline.tickets.schema import QUEUE_INDEXES
 from pipeline.tickets.schema import SCHEMA as tickets_schema
 
 MIGRATIONS = [
@@ -126,6 +131,7 @@ MIGRATIONS = [
         PRIMARY KEY (rule, ip)
     );
     """,
+    accounts_schema + QUEUE_INDEXES,
 ]
 
 

@@ -83,3 +83,11 @@ CREATE TABLE IF NOT EXISTS ticket_checks (
     PRIMARY KEY (ticket_id, step, item)
 );
 """
+
+QUEUE_INDEXES = """
+CREATE INDEX IF NOT EXISTS tickets_open_step ON tickets (status, step, due);
+CREATE INDEX IF NOT EXISTS tickets_requester ON tickets (requester, id);
+CREATE INDEX IF NOT EXISTS ticket_events_attachment ON ticket_events (attachment)
+    WHERE attachment != '';
+"""
+"""Indexes of the desk's queue, own-requests and attachment lookups (schema version 10)."""

@@ -1,0 +1,1 @@
+"""Desk accounts: passwords, one-time codes, invitations, sessions, throttling, audit."""

@@ -1,0 +1,655 @@
+"""The staff desk's use cases: the IT service request room (SOP 3) and the situation
+dashboard (docs/desk.md).
+
+Every step goes through the same use cases as ``warta ticket`` (:mod:`.tickets`), so the
+desk refuses exactly what the command line refuses, with the same message. What is the
+desk's own: who may *see* a ticket, the queues, checking uploaded files (the check of
+``warta collect``), the audit record of each action with the client's address, and the
+e-mail to the requester when their request moves.
+"""
+
+from __future__ import annotations
+
+import re
+import smtplib
+import sqlite3
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from pipeline.accounts import store as accounts
+from pipeline.commands import report as reports
+from pipeline.commands import tickets
+from pipeline.commands.health import mail_channel, open_history
+from pipeline.config import Config, Person
+from pipeline.content.documents import check_file, detect
+from pipeline.content.store import scan
+from pipeline.errors import ContentError, NotFoundError, Problem, WartaError, WorkflowError
+from pipeline.health import alerts, history
+from pipeline.health.policy import EndpointState
+from pipeline.report import gather
+from pipeline.report import store as kept_reports
+from pipeline.report.model import Backups, Content, Renewals, Visitors, period_ending
+from pipeline.report.store import StoredReport
+from pipeline.site.live import now_utc
+from pipeline.tickets import engine, queue
+from pipeline.tickets.workflows import Step, Workflow
+
+DASHBOARD_ROLES = ("penanggung-jawab", "ketua", "pranata-komputer", "web-admin", "kasubbag-ti")
+"""Who sees the situation dashboard: the penanggung jawab, the ketua and the IT unit."""
+UPLOAD_FAMILIES = ("image", "pdf")
+"""What a request or a step may carry: photos, screenshots and PDF documents."""
+MAX_FILES = 5
+ATTACHMENT_NAME = re.compile(r"^[0-9a-f]{64}\.[a-z0-9]{1,5}$")
+CLASSIFICATIONS = ("perangkat-keras", "perangkat-lunak", "jaringan", "aplikasi", "akun", "lainnya")
+"""The B4 classification the desk offers (kept at the start of the step's note)."""
+
+
+@dataclass(frozen=True)
+class Who:
+    """The person acting through the desk (from their session) and their address."""
+
+    person: str
+    roles: frozenset[str]
+    address: str = ""
+
+    def has_role(self, *roles: str) -> bool:
+        return bool(self.roles & set(roles))
+
+
+def _person(config: Config, person_id: str) -> Person:
+    found = next((p for p in config.people if p.id == person_id), None)
+    if found is None:
+        raise WorkflowError(
+            f"{person_id!r} is not listed in people",
+            where=f"{config.source}: people",
+            hint="log in as a person of warta.yml",
+        )
+    return found
+
+
+def _audit(config: Config, who: Who, action: str, target: str, detail: str = "") -> None:
+    with open_history(config, write=True) as db:
+        accounts.audit(db, now_utc(), who.person, who.address, action, target=target, detail=detail)
+
+
+# -- uploads ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Upload:
+    """A file received by the desk, already on disk in a staging folder under a name the
+    desk chose (the sender's file name is only shown, never used as a path)."""
+
+    path: Path
+    shown: str
+
+
+def check_uploads(config: Config, uploads: Sequence[Upload]) -> None:
+    """Refuse files that are not what they claim, too big, or of another kind than a
+    photo, a screenshot or a PDF (the checks of ``warta collect``)."""
+    if len(uploads) > MAX_FILES:
+        raise ContentError(
+            "too many files",
+            [Problem("lampiran", f"{len(uploads)} files", f"attach at most {MAX_FILES}")],
+        )
+    problems: list[Problem] = []
+    for upload in uploads:
+        detected, found = check_file(
+            upload.path,
+            upload.shown,
+            limit_mb=config.desk.max_upload_mb,
+            limit_setting="desk.max_upload_mb",
+            max_pixels=config.convert.max_pixels,
+            name=upload.shown,
+        )
+        if detected is not None and detected.family not in UPLOAD_FAMILIES:
+            found = [
+                Problem(
+                    upload.shown, "not a photo, a screenshot or a PDF", "attach JPEG, PNG or PDF"
+                )
+            ]
+        problems += found
+    if problems:
+        raise ContentError("attachment refused", problems)
+
+
+def _store(config: Config, uploads: Sequence[Upload]) -> list[str]:
+    check_uploads(config, uploads)
+    return [tickets.store_attachment(config, u.path) for u in uploads]
+
+
+# -- seeing tickets --------------------------------------------------------------------
+
+
+def _names(person: Person) -> tuple[str, ...]:
+    return (person.id, person.name)
+
+
+def _staff_roles(workflow: Workflow) -> set[str]:
+    return {role for step in workflow.steps for role in step.roles}
+
+
+def may_see(config: Config, who: Who, ticket: engine.Ticket) -> bool:
+    """The requester sees their ticket; those holding a role of its workflow see all."""
+    person = _person(config, who.person)
+    workflow = tickets.rules(config).workflow(ticket.workflow)
+    return ticket.requester in _names(person) or bool(who.roles & _staff_roles(workflow))
+
+
+def _refuse_sight(config: Config, ticket: engine.Ticket) -> WorkflowError:
+    workflow = tickets.rules(config).workflow(ticket.workflow)
+    roles = sorted(_staff_roles(workflow))
+    return WorkflowError(
+        f"ticket {ticket.label} is not yours: only its requester and the roles "
+        f"{', '.join(roles)} see it",
+        where=f"ticket {ticket.label}",
+        hint="open your own requests from the desk's home page",
+    )
+
+
+@dataclass(frozen=True)
+class Standing:
+    """Where a ticket stands, as its requester and the queues show it."""
+
+    ticket: engine.Ticket
+    step: Step | None
+    holders: list[str]
+    """Names of who holds the current step (its assignee, else everyone with its role)."""
+    due_days: int | None
+    """Working days left until the current step is due; negative when late."""
+
+
+def _standing(config: Config, rules: engine.Rules, ticket: engine.Ticket, today: date) -> Standing:
+    step = rules.workflow(ticket.workflow).step(ticket.step) if ticket.status == "open" else None
+    holders: list[str] = []
+    if step is not None:
+        assignee = config.person(ticket.assignee) if ticket.assignee else None
+        if assignee is not None and set(assignee.roles) & set(step.roles):
+            holders = [assignee.name]
+        else:
+            holders = [p.name for p in config.people if set(p.roles) & set(step.roles)]
+    due_days = None
+    if ticket.due is not None and ticket.status == "open":
+        due_day = ticket.due.astimezone(ZoneInfo(config.site.timezone)).date()
+        if due_day >= today:
+            due_days = rules.calendar.working_days_between(today, due_day)
+        else:
+            due_days = -rules.calendar.working_days_between(due_day, today)
+    return Standing(ticket, step, holders, due_days)
+
+
+def _today(config: Config, now: datetime) -> date:
+    return now.astimezone(ZoneInfo(config.site.timezone)).date()
+
+
+def my_requests(config: Config, who: Who, *, now: datetime | None = None) -> list[Standing]:
+    """The person's own requests, newest first, with step, holder and working days left."""
+    person = _person(config, who.person)
+    rules = tickets.rules(config)
+    today = _today(config, now or now_utc())
+    with open_history(config, write=False) as db:
+        found = queue.requested_by(db, _names(person))
+    return [_standing(config, rules, t, today) for t in found]
+
+
+def steps_for(config: Config, who: Who) -> list[str]:
+    """Ids of the steps (of every workflow) that the person's roles may do."""
+    rules = tickets.rules(config)
+    return [
+        step.id
+        for workflow in rules.workflows.values()
+        for step in workflow.steps
+        if who.roles & set(step.roles)
+    ]
+
+
+def my_queue(config: Config, who: Who, *, now: datetime | None = None) -> list[Standing]:
+    """Open tickets (requests, incidents, the monthly rounds) whose current step the
+    person's roles may do, the earliest due first."""
+    rules = tickets.rules(config)
+    today = _today(config, now or now_utc())
+    with open_history(config, write=False) as db:
+        found = queue.at_steps(db, steps_for(config, who))
+    return [_standing(config, rules, t, today) for t in found]
+
+
+@dataclass(frozen=True)
+class TicketPage:
+    """Everything the ticket page shows."""
+
+    standing: Standing
+    workflow: Workflow
+    events: list[engine.Event]
+    checks: list[engine.Check]
+    audit: list[accounts.AuditEntry]
+    may_act: bool
+    """The person holds a role of the current step: its form is offered."""
+    may_assign: bool
+    assignable: list[Person] = field(default_factory=list)
+
+
+def ticket_page(
+    config: Config, who: Who, ticket_id: int, *, now: datetime | None = None
+) -> TicketPage:
+    """One ticket as the desk shows it to ``who`` (refused when it is not theirs to see)."""
+    record = tickets.show(config, ticket_id)
+    ticket = record.ticket
+    if not may_see(config, who, ticket):
+        raise _refuse_sight(config, ticket)
+    rules = tickets.rules(config)
+    standing = _standing(config, rules, ticket, _today(config, now or now_utc()))
+    with open_history(config, write=False) as db:
+        trail = accounts.audit_entries(db, target=f"ticket:{ticket.id}")
+    step = standing.step
+    may_act = step is not None and bool(who.roles & set(step.roles))
+    may_assign = step is not None and bool(who.roles & {*step.roles, "kasubbag-ti"})
+    assignable = (
+        [p for p in config.people if set(p.roles) & set(step.roles)] if step is not None else []
+    )
+    return TicketPage(
+        standing,
+        rules.workflow(ticket.workflow),
+        record.events,
+        record.checks,
+        trail,
+        may_act,
+        may_assign,
+        assignable,
+    )
+
+
+# -- acting ----------------------------------------------------------------------------
+
+
+def file_request(
+    config: Config,
+    who: Who,
+    *,
+    title: str,
+    unit: str,
+    description: str,
+    since: str = "",
+    hindrance: str = "",
+    contact: str = "",
+    uploads: Sequence[Upload] = (),
+    smtp_password: str = "",
+    now: datetime | None = None,
+) -> engine.Ticket:
+    """File an IT service request (workflow B) with its photos or screenshots."""
+    person = _person(config, who.person)
+    problems = [
+        Problem(name, "is empty", "fill it in")
+        for name, value in (("judul", title), ("unit", unit), ("uraian", description))
+        if not value.strip()
+    ]
+    if problems:
+        raise ContentError("the request is incomplete", problems)
+    stored = _store(config, uploads)  # files first: a refused file opens no ticket
+    parts = [description.strip()]
+    if since.strip():
+        parts.append(f"Sejak: {since.strip()}")
+    if hindrance.strip():
+        parts.append(f"Hambatan pada pekerjaan: {hindrance.strip()}")
+    ticket = tickets.new(
+        config,
+        by=person.id,
+        workflow="B",
+        title=title.strip(),
+        requester=person.name,
+        description="\n\n".join(parts),
+        unit=unit.strip(),
+        contact=contact.strip() or person.email,
+        attachment=None,
+        now=now,
+    )
+    moment = now or now_utc()
+    if stored:  # the open event carries the first file, further ones follow as comments
+        with open_history(config, write=True) as db:
+            for name in stored:
+                engine.comment(
+                    db,
+                    tickets.rules(config),
+                    ticket.id,
+                    engine.Actor(person.id, tuple(person.roles), person.name),
+                    moment,
+                    note="",
+                    attachment=name,
+                )
+    _audit(config, who, "ticket-new", f"ticket:{ticket.id}", ticket.title)
+    _mail(config, ticket, "new", smtp_password)
+    return ticket
+
+
+def act(
+    config: Config,
+    who: Who,
+    ticket_id: int,
+    *,
+    step: str,
+    decision: str = "yes",
+    note: str = "",
+    impact: str = "",
+    urgency: str = "",
+    classification: str = "",
+    checks: Sequence[tuple[str, str, str]] = (),
+    uploads: Sequence[Upload] = (),
+    smtp_password: str = "",
+    now: datetime | None = None,
+) -> engine.Ticket:
+    """Do the current step ``step`` of a ticket (``decision`` "no" rejects it at a yes/no
+    step), exactly as ``warta ticket advance`` / ``reject`` do."""
+    stored = _store(config, uploads)
+    attachment = stored[0] if stored else None
+    if classification:
+        if classification not in CLASSIFICATIONS:
+            raise WorkflowError(
+                f"unknown classification {classification!r}",
+                where=f"ticket #{ticket_id}, step {step}",
+                hint=f"choose one of {', '.join(CLASSIFICATIONS)}",
+            )
+        note = f"Klasifikasi: {classification}" + (f"\n{note}" if note.strip() else "")
+    target = f"ticket:{ticket_id}"
+    try:
+        if decision == "no":
+            ticket = tickets.reject(
+                config,
+                ticket_id,
+                by=who.person,
+                note=note,
+                step=step,
+                now=now,
+                attachment=_path(config, attachment),
+            )
+        else:
+            answers = [
+                f"{item}={result}" + (f":{text}" if text else "") for item, result, text in checks
+            ]
+            ticket = tickets.advance(
+                config,
+                ticket_id,
+                by=who.person,
+                step=step,
+                note=note,
+                impact=impact,
+                urgency=urgency,
+                checks=answers,
+                attachment=_path(config, attachment),
+                now=now,
+            )
+    except WartaError as error:
+        _audit(config, who, "refused", target, f"{step}: {error.message}")
+        raise
+    _audit(config, who, "reject" if decision == "no" else "advance", target, step)
+    _mail(config, ticket, "rejected" if decision == "no" else "moved", smtp_password)
+    return ticket
+
+
+def _path(config: Config, stored: str | None) -> Path | None:
+    """The stored file, handed to the ticket use case (which finds it already stored)."""
+    return tickets.attachments_folder(config) / stored if stored else None
+
+
+def comment(
+    config: Config,
+    who: Who,
+    ticket_id: int,
+    *,
+    note: str,
+    uploads: Sequence[Upload] = (),
+    now: datetime | None = None,
+) -> engine.Ticket:
+    """A note or a file on an open ticket the person may see."""
+    page = ticket_page(config, who, ticket_id, now=now)
+    stored = _store(config, uploads)
+    ticket = page.standing.ticket
+    try:
+        for index, name in enumerate(stored or [""]):
+            ticket = tickets.comment(
+                config,
+                ticket_id,
+                by=who.person,
+                note=note if index == 0 else "",
+                attachment=_path(config, name or None),
+                now=now,
+            )
+    except WartaError as error:
+        _audit(config, who, "refused", f"ticket:{ticket_id}", f"comment: {error.message}")
+        raise
+    _audit(config, who, "comment", f"ticket:{ticket_id}")
+    return ticket
+
+
+def assign(
+    config: Config, who: Who, ticket_id: int, *, assignee: str, now: datetime | None = None
+) -> engine.Ticket:
+    """Give the current step to someone holding its role (``warta ticket assign``)."""
+    try:
+        ticket = tickets.assign(config, ticket_id, by=who.person, assignee=assignee, now=now)
+    except WartaError as error:
+        _audit(config, who, "refused", f"ticket:{ticket_id}", f"assign: {error.message}")
+        raise
+    _audit(config, who, "assign", f"ticket:{ticket_id}", assignee)
+    return ticket
+
+
+ROUND_ROLES = ("kasubbag-ti", "pranata-komputer", "web-admin")
+
+
+def open_rounds(config: Config, who: Who, *, now: datetime | None = None) -> list[engine.Ticket]:
+    """Open this month's maintenance (C) and security (D) rounds (``warta ticket recur``)."""
+    if not who.has_role(*ROUND_ROLES):
+        raise WorkflowError(
+            f"{who.person} may not open the monthly rounds: it needs the role "
+            f"{' or '.join(ROUND_ROLES)}",
+            where="rounds",
+            hint="ask the IT unit (kasubbag-ti)",
+        )
+    opened = tickets.recur(config, now=now)
+    _audit(config, who, "rounds", "rounds", ", ".join(t.label for t in opened))
+    return opened
+
+
+def attachment_file(config: Config, who: Who, name: str) -> tuple[Path, str]:
+    """(path, media type) of a stored attachment the person may see; the name must be a
+    stored name (``<sha256>.<ext>``), so no path of a request reaches the file system."""
+    missing = NotFoundError("no such attachment", where=name[:80], hint="open it from its ticket")
+    if not ATTACHMENT_NAME.match(name):
+        raise missing
+    with open_history(config, write=False) as db:
+        owners = queue.referenced(db, name)
+        found = [engine.get(db, i) for i in owners]
+    if not any(may_see(config, who, t) for t in found):
+        raise missing
+    path = tickets.attachments_folder(config) / name
+    if not path.is_file():
+        raise missing
+    detected = detect(path)
+    return path, detected.mime if detected is not None else "application/octet-stream"
+
+
+def form_pdf(config: Config, who: Who, ticket_id: int) -> bytes:
+    """The printable request form of a ticket (``warta ticket report form``)."""
+    ticket_page(config, who, ticket_id)  # refused when not theirs to see
+    language = "id"
+    return tickets.report(config, "form", fmt="pdf", ticket_id=ticket_id, language=language)
+
+
+RECAP_ROLES = (
+    "kasubbag-ti",
+    "pranata-komputer",
+    "web-admin",
+    "kabag-perencanaan",
+    "sekretaris",
+    "penanggung-jawab",
+    "ketua",
+)
+
+
+def recap(config: Config, who: Who, *, month: str, fmt: str, language: str = "id") -> bytes:
+    """The monthly recap (C9) as HTML or PDF (``warta ticket report recap``)."""
+    if not who.has_role(*RECAP_ROLES):
+        raise WorkflowError(
+            f"{who.person} may not read the monthly recap: it needs the role "
+            f"{' or '.join(RECAP_ROLES)}",
+            where="recap",
+            hint="ask the IT unit",
+        )
+    if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", month):
+        raise WorkflowError(f"{month[:20]!r} is not a month", where="month", hint="write YYYY-MM")
+    return tickets.report(config, "recap", fmt=fmt, month=month, language=language)
+
+
+# -- mail ------------------------------------------------------------------------------
+
+MAIL_TEXTS = {
+    "new": (
+        "Permintaan {label} diterima: {title}",
+        "Permintaan layanan TI Anda {label} ({title}) tercatat dan menunggu langkah {step}.",
+    ),
+    "moved": (
+        "Permintaan {label} bergerak: {title}",
+        "Permintaan layanan TI Anda {label} ({title}) kini pada langkah {step}.",
+    ),
+    "closed": (
+        "Permintaan {label} selesai: {title}",
+        "Permintaan layanan TI Anda {label} ({title}) telah selesai ditangani.",
+    ),
+    "rejected": (
+        "Permintaan {label} ditolak: {title}",
+        "Permintaan layanan TI Anda {label} ({title}) ditolak. Alasannya tercatat di meja layanan.",
+    ),
+}
+
+
+def _mail(config: Config, ticket: engine.Ticket, kind: str, smtp_password: str) -> None:
+    """Tell the requester their request moved (the alert mail channel); a failed mail is
+    kept in the audit trail and never undoes the step."""
+    channel = mail_channel(config, smtp_password)
+    requester = config.person(ticket.requester) if ticket.requester else None
+    if channel is None or requester is None:
+        return
+    if kind == "moved" and ticket.status == "closed":
+        kind = "closed"
+    workflow = tickets.rules(config).workflow(ticket.workflow)
+    step = workflow.step(ticket.step)
+    values = {
+        "label": ticket.label,
+        "title": ticket.title,
+        "step": f"{ticket.step} ({step.title.id})" if step else ticket.step,
+    }
+    subject, body = (text.format(**values) for text in MAIL_TEXTS[kind])
+    body += f"\n\n{config.desk.url}/tiket/{ticket.id}\n"
+    mail = alerts.Mail(
+        host=channel.host,
+        port=channel.port,
+        sender=channel.sender,
+        recipients=(requester.email,),
+        starttls=channel.starttls,
+        username=channel.username,
+        password=channel.password,
+    )
+    try:
+        alerts.send_mail(mail, f"[{config.site.name}] {subject}", body)
+    except (OSError, smtplib.SMTPException) as error:
+        with open_history(config, write=True) as db:
+            accounts.audit(
+                db,
+                now_utc(),
+                "warta",
+                "",
+                "mail-failed",
+                target=f"ticket:{ticket.id}",
+                detail=str(error)[:200],
+            )
+
+
+# -- the situation dashboard -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class EndpointView:
+    """One endpoint on the dashboard."""
+
+    name: str
+    url: str
+    state: str
+    """up, down or unknown (no check yet)."""
+    changed_at: datetime | None
+    uptime_7d: float | None
+    uptime_30d: float | None
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    """The situation now, for the penanggung jawab, the ketua and the IT unit."""
+
+    now: datetime
+    endpoints: list[EndpointView]
+    health_incidents: list[history.Incident]
+    incident_tickets: list[engine.Ticket]
+    content: Content
+    renewals: Renewals
+    backups: Backups
+    visitors: Visitors
+    reports: list[StoredReport]
+
+
+def _refuse_dashboard(who: Who) -> WorkflowError:
+    return WorkflowError(
+        f"{who.person} may not see the situation dashboard: it needs the role "
+        f"{' or '.join(DASHBOARD_ROLES)}",
+        where="dashboard",
+        hint="ask the IT unit or the penanggung jawab",
+    )
+
+
+def dashboard(config: Config, who: Who, *, now: datetime | None = None) -> Dashboard:
+    """Each endpoint's state and uptime, open incidents, freshness per category, renewals
+    of the next 60 days, the last backup and drill, visitor findings of 7 days, late
+    drafts, and the kept situation reports."""
+    if not who.has_role(*DASHBOARD_ROLES):
+        raise _refuse_dashboard(who)
+    moment = now or now_utc()
+    period = period_ending("week", _today(config, moment), config.site.timezone)
+    items = scan(config).items
+    with open_history(config, write=False) as db:
+        endpoints = _endpoints(config, db, moment)
+        found = Dashboard(
+            moment,
+            endpoints,
+            history.incidents(db, open_only=True),
+            engine.find(db, status="open", kind="incident"),
+            gather.content(config, items, period, "id"),
+            gather.renewals(db, config, period, horizon_days=60),
+            gather.backups(db, period),
+            gather.visitors(db, period),
+            kept_reports.listing(db),
+        )
+    return found
+
+
+def _endpoints(config: Config, db: sqlite3.Connection, now: datetime) -> list[EndpointView]:
+    views = []
+    for endpoint in config.health.endpoints:
+        state: EndpointState = history.load_state(db, endpoint.name)
+        views.append(
+            EndpointView(
+                endpoint.name,
+                endpoint.url,
+                state.state,
+                state.changed_at,
+                history.uptime(db, endpoint.name, now - timedelta(days=7)),
+                history.uptime(db, endpoint.name, now - timedelta(days=30)),
+            )
+        )
+    return views
+
+
+def situation_report(config: Config, who: Who, report_id: int) -> StoredReport:
+    """One kept situation report, to read or download."""
+    if not who.has_role(*DASHBOARD_ROLES):
+        raise _refuse_dashboard(who)
+    return reports.show(config, report_id)
