@@ -14,9 +14,9 @@ from PIL import Image
 
 from pipeline.accounts import store
 from pipeline.commands import accounts
-from pipeline.commands.health import open_history
 from pipeline.config import Config
 from pipeline.desk.app import create_app
+from pipeline.health.store import open_history
 from tests.conftest import WARTA_YML
 
 DESK_PEOPLE = """\

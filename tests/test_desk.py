@@ -16,8 +16,8 @@ from argon2 import PasswordHasher
 from pipeline import opsdb
 from pipeline.accounts import store
 from pipeline.commands import tickets as ticket_cases
-from pipeline.commands.health import database_path
 from pipeline.errors import WorkflowError
+from pipeline.health.store import database_path
 from pipeline.report import store as kept_reports
 from tests.conftest import Project
 from tests.desk_helpers import MONDAY, PASSWORD, Clock, Desk, csrf_of, desk_config, jpeg

@@ -14,9 +14,9 @@ from datetime import datetime, timedelta
 
 from pipeline import opsdb
 from pipeline.accounts import store
-from pipeline.commands.health import open_history
 from pipeline.config import Config, Person
 from pipeline.errors import AuthError, NotFoundError
+from pipeline.health.store import open_history
 from pipeline.site.live import now_utc
 
 MIN_PASSWORD = 12

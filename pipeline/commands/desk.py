@@ -20,15 +20,17 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from pipeline.accounts import store as accounts
+from pipeline.actor import Actor
 from pipeline.commands import report as reports
 from pipeline.commands import tickets
-from pipeline.commands.health import mail_channel, open_history
 from pipeline.config import Config, Person
 from pipeline.content.documents import check_file, detect
 from pipeline.content.store import scan
 from pipeline.errors import ContentError, NotFoundError, Problem, WartaError, WorkflowError
 from pipeline.health import alerts, history
+from pipeline.health.alerts import mail_channel
 from pipeline.health.policy import EndpointState
+from pipeline.health.store import open_history
 from pipeline.report import gather
 from pipeline.report import store as kept_reports
 from pipeline.report.model import Backups, Content, Renewals, Visitors, period_ending
@@ -47,18 +49,6 @@ CLASSIFICATIONS = ("perangkat-keras", "perangkat-lunak", "jaringan", "aplikasi",
 """The B4 classification the desk offers (kept at the start of the step's note)."""
 
 
-@dataclass(frozen=True)
-class Who:
-    """The person acting through the desk (from their session) and their address."""
-
-    person: str
-    roles: frozenset[str]
-    address: str = ""
-
-    def has_role(self, *roles: str) -> bool:
-        return bool(self.roles & set(roles))
-
-
 def _person(config: Config, person_id: str) -> Person:
     found = next((p for p in config.people if p.id == person_id), None)
     if found is None:
@@ -70,9 +60,11 @@ def _person(config: Config, person_id: str) -> Person:
     return found
 
 
-def _audit(config: Config, who: Who, action: str, target: str, detail: str = "") -> None:
+def _audit(config: Config, who: Actor, action: str, target: str, detail: str = "") -> None:
     with open_history(config, write=True) as db:
-        accounts.audit(db, now_utc(), who.person, who.address, action, target=target, detail=detail)
+        accounts.audit(
+            db, now_utc(), who.person, who.address or "", action, target=target, detail=detail
+        )
 
 
 # -- uploads ---------------------------------------------------------------------------
@@ -132,7 +124,7 @@ def _staff_roles(workflow: Workflow) -> set[str]:
     return {role for step in workflow.steps for role in step.roles}
 
 
-def may_see(config: Config, who: Who, ticket: engine.Ticket) -> bool:
+def may_see(config: Config, who: Actor, ticket: engine.Ticket) -> bool:
     """The requester sees their ticket; those holding a role of its workflow see all."""
     person = _person(config, who.person)
     workflow = tickets.rules(config).workflow(ticket.workflow)
@@ -185,7 +177,7 @@ def _today(config: Config, now: datetime) -> date:
     return now.astimezone(ZoneInfo(config.site.timezone)).date()
 
 
-def my_requests(config: Config, who: Who, *, now: datetime | None = None) -> list[Standing]:
+def my_requests(config: Config, who: Actor, *, now: datetime | None = None) -> list[Standing]:
     """The person's own requests, newest first, with step, holder and working days left."""
     person = _person(config, who.person)
     rules = tickets.rules(config)
@@ -195,7 +187,7 @@ def my_requests(config: Config, who: Who, *, now: datetime | None = None) -> lis
     return [_standing(config, rules, t, today) for t in found]
 
 
-def steps_for(config: Config, who: Who) -> list[str]:
+def steps_for(config: Config, who: Actor) -> list[str]:
     """Ids of the steps (of every workflow) that the person's roles may do."""
     rules = tickets.rules(config)
     return [
@@ -206,7 +198,7 @@ def steps_for(config: Config, who: Who) -> list[str]:
     ]
 
 
-def my_queue(config: Config, who: Who, *, now: datetime | None = None) -> list[Standing]:
+def my_queue(config: Config, who: Actor, *, now: datetime | None = None) -> list[Standing]:
     """Open tickets (requests, incidents, the monthly rounds) whose current step the
     person's roles may do, the earliest due first."""
     rules = tickets.rules(config)
@@ -232,7 +224,7 @@ class TicketPage:
 
 
 def ticket_page(
-    config: Config, who: Who, ticket_id: int, *, now: datetime | None = None
+    config: Config, who: Actor, ticket_id: int, *, now: datetime | None = None
 ) -> TicketPage:
     """One ticket as the desk shows it to ``who`` (refused when it is not theirs to see)."""
     record = tickets.show(config, ticket_id)
@@ -266,7 +258,7 @@ def ticket_page(
 
 def file_request(
     config: Config,
-    who: Who,
+    who: Actor,
     *,
     title: str,
     unit: str,
@@ -287,6 +279,7 @@ def file_request(
     ]
     if problems:
         raise ContentError("the request is incomplete", problems)
+    moment = now or now_utc()
     stored = _store(config, uploads)  # files first: a refused file opens no ticket
     parts = [description.strip()]
     if since.strip():
@@ -295,7 +288,7 @@ def file_request(
         parts.append(f"Hambatan pada pekerjaan: {hindrance.strip()}")
     ticket = tickets.new(
         config,
-        by=person.id,
+        by=who,
         workflow="B",
         title=title.strip(),
         requester=person.name,
@@ -303,21 +296,12 @@ def file_request(
         unit=unit.strip(),
         contact=contact.strip() or person.email,
         attachment=None,
-        now=now,
+        now=moment,
     )
-    moment = now or now_utc()
-    if stored:  # the open event carries the first file, further ones follow as comments
-        with open_history(config, write=True) as db:
-            for name in stored:
-                engine.comment(
-                    db,
-                    tickets.rules(config),
-                    ticket.id,
-                    engine.Actor(person.id, tuple(person.roles), person.name),
-                    moment,
-                    note="",
-                    attachment=name,
-                )
+    for name in stored:  # each file is a comment right after the opening
+        tickets.comment(
+            config, ticket.id, by=who, note="", attachment=_path(config, name), now=moment
+        )
     _audit(config, who, "ticket-new", f"ticket:{ticket.id}", ticket.title)
     _mail(config, ticket, "new", smtp_password)
     return ticket
@@ -325,7 +309,7 @@ def file_request(
 
 def act(
     config: Config,
-    who: Who,
+    who: Actor,
     ticket_id: int,
     *,
     step: str,
@@ -357,7 +341,7 @@ def act(
             ticket = tickets.reject(
                 config,
                 ticket_id,
-                by=who.person,
+                by=who,
                 note=note,
                 step=step,
                 now=now,
@@ -370,7 +354,7 @@ def act(
             ticket = tickets.advance(
                 config,
                 ticket_id,
-                by=who.person,
+                by=who,
                 step=step,
                 note=note,
                 impact=impact,
@@ -394,7 +378,7 @@ def _path(config: Config, stored: str | None) -> Path | None:
 
 def comment(
     config: Config,
-    who: Who,
+    who: Actor,
     ticket_id: int,
     *,
     note: str,
@@ -410,7 +394,7 @@ def comment(
             ticket = tickets.comment(
                 config,
                 ticket_id,
-                by=who.person,
+                by=who,
                 note=note if index == 0 else "",
                 attachment=_path(config, name or None),
                 now=now,
@@ -423,11 +407,11 @@ def comment(
 
 
 def assign(
-    config: Config, who: Who, ticket_id: int, *, assignee: str, now: datetime | None = None
+    config: Config, who: Actor, ticket_id: int, *, assignee: str, now: datetime | None = None
 ) -> engine.Ticket:
     """Give the current step to someone holding its role (``warta ticket assign``)."""
     try:
-        ticket = tickets.assign(config, ticket_id, by=who.person, assignee=assignee, now=now)
+        ticket = tickets.assign(config, ticket_id, by=who, assignee=assignee, now=now)
     except WartaError as error:
         _audit(config, who, "refused", f"ticket:{ticket_id}", f"assign: {error.message}")
         raise
@@ -438,7 +422,7 @@ def assign(
 ROUND_ROLES = ("kasubbag-ti", "pranata-komputer", "web-admin")
 
 
-def open_rounds(config: Config, who: Who, *, now: datetime | None = None) -> list[engine.Ticket]:
+def open_rounds(config: Config, who: Actor, *, now: datetime | None = None) -> list[engine.Ticket]:
     """Open this month's maintenance (C) and security (D) rounds (``warta ticket recur``)."""
     if not who.has_role(*ROUND_ROLES):
         raise WorkflowError(
@@ -452,7 +436,7 @@ def open_rounds(config: Config, who: Who, *, now: datetime | None = None) -> lis
     return opened
 
 
-def attachment_file(config: Config, who: Who, name: str) -> tuple[Path, str]:
+def attachment_file(config: Config, who: Actor, name: str) -> tuple[Path, str]:
     """(path, media type) of a stored attachment the person may see; the name must be a
     stored name (``<sha256>.<ext>``), so no path of a request reaches the file system."""
     missing = NotFoundError("no such attachment", where=name[:80], hint="open it from its ticket")
@@ -470,7 +454,7 @@ def attachment_file(config: Config, who: Who, name: str) -> tuple[Path, str]:
     return path, detected.mime if detected is not None else "application/octet-stream"
 
 
-def form_pdf(config: Config, who: Who, ticket_id: int) -> bytes:
+def form_pdf(config: Config, who: Actor, ticket_id: int) -> bytes:
     """The printable request form of a ticket (``warta ticket report form``)."""
     ticket_page(config, who, ticket_id)  # refused when not theirs to see
     language = "id"
@@ -488,7 +472,7 @@ RECAP_ROLES = (
 )
 
 
-def recap(config: Config, who: Who, *, month: str, fmt: str, language: str = "id") -> bytes:
+def recap(config: Config, who: Actor, *, month: str, fmt: str, language: str = "id") -> bytes:
     """The monthly recap (C9) as HTML or PDF (``warta ticket report recap``)."""
     if not who.has_role(*RECAP_ROLES):
         raise WorkflowError(
@@ -597,7 +581,7 @@ class Dashboard:
     reports: list[StoredReport]
 
 
-def _refuse_dashboard(who: Who) -> WorkflowError:
+def _refuse_dashboard(who: Actor) -> WorkflowError:
     return WorkflowError(
         f"{who.person} may not see the situation dashboard: it needs the role "
         f"{' or '.join(DASHBOARD_ROLES)}",
@@ -606,7 +590,7 @@ def _refuse_dashboard(who: Who) -> WorkflowError:
     )
 
 
-def dashboard(config: Config, who: Who, *, now: datetime | None = None) -> Dashboard:
+def dashboard(config: Config, who: Actor, *, now: datetime | None = None) -> Dashboard:
     """Each endpoint's state and uptime, open incidents, freshness per category, renewals
     of the next 60 days, the last backup and drill, visitor findings of 7 days, late
     drafts, and the kept situation reports."""
@@ -648,7 +632,7 @@ def _endpoints(config: Config, db: sqlite3.Connection, now: datetime) -> list[En
     return views
 
 
-def situation_report(config: Config, who: Who, report_id: int) -> StoredReport:
+def situation_report(config: Config, who: Actor, report_id: int) -> StoredReport:
     """One kept situation report, to read or download."""
     if not who.has_role(*DASHBOARD_ROLES):
         raise _refuse_dashboard(who)

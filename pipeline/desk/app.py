@@ -30,6 +30,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData, UploadFile
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from pipeline.actor import Actor, actor_for
 from pipeline.commands import accounts
 from pipeline.commands import desk as rooms
 from pipeline.commands import tickets as ticket_cases
@@ -232,8 +233,8 @@ def create_app(
             )
         return response
 
-    def _who(session: accounts.Session, request: Request) -> rooms.Who:
-        return rooms.Who(session.person, session.roles, address(request))
+    def _who(session: accounts.Session, request: Request) -> Actor:
+        return actor_for(config, session.person, how="session", address=address(request))
 
     async def current(request: Request) -> accounts.Session | None:
         return await run_in_threadpool(accounts.session, config, token_of(request), now=clock())
