@@ -63,6 +63,7 @@ def main() -> None:
 
 from pipeline.cli import approval as _approval  # noqa: E402
 from pipeline.cli import backup as _backup  # noqa: E402
+from pipeline.cli import cms as _cms  # noqa: E402
 from pipeline.cli import content as _content  # noqa: E402
 from pipeline.cli import health as _health  # noqa: E402
 from pipeline.cli import report as _report  # noqa: E402
@@ -70,6 +71,6 @@ from pipeline.cli import site as _site  # noqa: E402
 from pipeline.cli import tickets as _tickets  # noqa: E402
 from pipeline.cli import visitors as _visitors  # noqa: E402
 
-for _area in (_content, _approval, _site, _health, _visitors, _backup, _tickets, _report):
+for _area in (_content, _approval, _site, _health, _visitors, _backup, _tickets, _report, _cms):
     for _command in _area.COMMANDS:
         cli.add_command(_command)
