@@ -7,8 +7,11 @@ from pathlib import Path
 
 import pytest
 
+from pipeline.commands import keys as key_cases
 from pipeline.content.keys import generate, public_line, signing_agent, unlock
-from pipeline.errors import AuthError, ContentError
+from pipeline.errors import AuthError, ContentError, NotFoundError, WorkflowError
+from pipeline.health.store import open_history
+from tests.conftest import Project
 
 PASSPHRASE = "empat kata yang panjang"
 
@@ -103,3 +106,54 @@ def test_another_persons_key_does_not_verify(tmp_path: Path) -> None:
     signers.write_text(f"hasan@pa-uji.example {mine.public}\n")
     shown = git(repo, "-c", f"gpg.ssh.allowedSignersFile={signers}", "log", "-1", "--format=%G?")
     assert shown.strip() != "G"
+
+
+# -- the use cases: one key per person, held or registered, trusted only through warta.yml
+
+
+def test_make_holds_an_encrypted_key_not_yet_trusted(project: Project) -> None:
+    made = key_cases.make(project.config, by="hasan", passphrase=PASSPHRASE)
+    assert made.held and not made.trusted and made.public.endswith("hasan@pa-uji.example")
+    assert key_cases.status(project.config, by="hasan") == made
+    with open_history(project.config, write=False) as db:
+        stored = db.execute("SELECT encrypted FROM signing_keys").fetchone()[0]
+    assert PASSPHRASE.encode() not in stored and b"OPENSSH PRIVATE KEY" in stored
+
+
+def test_a_key_is_trusted_once_warta_yml_lists_it(project: Project) -> None:
+    made = key_cases.make(project.config, by="hasan", passphrase=PASSPHRASE)
+    text = (project.root / "warta.yml").read_text()
+    (project.root / "warta.yml").write_text(
+        text.replace(
+            "roles: [penanggung-jawab]}",
+            f"roles: [penanggung-jawab], ssh_key: '{made.public}'}}",
+        )
+    )
+    assert key_cases.status(project.config, by="hasan").trusted
+
+
+def test_signer_needs_the_right_passphrase(project: Project) -> None:
+    key_cases.make(project.config, by="hasan", passphrase=PASSPHRASE)
+    with (
+        pytest.raises(AuthError),
+        key_cases.signer(project.config, by="hasan", passphrase="x" * 12),
+    ):
+        pass
+    with key_cases.signer(project.config, by="hasan", passphrase=PASSPHRASE) as agent:
+        assert agent.git_config["user.signingkey"].startswith("key::ssh-ed25519 ")
+
+
+def test_a_registered_public_key_signs_nothing_in_the_desk(project: Project) -> None:
+    public = generate(PASSPHRASE, "ratna@pa-uji.example").public
+    shown = key_cases.register(project.config, by="ratna", public=public)
+    assert not shown.held and shown.public == public
+    with (
+        pytest.raises(NotFoundError, match="holds no signing key of ratna"),
+        key_cases.signer(project.config, by="ratna", passphrase=PASSPHRASE),
+    ):
+        pass
+
+
+def test_an_unknown_person_gets_no_key(project: Project) -> None:
+    with pytest.raises(WorkflowError, match="unknown person 'mallory'"):
+        key_cases.make(project.config, by="mallory", passphrase=PASSPHRASE)
