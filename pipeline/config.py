@@ -7,6 +7,7 @@ once, each located as ``warta.yml:LINE: key.path``.
 
 from __future__ import annotations
 
+import ipaddress
 from collections.abc import Mapping
 from datetime import date, timedelta
 from pathlib import Path
@@ -29,6 +30,7 @@ from pipeline.errors import ConfigError, Problem
 from pipeline.health.conditions import parse_condition
 from pipeline.tickets.priority import DEFAULT_MATRIX, PRIORITIES, check_matrix
 from pipeline.tickets.workflows import Workflow, merge
+from pipeline.visitors.schema import THRESHOLDS, ParseError, compile_format
 from pipeline.yamlpos import (
     HostileYamlError,
     dotted,
@@ -703,10 +705,8 @@ class VisitorSettings(_Model):
     @field_validator("log_format")
     @classmethod
     def _format_compiles(cls, value: str) -> str:
-        from pipeline.visitors.parse import LogFormat, ParseError
-
         try:
-            LogFormat(value)
+            compile_format(value)
         except ParseError as error:
             raise ValueError(str(error)) from None
         return value
@@ -714,11 +714,9 @@ class VisitorSettings(_Model):
     @field_validator("allow")
     @classmethod
     def _networks(cls, value: list[str]) -> list[str]:
-        from pipeline.visitors.allow import networks
-
         for entry in value:
             try:
-                networks([entry])
+                ipaddress.ip_network(entry.strip(), strict=False)
             except ValueError:
                 raise ValueError(f"{entry!r} is not an address or a network (CIDR)") from None
         return value
@@ -726,18 +724,15 @@ class VisitorSettings(_Model):
     @field_validator("rules")
     @classmethod
     def _known_rules(cls, value: dict[str, RuleSettings]) -> dict[str, RuleSettings]:
-        from pipeline.visitors.rules import RULES
-
-        known = {rule.id for rule in RULES}
-        unknown = sorted(set(value) - known)
+        unknown = sorted(set(value) - THRESHOLDS.keys())
         if unknown:
             raise ValueError(
-                f"unknown rule {', '.join(unknown)}; known: {', '.join(sorted(known))}"
+                f"unknown rule {', '.join(unknown)}; known: {', '.join(sorted(THRESHOLDS))}"
             )
         for rule_id, settings in value.items():
-            rule = next(r for r in RULES if r.id == rule_id)
-            capacity = rule.capacity if settings.capacity is None else settings.capacity
-            leak = rule.leak if settings.leak is None else settings.leak
+            default_capacity, default_leak = THRESHOLDS[rule_id]
+            capacity = default_capacity if settings.capacity is None else settings.capacity
+            leak = default_leak if settings.leak is None else settings.leak
             if capacity > 0 and leak <= 0:
                 raise ValueError(f"{rule_id}: a rule with a capacity needs a leak above 0")
         return value

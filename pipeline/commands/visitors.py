@@ -18,8 +18,9 @@ from pipeline.health.store import open_history
 from pipeline.progress import NoProgress, Progress
 from pipeline.site.live import now_utc
 from pipeline.visitors.allow import AllowList, Resolver
-from pipeline.visitors.parse import PRESETS, LogFormat, ParseError, Reader, is_gzip, open_log
+from pipeline.visitors.parse import PRESETS, LogFormat, Reader, is_gzip, open_log
 from pipeline.visitors.rules import Bucket, Detector, Finding, configured, iso
+from pipeline.visitors.schema import ParseError
 from pipeline.visitors.stats import Figures
 from pipeline.visitors.tail import Position, Segment, fingerprint, plan
 

@@ -23,6 +23,13 @@ from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 from typing import BinaryIO
 
+from pipeline.visitors.schema import (
+    DEFAULT_DATE_FORMAT,
+    GROUPS,
+    PRESETS,
+    compile_format,
+)
+
 MAX_LINE = 64 * 1024
 """Longer lines are counted as failed (no legitimate request line is this long)."""
 
@@ -39,54 +46,6 @@ BAD_SIZE = "unreadable response size"
 BAD_JSON = "not a JSON object"
 DAMAGED = "compressed file damaged"
 
-PRESETS = {
-    "combined": '%h %^[%d:%t %^] "%r" %s %b "%R" "%u"',
-    "vhost_combined": '%v:%^ %h %^[%d:%t %^] "%r" %s %b "%R" "%u"',
-    "common": '%h %^[%d:%t %^] "%r" %s %b',
-    "nginx_timed": '%h %^[%d:%t %^] "%r" %s %b "%R" "%u" %T',
-    "json": json.dumps(
-        {
-            "remote_addr": "%h",
-            "host": "%v",
-            "time_local": "%d:%t %^",
-            "time_iso8601": "%x",
-            "request": "%r",
-            "status": "%s",
-            "body_bytes_sent": "%b",
-            "http_referer": "%R",
-            "http_user_agent": "%u",
-            "request_time": "%T",
-        }
-    ),
-}
-"""GoAccess ``log-format`` strings of the formats warta knows by name.  ``nginx_timed`` is
-combined with nginx's ``$request_time`` appended; ``json`` reads nginx's
-``escape=json`` logs with the usual variable names as keys."""
-
-DEFAULT_DATE_FORMAT = "%d/%b/%Y"
-
-_QUOTED = r'[^"\\]*(?:\\.[^"\\]*)*'
-_FIELDS = {
-    "h": "ip",
-    "v": "vhost",
-    "d": "date",
-    "t": "clock",
-    "x": "iso",
-    "r": "request",
-    "m": "method",
-    "U": "path",
-    "q": "query",
-    "H": "protocol",
-    "s": "status",
-    "b": "size",
-    "R": "referer",
-    "u": "agent",
-    "T": "seconds",
-    "D": "micros",
-    "L": "millis",
-    "e": None,
-    "^": None,
-}
 _REQUIRED = {"ip", "status"}
 _MONTHS = {
     m: i
@@ -98,27 +57,6 @@ _IPV4 = re.compile(
     r"(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)"
 )
 _FRACTION = re.compile(r"[.,]\d{1,9}")
-_GROUPS = (
-    "ip",
-    "vhost",
-    "date",
-    "clock",
-    "zone",
-    "iso",
-    "request",
-    "method",
-    "path",
-    "query",
-    "protocol",
-    "status",
-    "size",
-    "referer",
-    "agent",
-    "seconds",
-    "millis",
-    "micros",
-)
-"""The order :meth:`LogFormat._hit` takes the fields in."""
 _NO_DURATIONS = [None, None, None]
 _ZONE = re.compile(r"([+-])(\d\d):?(\d\d)")
 
@@ -146,10 +84,6 @@ class Hit:
     vhost: str = ""
     seconds: float | None = None
     """Time taken to answer (``$request_time``), when the format has it."""
-
-
-class ParseError(ValueError):
-    """A log format that cannot be used (raised when the format is compiled, never per line)."""
 
 
 def valid_address(text: str) -> bool:
@@ -215,104 +149,6 @@ def _offset(zone: str) -> timezone | str:
     return timezone(-delta if match.group(1) == "-" else delta)
 
 
-def _tokens(spec: str) -> list[tuple[str, str]]:
-    """``("lit", text)`` and ``("spec", letter)`` pieces of a GoAccess format string."""
-    tokens: list[tuple[str, str]] = []
-    i = 0
-    while i < len(spec):
-        if spec[i] == "%" and i + 1 < len(spec):
-            letter = spec[i + 1]
-            if letter == "%":
-                tokens.append(("lit", "%"))
-            elif letter in _FIELDS:
-                tokens.append(("spec", letter))
-            else:
-                raise ParseError(f"unknown log-format specifier %{letter} in {spec!r}")
-            i += 2
-            continue
-        if tokens and tokens[-1][0] == "lit":
-            tokens[-1] = ("lit", tokens[-1][1] + spec[i])
-        else:
-            tokens.append(("lit", spec[i]))
-        i += 1
-    return tokens
-
-
-def _pieces(spec: str, *, last: str = r"\S*") -> tuple[list[str], set[str], int | None]:
-    """Regex pieces of a format, the field names it captures, and the index of the piece
-    after the last of status and size (where an optional tail may start).
-
-    Each specifier captures up to the next literal character, as GoAccess reads it (the
-    last one: ``last``). A ``%^`` right after ``%t `` is the time zone (the combined
-    format writes it there); it may be missing, so that such a line is counted as a date
-    without a time zone rather than as a line in another format.
-    """
-    tokens = _tokens(spec)
-    parts: list[str] = []
-    names: set[str] = set()
-    tail_from = None
-    clock_at = -1
-    for index, (kind, value) in enumerate(tokens):
-        if kind == "lit":
-            parts.append(re.escape(value))
-            continue
-        following = tokens[index + 1][1][0] if index + 1 < len(tokens) else ""
-        name = _FIELDS[value]
-        if following == '"':
-            body = _QUOTED
-        elif following:
-            body = f"[^{re.escape(following)}]*"
-        else:
-            body = last
-        if value == "^" and clock_at == index - 2 and tokens[index - 1] == ("lit", " "):
-            parts.pop()  # the space before the zone
-            stop = re.escape(following) if following else ""
-            parts[-1] = f"(?P<clock>[^ {stop}]*)"
-            parts.append(f"(?: (?P<zone>{body}))?")
-            names.add("zone")
-            continue
-        if name is None:
-            parts.append(f"(?:{body})")
-            continue
-        if name in names:
-            raise ParseError(f"%{value} appears twice in {spec!r}")
-        names.add(name)
-        parts.append(f"(?P<{name}>{body})")
-        if name == "clock":
-            clock_at = index
-        if name in ("status", "size"):
-            tail_from = len(parts)
-    return parts, names, tail_from
-
-
-def _compile(spec: str) -> re.Pattern[str]:
-    """A GoAccess format string as a regex matched at the start of a line.
-
-    The fields after the status and size may be missing and the last closing quote may
-    be absent (a common line in a combined log, a user agent cut short: GoAccess reads
-    both).
-    """
-    parts, names, tail_from = _pieces(spec)
-    if "ip" not in names or "status" not in names:
-        raise ParseError(f"a log format needs at least %h and %s: {spec!r}")
-    if not ({"date", "clock"} <= names or "iso" in names):
-        raise ParseError(f"a log format needs a date and time (%d and %t, or %x): {spec!r}")
-    if "request" not in names and "path" not in names:
-        raise ParseError(f"a log format needs the request (%r, or %m %U %H): {spec!r}")
-    # Every field name exists in the pattern (unmatched), so that one group() call reads them.
-    absent = "".join(f"(?P<{name}>)" for name in _GROUPS if name not in names)
-    parts.append(f"(?:{absent}){{0}}" if absent else "")
-    if tail_from is None or tail_from >= len(parts) - 1:
-        return re.compile("".join(parts))
-    head, tail, never = parts[:tail_from], parts[tail_from:-1], parts[-1]
-    if tail[-1] == '"':
-        tail[-1] = '"?'
-    nested = ""
-    for piece in reversed(tail):  # each further field is optional from where the line ends
-        nested = f"(?:{piece}{nested})?" if piece.startswith("(") else piece + nested
-    return re.compile("".join(head) + f"(?:{nested})?" + never)
-
-
 class LogFormat:
     """A compiled log format: :meth:`parse` turns a line into a :class:`Hit` or a reason."""
 
@@ -322,22 +158,12 @@ class LogFormat:
         self.spec = text
         self.days = _Days(date_format)
         self.fields: dict[str, re.Pattern[str]] | None = None
-        if text.lstrip().startswith("{"):
-            try:
-                mapping = json.loads(text)
-            except ValueError as error:
-                raise ParseError(f"a JSON log format must be a JSON object: {error}") from None
-            if not isinstance(mapping, dict) or not all(
-                isinstance(v, str) for v in mapping.values()
-            ):
-                raise ParseError("a JSON log format maps keys to specifier strings")
-            self.fields = {
-                key: re.compile("".join(_pieces(value, last=".*")[0]))
-                for key, value in mapping.items()
-            }
+        compiled = compile_format(text)
+        if isinstance(compiled, dict):
+            self.fields = compiled
             self.parse: Callable[[str], Hit | str] = self._parse_json
         else:
-            self.pattern = _compile(text)
+            self.pattern = compiled
             self.parse = self._parse_text
 
     def _parse_text(self, line: str) -> Hit | str:
@@ -346,7 +172,7 @@ class LogFormat:
         match = self.pattern.match(line)
         if match is None:
             return NOT_A_LOG_LINE
-        return self._hit(match.group(*_GROUPS))
+        return self._hit(match.group(*GROUPS))
 
     def _parse_json(self, line: str) -> Hit | str:
         if len(line) > MAX_LINE:
@@ -371,7 +197,7 @@ class LogFormat:
             "iso" in groups or {"date", "clock"} <= groups.keys()
         ):
             return NOT_A_LOG_LINE
-        return self._hit(tuple(groups.get(name) for name in _GROUPS))
+        return self._hit(tuple(groups.get(name) for name in GROUPS))
 
     def _hit(self, g: tuple[str | None, ...]) -> Hit | str:
         (

@@ -29,6 +29,7 @@ from datetime import UTC, datetime
 from urllib.parse import unquote_plus
 
 from pipeline.visitors.parse import Hit
+from pipeline.visitors.schema import THRESHOLDS
 
 SAMPLES = 5
 QUIET = 3600.0
@@ -255,98 +256,130 @@ def _always(hit: Hit) -> bool:
 
 RULES: list[Rule] = [
     Rule(
-        "probing", "many different paths answered 4xx", 10, 0.1, status=(400, 499), distinct="path"
+        "probing",
+        "many different paths answered 4xx",
+        *THRESHOLDS["probing"],
+        status=(400, 499),
+        distinct="path",
     ),
     Rule(
         "sensitive-files",
         "asks for secrets, repositories or backups (.env, .git, .sql)",
-        0,
-        0.0,
+        *THRESHOLDS["sensitive-files"],
         SENSITIVE,
     ),
-    Rule("admin-probing", "asks for CMS or admin pages a static site does not have", 0, 0.0, ADMIN),
-    Rule("sql-injection", "SQL injection patterns in the request", 0, 0.0, SQLI),
-    Rule("xss", "cross-site scripting patterns in the request", 0, 0.0, XSS),
-    Rule("path-traversal", "path traversal patterns in the request", 0, 0.0, TRAVERSAL),
     Rule(
-        "bad-agent", "user agent of a known attack or scanning tool", 0, 0.0, BAD_AGENTS, ("agent",)
+        "admin-probing",
+        "asks for CMS or admin pages a static site does not have",
+        *THRESHOLDS["admin-probing"],
+        ADMIN,
+    ),
+    Rule(
+        "sql-injection", "SQL injection patterns in the request", *THRESHOLDS["sql-injection"], SQLI
+    ),
+    Rule("xss", "cross-site scripting patterns in the request", *THRESHOLDS["xss"], XSS),
+    Rule(
+        "path-traversal",
+        "path traversal patterns in the request",
+        *THRESHOLDS["path-traversal"],
+        TRAVERSAL,
+    ),
+    Rule(
+        "bad-agent",
+        "user agent of a known attack or scanning tool",
+        *THRESHOLDS["bad-agent"],
+        BAD_AGENTS,
+        ("agent",),
     ),
     Rule(
         "log4j",
         "Log4Shell lookup (${jndi:…}) in the request, user agent or referrer (CVE-2021-44228)",
-        0,
-        0.0,
+        *THRESHOLDS["log4j"],
         LOG4J,
         ("path", "agent", "referer"),
     ),
     Rule(
         "spring4shell",
         "Spring4Shell class-loader parameters (CVE-2022-22965)",
-        0,
-        0.0,
+        *THRESHOLDS["spring4shell"],
         SPRING4SHELL,
     ),
     Rule(
         "thinkphp",
         "ThinkPHP remote code execution (invokefunction, CVE-2018-20062)",
-        0,
-        0.0,
+        *THRESHOLDS["thinkphp"],
         THINKPHP,
     ),
     Rule(
         "ognl-injection",
         "OGNL or expression-language injection (${…}, %{…}: Struts, Confluence)",
-        0,
-        0.0,
+        *THRESHOLDS["ognl-injection"],
         OGNL,
         ("path", "agent", "referer"),
     ),
-    Rule("backdoors", "asks for a known PHP web shell (c99.php, wso.php, …)", 0, 0.0, BACKDOORS),
+    Rule(
+        "backdoors",
+        "asks for a known PHP web shell (c99.php, wso.php, …)",
+        *THRESHOLDS["backdoors"],
+        BACKDOORS,
+    ),
     Rule(
         "cve-probing",
         "asks for paths of known vulnerabilities (Ignition, Telerik, Confluence, …)",
-        0,
-        0.0,
+        *THRESHOLDS["cve-probing"],
         CVE_PATHS,
     ),
-    Rule("remote-file-inclusion", "a parameter whose value is a URL (?page=http://…)", 0, 0.0, RFI),
+    Rule(
+        "remote-file-inclusion",
+        "a parameter whose value is a URL (?page=http://…)",
+        *THRESHOLDS["remote-file-inclusion"],
+        RFI,
+    ),
     Rule(
         "wordpress-user-enum",
         "enumerates WordPress authors (?author=1, ?author=2, …)",
-        5,
-        0.1,
+        *THRESHOLDS["wordpress-user-enum"],
         WP_USER_ENUM,
         distinct="path",
     ),
     Rule(
         "open-proxy",
         "uses the server as a proxy (CONNECT, or an absolute URL)",
-        0,
-        0.0,
+        *THRESHOLDS["open-proxy"],
         test=_open_proxy,
     ),
-    Rule("invalid-http-version", "an HTTP version that does not exist", 0, 0.0, test=_bad_version),
+    Rule(
+        "invalid-http-version",
+        "an HTTP version that does not exist",
+        *THRESHOLDS["invalid-http-version"],
+        test=_bad_version,
+    ),
     Rule(
         "switching-agents",
         "one address switching user agents quickly (a tool rotating its agent)",
-        10,
-        0.125,
+        *THRESHOLDS["switching-agents"],
         test=_always,
         distinct="agent",
     ),
     Rule(
         "brute-force",
         "repeated login attempts (POST to a login form, 401/403 answers)",
-        5,
-        0.1,
+        *THRESHOLDS["brute-force"],
         test=_brute_force,
     ),
-    Rule("aggressive-crawling", "more than 300 requests in a minute", 300, 5.0),
-    Rule("flood-400", "a flood of 400 Bad Request answers", 20, 1.0, status=(400, 400)),
+    Rule(
+        "aggressive-crawling",
+        "more than 300 requests in a minute",
+        *THRESHOLDS["aggressive-crawling"],
+    ),
+    Rule(
+        "flood-400",
+        "a flood of 400 Bad Request answers",
+        *THRESHOLDS["flood-400"],
+        status=(400, 400),
+    ),
 ]
-"""The rules; capacities and leaks follow CrowdSec's scenarios of the same name where
-one exists (``http-wordpress_user-enum``: 5 per 10 s; ``http-dos-switching-ua``: 10
-agents, 8 s; ``http-generic-bf``: 5 per 10 s)."""
+"""The rules, with their default thresholds from :data:`~pipeline.visitors.schema.THRESHOLDS`."""
 
 
 def configured(overrides: Mapping[str, tuple[int | None, float | None, bool]]) -> list[Rule]:
