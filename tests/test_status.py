@@ -97,3 +97,25 @@ def test_collect_stage_from_new_with_sources_to_collected(project: Project) -> N
     write_item(item, item.front.model_copy(update={"history": history}))
     row = _rows(project, opened + timedelta(hours=1, minutes=30))["bahan-sidang-keliling-bulan-ini"]
     assert (row.stage, row.late) == ("convert", False)
+
+
+def test_board_puts_items_in_their_stage_and_filters(project: Project) -> None:
+    from pipeline.commands.status import STAGES, board
+
+    project.draft("rapat-kerja")  # berita, by rina, in draft
+    project.draft("jadwal", category="layanan", status="in-review")
+    columns = board(project.config, now=T0)
+    assert list(columns) == list(STAGES)
+    assert [c.row.slug for c in columns["draft"]] == ["rapat-kerja"]
+    assert [c.row.slug for c in columns["review"]] == ["jadwal"]
+    assert columns["review"][0].category == "layanan"
+    only_news = board(project.config, now=T0, category="berita")
+    shown = {c.row.slug for cards in only_news.values() for c in cards}
+    assert "rapat-kerja" in shown and "jadwal" not in shown
+    assert all(c.category == "berita" for cards in only_news.values() for c in cards)
+    # Rina holds her draft; an editor holds what waits for review (by role).
+    assert [c.row.slug for c in board(project.config, now=T0, person="rina")["draft"]] == [
+        "rapat-kerja"
+    ]
+    held_by_sari = board(project.config, now=T0, person="sari")
+    assert [c.row.slug for c in held_by_sari["review"]] == ["jadwal"] and not held_by_sari["draft"]

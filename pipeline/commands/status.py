@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from pipeline.config import Config
@@ -9,6 +10,19 @@ from pipeline.content.status import ItemStatus, item_status
 from pipeline.content.store import Scan, scan
 from pipeline.site.archive import catalog, version_digest
 from pipeline.site.live import now_utc
+
+STAGES = (
+    "collect",
+    "convert",
+    "draft",
+    "review",
+    "approval",
+    "publish",
+    "embargo",
+    "archive",
+    "done",
+)
+"""The SOP 1 stages in order (``embargo``: approved, waiting for its moment)."""
 
 
 def run_status(
@@ -26,16 +40,40 @@ def run_status(
     rows = [item_status(config, item, now=now, archived=archived) for item in found.items]
     if not include_done:
         rows = [row for row in rows if row.stage != "done"]
-    order = [
-        "collect",
-        "convert",
-        "draft",
-        "review",
-        "approval",
-        "publish",
-        "embargo",
-        "archive",
-        "done",
-    ]
-    rows.sort(key=lambda r: (not r.late, order.index(r.stage), r.slug))
+    rows.sort(key=lambda r: (not r.late, STAGES.index(r.stage), r.slug))
     return rows, found
+
+
+@dataclass(frozen=True)
+class BoardCard:
+    """One item on the board: its status row and its category."""
+
+    row: ItemStatus
+    category: str
+
+
+def board(
+    config: Config,
+    *,
+    now: datetime | None = None,
+    category: str | None = None,
+    person: str | None = None,
+    include_done: bool = False,
+) -> dict[str, list[BoardCard]]:
+    """Every item by stage (the desk's board), late first; filtered by category and by
+    the person who holds it (their id, or one of their roles)."""
+    rows, found = run_status(config, now=now, include_done=include_done)
+    categories = {item.shown: item.front.category for item in found.items}
+    holding: set[str] = set()
+    if person is not None:
+        configured = config.person(person)
+        holding = {person, *(configured.roles if configured else ())}
+    columns: dict[str, list[BoardCard]] = {stage: [] for stage in STAGES}
+    for row in rows:
+        card = BoardCard(row, categories.get(row.path, ""))
+        if category is not None and card.category != category:
+            continue
+        if person is not None and not holding & {h.strip() for h in row.holder.split("/")}:
+            continue
+        columns[row.stage].append(card)
+    return columns
