@@ -62,3 +62,10 @@ def test_backup_bench_runs_beside_restic_on_a_tiny_tree() -> None:
     steps = [line.split()[0] for line in lines[2:]]
     assert steps == ["first-backup", "no-change", "changed-10", "verify-data", "restore"]
     assert all(float(line.split()[-1]) > 0 for line in lines[2:])
+
+
+def test_privacy_bench_prints_every_category() -> None:
+    lines = run_bench("bench_privacy.py")
+    rows = {line.split()[0]: line.split() for line in lines[1:]}
+    assert {"nik", "phone", "email", "party-name", "all"} <= set(rows)
+    assert rows["all"][-2].endswith("%") and rows["all"][-1].endswith("%")

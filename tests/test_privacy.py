@@ -110,6 +110,25 @@ FLAGGED = [
     pytest.param("x\n[surat](mailto:siti@yahoo.co.id)", [(2, "privacy.email")], id="mailto"),
     pytest.param("hakim@pa-lembahhijau.go.id.evil.com", [(1, "privacy.email")], id="lookalike"),
     pytest.param("humas@lembahhijau.go.id", [(1, "privacy.email")], id="not-our-domain"),
+    pytest.param("nama&#64;gmail.com", [(1, "privacy.email")], id="entity-at"),
+    pytest.param("x\nnama [at] gmail [dot] com", [(2, "privacy.email")], id="bracketed-at"),
+    pytest.param("nama(at)yahoo.com", [(1, "privacy.email")], id="paren-at"),
+    pytest.param("nama at gmail dot com", [(1, "privacy.email")], id="words-at-dot"),
+    pytest.param(
+        f"{NIK_MAN[:4]} {NIK_MAN[4:8]} {NIK_MAN[8:12]} {NIK_MAN[12:]}",
+        [(1, "privacy.nik")],
+        id="nik-4-4-4-4",
+    ),
+    pytest.param(
+        f"{NIK_MAN[:4]}-{NIK_MAN[4:8]}-{NIK_MAN[8:12]}-{NIK_MAN[12:]}",
+        [(1, "privacy.nik")],
+        id="nik-dashes",
+    ),
+    pytest.param("HP 0812–3456–7890", [(1, "privacy.phone")], id="mobile-en-dash"),
+    # code is published like any other text
+    pytest.param(f"Contoh `{NIK_MAN}`", [(1, "privacy.nik")], id="inline-code"),
+    pytest.param(f"```\nNIK {NIK_MAN}\n```", [(2, "privacy.nik")], id="backtick-fence"),
+    pytest.param("~~~~yaml\nemail: budi@gmail.com\n~~~~", [(2, "privacy.email")], id="tilde-fence"),
 ]
 
 
@@ -144,11 +163,6 @@ NOT_FLAGGED = [
     pytest.param("Surel info@badilag.mahkamahagung.go.id", id="official-subdomain"),
     pytest.param("Surel HUMAS@PA-LembahHijau.GO.ID", id="official-email-case"),
     pytest.param("![logo](img/logo@2x.png)", id="retina-image"),
-    # code is not prose
-    pytest.param(f"Contoh `{NIK_MAN}` dan ``0812-3456-7890``", id="inline-code"),
-    pytest.param(f"```\nNIK {NIK_MAN}\n0812-3456-7890\n```", id="backtick-fence"),
-    pytest.param("~~~~yaml\nemail: budi@gmail.com\n~~~~", id="tilde-fence"),
-    pytest.param(f"- contoh:\n\n    ```\n    {NIK_MAN}\n    ```", id="fence-in-list"),
 ]
 
 
@@ -181,7 +195,7 @@ def test_severity_and_messages_never_echo_the_datum() -> None:
     assert "official address" in hits[3].hint
 
 
-def test_code_blocks_keep_line_numbers() -> None:
+def test_code_is_scanned_on_its_own_line() -> None:
     text = "\n".join(
         [
             "Paragraf pertama.",  # 1
@@ -198,7 +212,13 @@ def test_code_blocks_keep_line_numbers() -> None:
             "siti@gmail.com",  # 12
         ]
     )
-    assert located(scan(text)) == [(5, "privacy.phone"), (10, "privacy.nik")]
+    assert located(scan(text)) == [
+        (3, "privacy.nik"),
+        (5, "privacy.phone"),
+        (7, "privacy.email"),
+        (10, "privacy.nik"),
+        (12, "privacy.email"),
+    ]
 
 
 def test_hits_are_sorted_by_line_across_rules() -> None:
@@ -296,6 +316,15 @@ NAMED = [
     pytest.param("Tn. Hartono", "PENGGUGAT", id="tn"),
     pytest.param("Saudari Rina Marlina", "PENGGUGAT", id="saudari"),
     pytest.param("Saudara Budi", "PENGGUGAT", id="saudara"),
+    # as news writes them (issue 15)
+    pytest.param("sidang antara Rina dan TERGUGAT ditunda", "PENGGUGAT", id="antara"),
+    pytest.param("diajukan oleh Siti Aminah pekan lalu", "PENGGUGAT", id="diajukan-oleh"),
+    pytest.param("Korban KDRT, Sri Wahyuni, hadir", "KORBAN KDRT", id="role-qualifier"),
+    pytest.param("mantan istri, Dewi Lestari, menuntut", "PENGGUGAT", id="relation"),
+    pytest.param("diajukan ibunya Sumarni", "PENGGUGAT", id="relation-bare"),
+    pytest.param("Penggugat bernama siti aminah mengajukan", "PENGGUGAT", id="lower-case"),
+    pytest.param("Siti Aminah lawan TERGUGAT", "PENGGUGAT", id="lawan-first"),
+    pytest.param("`Penggugat: Siti Aminah`", "PENGGUGAT", id="inline-code"),
 ]
 
 
@@ -346,9 +375,6 @@ NOT_NAMED = [
     ),
     pytest.param("Khalifah Umar bin Khattab berkata", id="khalifah"),
     pytest.param("diriwayatkan Abdullah bin Abbas", id="hadith-narrator"),
-    # code
-    pytest.param("`Penggugat: Siti Aminah`", id="inline-code"),
-    pytest.param("```\nAhmad bin Yusuf\n```", id="fence"),
 ]
 
 

@@ -10,13 +10,19 @@ Four scanners, all pure functions over the body text:
 * :func:`mask` – a shortened form of a personal datum for messages, so that a
   review report never repeats what it warns about.
 
-Fenced code blocks and inline code spans are ignored by every scanner; they are
-blanked before scanning, keeping line numbers intact.  This module never prints
-and never reads the environment: the caller decides what to do with the hits.
+Everything published is scanned: code spans, fenced code, tables, alt text, link
+titles and footnotes alike (a NIK in a code span is as public as any other).  HTML
+character references are decoded first (``nama&#64;gmail.com``) and obfuscated
+addresses read back (``nama [at] gmail [dot] com``), line by line so that line numbers
+stay right.  Only the anonymisation *keywords* skip code: a code sample that says
+"cerai gugat" does not make an item a divorce case.  :func:`scan_text` runs every
+scanner the way ``warta review`` does.  This module never prints and never reads the
+environment: the caller decides what to do with the hits.
 """
 
 from __future__ import annotations
 
+import html
 import re
 from bisect import bisect_right
 from collections.abc import Iterator, Mapping, Sequence
@@ -25,6 +31,7 @@ from typing import Final
 
 from stdnum.id import nik as stdnum_nik
 
+from pipeline.config import ReviewSettings
 from pipeline.content.findings import Hit, Severity
 
 _BULLET: Final = "•"
@@ -67,6 +74,43 @@ def _prose(text: str) -> str:
                 fence = None
             out.append("")
     return "\n".join(out)
+
+
+def _visible(text: str) -> str:
+    """``text`` as a reader sees it: character references decoded, line by line."""
+    lines = []
+    for line in text.split("\n"):
+        if "&" in line:
+            line = html.unescape(line).replace("\r", " ").replace("\n", " ")
+        lines.append(line)
+    return "\n".join(lines)
+
+
+# Addresses written so that harvesters miss them: "nama [at] gmail [dot] com",
+# "nama(at)yahoo.com", "nama @ gmail.com", "nama at gmail dot com".
+_AT_BRACKETED: Final = re.compile(r"[ \t]*[\[({][ \t]*(?:at|et)[ \t]*[\])}][ \t]*", re.IGNORECASE)
+_DOT_BRACKETED: Final = re.compile(
+    r"[ \t]*[\[({][ \t]*(?:dot|titik)[ \t]*[\])}][ \t]*", re.IGNORECASE
+)
+_AT_SPACED: Final = re.compile(
+    r"(?<=[A-Za-z0-9])[ \t]+@[ \t]*(?=[A-Za-z0-9])|(?<=[A-Za-z0-9])@[ \t]+(?=[A-Za-z0-9])"
+)
+_AT_WORDS: Final = re.compile(
+    r"\b(?P<local>[A-Za-z0-9][A-Za-z0-9._%+-]*)[ \t]+at[ \t]+(?P<host>[A-Za-z0-9-]+)"
+    r"(?P<rest>(?:[ \t]+dot[ \t]+[A-Za-z0-9-]+)+)\b",
+    re.IGNORECASE,
+)
+
+
+def _deobfuscated(text: str) -> str:
+    """E-mail addresses written around harvesters, read back (same lines)."""
+    text = _AT_BRACKETED.sub("@", text)
+    text = _DOT_BRACKETED.sub(".", text)
+    text = _AT_SPACED.sub("@", text)
+    return _AT_WORDS.sub(
+        lambda m: f"{m['local']}@{m['host']}" + re.sub(r"[ \t]+dot[ \t]+", ".", m["rest"]),
+        text,
+    )
 
 
 class _Lines:
@@ -115,7 +159,7 @@ def mask(value: str) -> str:
 
 # --------------------------------------------------------------------------- NIK
 
-# A 16-digit run, written plainly or in the 6-6-4 / 2-2-2-6-4 groupings with one
+# A 16-digit run, written plainly or in the 6-6-4 / 2-2-2-6-4 / 4-4-4-4 groupings with one
 # kind of separator.  Not part of a longer number: no digit (or digit plus
 # separator) directly before or after, so case registers, account numbers and
 # decimals are not cut into a 16-digit piece.
@@ -126,6 +170,7 @@ _NIK: Final = re.compile(
         \d{16}
       | \d{6}(?P<s1>[ .-])\d{6}(?P=s1)\d{4}
       | \d{2}(?P<s2>[ .-])\d{2}(?P=s2)\d{2}(?P=s2)\d{6}(?P=s2)\d{4}
+      | \d{4}(?P<s3>[ .-])\d{4}(?P=s3)\d{4}(?P=s3)\d{4}
     )
     (?![\w])(?![.,/-]\d)
     """,
@@ -144,19 +189,21 @@ _NIK_CONTEXT: Final = re.compile(
 # area code (021, 0274 …; 01 and 08 are not area codes) written in parentheses
 # or followed by a separator, or with +62.  The area code must have 3-4 digits
 # starting with 0, which rules out dates and times (08.00, 01-02-2026); case
-# numbers (0123/Pdt.G/…) stop at the slash.  Length is checked afterwards.
+# numbers (0123/Pdt.G/…) stop at the slash.  Groups may be joined by a space, a dot,
+# a hyphen or an en or em dash (word processors turn hyphens into dashes).  Length is
+# checked afterwards.
 _PHONE: Final = re.compile(
     r"""
-    (?<![\w+@])(?<!\d[.,-])
+    (?<![\w+@])(?<!\d[.,\-–—])
     (?:
-        (?P<intl>\(\+?62\)|\+62|62)[ ]?[.-]?[ ]?\(?8\d{1,3}\)?
+        (?P<intl>\(\+?62\)|\+62|62)[ ]?[.\-–—]?[ ]?\(?8\d{1,3}\)?
       | \(?08\d{1,3}\)?
-      | \+62[ ]?[.-]?[ ]?\(?[2-79]\d{1,2}\)?
+      | \+62[ ]?[.\-–—]?[ ]?\(?[2-79]\d{1,2}\)?
       | \(0[2-79]\d{1,2}\)
-      | 0[2-79]\d{1,2}(?=[ ]?[.-]?[ ]?\d)
+      | 0[2-79]\d{1,2}(?=[ ]?[.\-–—]?[ ]?\d)
     )
-    (?:(?:[ ]?[.-][ ]?|[ ])?\d{2,5}){1,4}
-    (?![\w@/])(?![.,-]\d)
+    (?:(?:[ ]?[.\-–—][ ]?|[ ])?\d{2,5}){1,4}
+    (?![\w@/])(?![.,\-–—]\d)
     """,
     re.VERBOSE,
 )
@@ -198,7 +245,7 @@ def find_personal_data(
     * ``privacy.email``: addresses outside ``allowed_email_domains`` and their
       subdomains.
     """
-    prose = _prose(text)
+    prose = _visible(text)
     lines = _Lines(prose)
     found: list[tuple[int, Hit]] = []
 
@@ -245,7 +292,9 @@ def find_personal_data(
         found.append((start, hit))
 
     domains = [d.strip().lower().lstrip("@.") for d in allowed_email_domains if d.strip()]
-    for match in _EMAIL.finditer(prose):
+    readable = _deobfuscated(prose)
+    lines = _Lines(readable)
+    for match in _EMAIL.finditer(readable):
         domain = match.group("domain").lower()
         if domain.rsplit(".", 1)[-1] in _FILE_SUFFIXES:
             continue
@@ -445,7 +494,15 @@ STOP_WORDS: Final = (
         menimbang mengingat mengadili amar dalil bukti alat keterangan biaya jumlah sebesar
         berita informasi pengumuman jadwal hasil agenda terima bantuan kegiatan sosialisasi
         elektronik online tertutup terbuka umum ruang utama layanan pelayanan terpadu ptsp
-        posbakum selanjutnya disebut mahkota
+        posbakum selanjutnya disebut mahkota ditunda lengkap tim
+        """
+    )
+    # offices and occupations named beside a person (never the person's name)
+    | _word_set(
+        """
+        bupati walikota wali gubernur camat lurah kades kapolres kapolsek kapolda danramil
+        dandim kajari menteri dirjen direktur bidan dokter perawat kader ustaz ustadz ustadzah
+        kyai tokoh pendamping konselor psikolog narasumber pembina penyuluh staf pegawai
         """
     )
     # people in court other than the parties, and their titles
@@ -496,7 +553,8 @@ INSTITUTION_WORDS: Final = _word_set(
     lorong gang kantor urusan kua dinas badan kementerian kemenag lembaga pemerintah pemkot pemkab
     bank pt cv yayasan universitas institut sekolah madrasah pesantren pondok masjid rumah sakit
     rs rsud puskesmas polres polresta polsek polda kepolisian kejaksaan kejari lapas rutan bapas
-    lpka komisi kpai nabi rasul rasulullah sayyidina sahabat khalifah syekh syaikh
+    lpka komisi kpai koperasi bumdes perusahaan perum persero nabi rasul rasulullah sayyidina
+    sahabat khalifah syekh syaikh
     """
 )
 
@@ -543,9 +601,18 @@ _ROLE_WORD: Final = (
     r"(?:penggugat|tergugat|pemohon|termohon|pelawan|terlawan|pembanding|terbanding"
     r"|terdakwa|anak|korban|saksi|pewaris|ahli[ \t]+waris)|para[ \t]+pihak)"
 )
+# What may follow a role before the name: a number, the side of a counterclaim, an
+# ordinal ("Saksi pertama"), or the kind of case ("Korban KDRT", "Pemohon dispensasi
+# kawin", "Anak yang berhadapan dengan hukum").
+_ROLE_QUALIFIER: Final = (
+    r"(?i:konvensi|rekonvensi|intervensi|prinsipal|pertama|kedua|ketiga|keempat|kelima"
+    r"|kdrt|almarhum|almarhumah|angkat|kandung|pencabulan|perkosaan|pemerkosaan"
+    r"|(?:dispensasi|cerai|kekerasan|pelecehan)[ \t]+(?:kawin|nikah|talak|gugat|seksual)"
+    r"|(?:yang[ \t]+)?(?:berhadapan|berkonflik)[ \t]+dengan[ \t]+hukum)"
+)
 _ROLE: Final = (
-    rf"\b{_ROLE_WORD}(?:[ \t]+(?:{_ROLE_WORD}|I{{1,3}}|IV|V|VI|[1-9]"
-    r"|(?i:konvensi|rekonvensi|intervensi|prinsipal)))*(?![\w'’])"
+    rf"\b{_ROLE_WORD}(?:[ \t]+(?:{_ROLE_WORD}|I{{1,3}}|IV|V|VI|[1-9]|{_ROLE_QUALIFIER}))*"
+    r"(?![\w'’])"
 )
 
 # Role, then a connector that introduces a name, then the name:
@@ -554,7 +621,7 @@ _ROLE: Final = (
 _ROLE_THEN_NAME: Final = re.compile(
     rf"(?P<role>{_ROLE})"
     r"(?P<conn>[ \t]*[:–—][ \t]*\n?[ \t]*|[ \t]+-[ \t]+|[ \t]*,[ \t]*\n?[ \t]*|[ \t]*\([ \t]*"
-    r"|[ \t]+(?i:yang[ \t]+bernama|bernama|atas[ \t]+nama|a\.n\.|yaitu|yakni|adalah|ialah)"
+    r"|[ \t]*,?[ \t]+(?i:yang[ \t]+bernama|bernama|atas[ \t]+nama|a\.n\.|yaitu|yakni|adalah|ialah)"
     r"[ \t]*\n?[ \t]*)"
     rf"(?P<run>{_RUN})"
 )
@@ -582,7 +649,7 @@ _PATRONYMIC: Final = re.compile(
 
 # Forms of address followed by a name: "Sdr. Ahmad", "Ny. Siti", "Saudari Rina".
 _ADDRESSED: Final = re.compile(
-    r"(?<![\w])(?P<form>(?:Sdri|Sdr|Tn|Ny|Nn)\.[ \t]*|(?:Sdri|Sdr|Tn|Ny|Nn)[ \t]+"
+    r"(?<![\w])(?P<form>(?i:sdri|sdr|tn|ny|nn)\.[ \t]*|(?:Sdri|Sdr|Tn|Ny|Nn)[ \t]+"
     rf"|(?i:saudari|saudara)[ \t]+)(?P<run>{_RUN})"
 )
 
@@ -591,6 +658,51 @@ _ADDRESSED: Final = re.compile(
 _OTHER_PERSON_BEFORE: Final = re.compile(
     r"(?i:\b(?:kuasa(?:\s+hukum)?|kuasanya|pengacara|advokat|penasihat\s+hukum"
     r"|jaksa(?:\s+penuntut\s+umum)?|hakim|mediator|panitera)\s+)$"
+)
+
+
+# A family relation, then the relative's name: "suaminya, Budi Santoso", "mantan
+# istri, Dewi Lestari", "ibunya Sumarni", "ayah kandung anak, Doni Prasetyo",
+# "almarhum Haji Abdul Karim".  In a case to be anonymised, a relative is a party or
+# identifies one.
+_RELATION: Final = re.compile(
+    r"(?<![\w'’])(?P<rel>(?i:(?:mantan[ \t]+)?(?:suami|istri|isteri)(?:nya)?"
+    r"|(?:ibu|ayah|bapak)(?:nya|[ \t]+kandung(?:nya)?)"
+    r"|(?:anak|kakak|adik|saudara|saudari|keponakan|cucu|mertua|menantu|paman|bibi)"
+    r"(?:[ \t]+kandung)?nya|saudara[ \t]+kandung|calon[ \t]+(?:suami|istri|isteri|mempelai)(?:nya)?"
+    r"|almarhum(?:ah)?|alm\.|almh\.)"
+    r"(?:[ \t]+(?i:anak|penggugat|tergugat|pemohon|termohon|terdakwa|korban|pemohon))?)"
+    r"(?P<conn>[ \t]*,[ \t]*|[ \t]+(?i:bernama|yaitu|yakni)[ \t]+|[ \t]+)"
+    rf"(?P<run>{_RUN})"
+)
+
+# The two sides of a case: "antara Rina dan Joko", "pasangan Yusuf dan Maryam",
+# "Siti Aminah lawan Ahmad Fauzi", "Budi Santoso vs Rina Marlina".
+_BETWEEN: Final = re.compile(
+    rf"(?<![\w])(?i:antara|pasangan)[ \t]+(?P<a>{_RUN})"
+    rf"(?:[ \t]+(?:dan|dengan)[ \t]+(?P<b>{_RUN}))?"
+)
+_VERSUS: Final = re.compile(
+    rf"(?P<a>{_RUN})[ \t]+(?i:lawan|melawan|vs\.?|versus)(?![\w])(?:[ \t]+(?P<b>{_RUN}))?"
+)
+
+# Who brought the case: "diajukan oleh Siti Aminah", "yang diajukan Nurul",
+# "diucapkan oleh Rudi Hartono", "oleh Ibu Suryani terhadap Bapak Darmawan".
+_HONORIFIC: Final = r"(?:(?:Ibu|Bapak|Bpk\.?|Hj?\.)[ \t]+)?"
+_FILED_BY: Final = re.compile(
+    r"(?<![\w])(?i:diajukan|dilayangkan|diucapkan|didaftarkan|dimohonkan)"
+    rf"(?:[ \t]+(?i:oleh))?[ \t]+{_HONORIFIC}(?P<a>{_RUN})"
+)
+_AGAINST: Final = re.compile(
+    rf"(?<![\w])(?i:oleh)[ \t]+{_HONORIFIC}(?P<a>{_RUN})[ \t]*,?[ \t]+(?i:terhadap)[ \t]+"
+    rf"{_HONORIFIC}(?P<b>{_RUN})"
+)
+
+# A name written in lower case after an explicit "bernama" / "atas nama" / "a.n."
+# ("Penggugat bernama siti aminah"): up to four words, cut at the first stop word.
+_NAMED_AS: Final = re.compile(
+    r"(?<![\w])(?i:bernama|atas[ \t]+nama|a\.n\.)[ \t]+"
+    r"(?P<run>[A-Za-z][A-Za-z'’]+(?:[ \t]+[A-Za-z][A-Za-z'’]+){0,3})"
 )
 
 
@@ -702,11 +814,12 @@ def _role_mentions(prose: str, lines: _Lines) -> Iterator[_Mention]:
         if _OTHER_PERSON_BEFORE.search(prose[max(0, match.start() - 40) : match.start()]):
             continue
         role = match.group("role")
-        if role.islower() and "," in match.group("conn"):
-            continue  # "akta kelahiran anak, Kartu Keluarga": a list, not a designation
         name = _leading_name(_tokens(match, "run"))
         if not name:
             continue
+        closed = prose[name[-1].end :].lstrip(" \t").startswith((",", "("))
+        if role.islower() and "," in match.group("conn") and not closed:
+            continue  # "akta kelahiran anak, Kartu Keluarga": a list, not a designation
         yield _mention(name, role, prose)
         if "," in match.group("conn") or name[-1].end != match.end("run"):
             continue
@@ -737,6 +850,13 @@ def _role_mentions(prose: str, lines: _Lines) -> Iterator[_Mention]:
             yield _mention(name, match.group("role") or match.group("prole"), prose)
 
 
+def lines_of(text: str, offset: int) -> str:
+    """The line of ``text`` around ``offset``."""
+    start = text.rfind("\n", 0, offset) + 1
+    end = text.find("\n", offset)
+    return text[start : end if end >= 0 else len(text)]
+
+
 def _other_mentions(prose: str) -> Iterator[_Mention]:
     for match in _PATRONYMIC.finditer(prose):  # whole runs, as above
         own = _trailing_name(_tokens(match, "run"))
@@ -756,6 +876,41 @@ def _other_mentions(prose: str) -> Iterator[_Mention]:
             mention.start = match.start()
             mention.form = match.group("form").strip()
             yield mention
+
+    for match in _overlapping(_RELATION, prose):
+        if not match.group("conn").strip() and _is_title_case(lines_of(prose, match.start())):
+            continue
+        name = _leading_name(_tokens(match, "run"))
+        if name:
+            yield _mention(name, None, prose)
+
+    for pattern in (_BETWEEN, _FILED_BY, _AGAINST):
+        for match in _overlapping(pattern, prose):
+            for group in ("a", "b"):
+                if group in pattern.groupindex and match.group(group):
+                    name = _leading_name(_tokens(match, group))
+                    if name:
+                        yield _mention(name, None, prose)
+
+    for match in _VERSUS.finditer(prose):
+        for group, pick in (("a", _trailing_name), ("b", _leading_name)):
+            if match.group(group) is None:
+                continue
+            name = pick(_tokens(match, group))
+            if name:
+                yield _mention(name, None, prose)
+
+    for match in _overlapping(_NAMED_AS, prose):
+        words = list(re.finditer(r"[A-Za-z][A-Za-z'’]+", match.group("run")))
+        kept = []
+        for word in words:
+            if word.group(0).lower() in _STOP:
+                break
+            kept.append(word)
+        if kept and any(len(w.group(0)) >= 3 for w in kept):
+            offset = match.start("run")
+            start, end = offset + kept[0].start(), offset + kept[-1].end()
+            yield _Mention(start, end, prose[start:end], None)
 
 
 def find_party_names(text: str, *, reason: str | None = None) -> list[Hit]:
@@ -779,7 +934,7 @@ def find_party_names(text: str, *, reason: str | None = None) -> list[Hit]:
     (``Pengadilan Agama Lembah Hijau``) are not a name.  A role after "kuasa
     hukum" and the like introduces the lawyer, not the party, and is skipped.
     """
-    prose = _prose(text)
+    prose = _visible(text)
     lines = _Lines(prose)
     mentions = sorted(
         [*_role_mentions(prose, lines), *_other_mentions(prose)],
@@ -810,3 +965,31 @@ def find_party_names(text: str, *, reason: str | None = None) -> list[Hit]:
             )
         )
     return hits
+
+
+# --------------------------------------------------------------------------- everything
+
+
+def scan_text(text: str, settings: ReviewSettings, *, case_type: str = "") -> list[Hit]:
+    """Every scanner over one published text, as ``warta review`` runs them.
+
+    Personal data always; party names when the item must be anonymised (its
+    ``case_type``, or a keyword of ``text``).  Hits are sorted by line.
+    """
+    reason = anonymisation_reason(
+        case_type=case_type, text=text, case_types=settings.anonymise_case_types
+    )
+    return personal_data_hits(text, settings, reason=reason)
+
+
+def personal_data_hits(text: str, settings: ReviewSettings, *, reason: str | None) -> list[Hit]:
+    """Personal data in ``text``, and party names when ``reason`` says the item must be
+    anonymised (see :func:`anonymisation_reason`); sorted by line."""
+    hits = find_personal_data(
+        text,
+        allowed_email_domains=settings.allowed_email_domains,
+        allowed_phone_numbers=settings.allowed_phone_numbers,
+    )
+    if reason is not None:
+        hits += find_party_names(text, reason=reason)
+    return sorted(hits, key=lambda hit: hit.line)

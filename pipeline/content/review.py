@@ -16,7 +16,8 @@ from urllib.parse import unquote, urlsplit
 from pipeline.config import Config
 from pipeline.content import privacy
 from pipeline.content.attachment_check import attachment_problems
-from pipeline.content.findings import Finding, Hit, Severity
+from pipeline.content.attachment_text import attachment_text
+from pipeline.content.findings import Finding, Severity
 from pipeline.content.limits import markdown_limits
 from pipeline.content.markdown_scan import MarkdownOutline, outline
 from pipeline.content.render import Renderer, site_renderer
@@ -59,6 +60,7 @@ RULES: dict[str, str] = {
     "privacy.phone": "No phone numbers other than review.allowed_phone_numbers.",
     "privacy.email": "No e-mail addresses outside review.allowed_email_domains.",
     "privacy.party-name": "Cases that must be anonymised name parties only by their role.",
+    "privacy.attachment-unreadable": "The text of every PDF attachment can be read (warning).",
 }
 
 # Links with these schemes are not looked up as files (the sanitiser refuses them).
@@ -83,6 +85,9 @@ _REMOVAL_HINTS = {
     "style": "remove the style; the theme decides the look",
     "attribute": "remove the attribute",
 }
+# Front matter values that are not text a reader sees (digests, record times).
+_NOT_TEXT = {("sha256",), ("digest",), ("at",), ("date",), ("published_at",), ("publish_at",)}
+_FILE_NAME_SEPARATORS = re.compile(r"[-_./]+")
 _MARKUP = re.compile(r"<\s*/?\s*[A-Za-z!?]|&#?\w+;")
 
 
@@ -455,29 +460,53 @@ def _front_texts(
 
 
 def _privacy(config: Config, item: Item, out: FileReport) -> None:
+    """Personal data wherever the item is published: the body (every Markdown construct,
+    code included), every front matter text, the file names, and the attachments' text."""
     settings = config.review
+    front = item.front.model_dump(mode="json")
+    texts = [(key, value) for key, value in _front_texts(front) if key[-1:] not in _NOT_TEXT]
+    published = "\n".join([item.body, *(value for _key, value in texts)])
     reason = privacy.anonymisation_reason(
-        case_type=item.front.case_type,
-        text=f"{item.front.title}\n{item.front.summary}\n{item.body}",
-        case_types=settings.anonymise_case_types,
+        case_type=item.front.case_type, text=published, case_types=settings.anonymise_case_types
     )
-    # The title and summary are published too (listings, feed, API): scan them like the body.
-    for key, text in (("title", item.front.title), ("summary", item.front.summary)):
-        for hit in _privacy_hits(config, text, reason):
-            out.add(item.where((key,)), hit.rule, hit.severity, hit.message, hit.hint)
-    for hit in _privacy_hits(config, item.body, reason):
+    for hit in privacy.personal_data_hits(item.body, settings, reason=reason):
         out.add(item.body_where(hit.line), hit.rule, hit.severity, hit.message, hit.hint)
-
-
-def _privacy_hits(config: Config, text: str, reason: str | None) -> list[Hit]:
-    hits = privacy.find_personal_data(
-        text,
-        allowed_email_domains=config.review.allowed_email_domains,
-        allowed_phone_numbers=config.review.allowed_phone_numbers,
-    )
-    if reason is not None:
-        hits += privacy.find_party_names(text, reason=reason)
-    return sorted(hits, key=lambda h: h.line)
+    for key, value in texts:
+        for hit in privacy.personal_data_hits(value, settings, reason=reason):
+            out.add(item.where(key), hit.rule, hit.severity, hit.message, hit.hint)
+    # File names are published in the URLs: the folder (slug) and every file in files/.
+    names: list[tuple[tuple[str | int, ...], str]] = [(("slug",), item.folder.name)]
+    listed = {a.path: index for index, a in enumerate(item.front.attachments)}
+    files = item.folder / "files"
+    if files.is_dir():
+        for path in sorted(p for p in files.rglob("*") if p.is_file()):
+            rel = path.relative_to(item.folder).as_posix()
+            index = listed.get(rel)
+            names.append(((("attachments", index) if index is not None else ("attachments",)), rel))
+    for key, name in names:
+        readable = _FILE_NAME_SEPARATORS.sub(" ", name)
+        for hit in privacy.personal_data_hits(readable, settings, reason=reason):
+            message = f"file name '{name}': {hit.message}"
+            out.add(item.where(key), hit.rule, hit.severity, message, hit.hint)
+    for index, attachment in enumerate(item.front.attachments):
+        path = item.folder / attachment.path
+        if not path.is_file():
+            continue  # attachments.missing says so
+        where = item.where(("attachments", index))
+        found = attachment_text(path)
+        if found.problem is not None:
+            out.add(
+                where,
+                "privacy.attachment-unreadable",
+                WARNING,
+                f"'{attachment.path}': {found.problem}",
+                "check the document by eye, or convert it with OCR (warta convert)",
+            )
+        for page_number, page in enumerate(found.pages, 1):
+            for hit in privacy.personal_data_hits(page, settings, reason=reason):
+                shown = f"page {page_number}, " if len(found.pages) > 1 else ""
+                message = f"'{attachment.path}' ({shown}line {hit.line}): {hit.message}"
+                out.add(where, hit.rule, hit.severity, message, hit.hint)
 
 
 def problems_of(report: ReviewReport) -> list[Problem]:
