@@ -92,6 +92,43 @@ class SiteSettings(_Model):
     """IANA time zone of the court: dates without a zone are read in it."""
 
 
+class QuickLink(_Model):
+    """A link the home page shows among the court's services (SIPP, e-Court, SIWAS...)."""
+
+    id: Slug
+    """Identifier, referred to by the compliance checklist (``sipp``, ``e-court``...)."""
+    label: str = Field(min_length=1)
+    """The text of the link."""
+    url: str = Field(pattern=r"^(https?://|/)")
+    """An absolute ``http(s)://`` address, or a path on this site starting with ``/``."""
+
+
+class CourtSettings(_Model):
+    """What the site's header and contact page show about the court (issue 16)."""
+
+    address: str = ""
+    """Postal address, shown in the header of every page."""
+    phone: str = ""
+    """Telephone number shown in the header."""
+    whatsapp: str = ""
+    """WhatsApp service number shown in the header (linked to ``wa.me``)."""
+    email: str = ""
+    """Public e-mail address shown in the footer."""
+    hours: str = ""
+    """Opening hours shown in the footer, e.g. ``Senin–Jumat 08.00–16.00 WITA``."""
+    links: list[QuickLink] = []
+    """The quick links of the home page, in order."""
+
+    @field_validator("links")
+    @classmethod
+    def _unique_links(cls, value: list[QuickLink]) -> list[QuickLink]:
+        ids = [link.id for link in value]
+        doubles = sorted({i for i in ids if ids.count(i) > 1})
+        if doubles:
+            raise ValueError(f"quick link id {doubles[0]!r} is listed twice")
+        return value
+
+
 class Paths(_Model):
     """Where things live, relative to the directory of ``warta.yml``."""
 
@@ -809,6 +846,8 @@ class Config(_Model):
     """Format version of this file."""
     site: SiteSettings
     """The public website."""
+    court: CourtSettings = CourtSettings()
+    """The court's contact details and the home page's quick links (issue 16)."""
     paths: Paths = Paths()
     """Folder layout."""
     categories: list[Category] = Field(min_length=1)

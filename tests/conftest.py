@@ -16,7 +16,7 @@ from pipeline.config import Config, load_config
 from pipeline.content.store import content_digest, read_item
 
 # Real servers on loopback (nginx, a switchable HTTP server) as fixtures.
-pytest_plugins = ["tests.servers"]
+pytest_plugins = ["tests.servers", "tests.browser"]
 
 WARTA_YML = """\
 version: 1

@@ -38,6 +38,8 @@ def _fields(*models: type[BaseModel]) -> set[str]:
                 config_module.Paths,
                 config_module.Category,
                 config_module.Person,
+                config_module.CourtSettings,
+                config_module.QuickLink,
                 config_module.ReviewSettings,
                 config_module.WorkflowTargets,
                 config_module.WorkflowSettings,

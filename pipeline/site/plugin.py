@@ -7,7 +7,9 @@
 - writes the JSON content API and the RSS feed after the build;
 - sanitises every page's rendered HTML and every blog excerpt with the one allowlist
   (:mod:`pipeline.content.sanitise`), and escapes front matter text (titles, tags,
-  summaries) before the theme, the navigation, the blog lists or the tags page show it.
+  summaries) before the theme, the navigation, the blog lists or the tags page show it;
+- gives the site the court look (``pipeline/site/theme.py``) and indexes it for
+  Indonesian full-text search with Pagefind (``pipeline/site/search.py``).
 
 Enable it in ``mkdocs.yml`` before the blog and tags plugins::
 
@@ -50,7 +52,7 @@ from pipeline.content.store import (
 from pipeline.errors import WartaError
 from pipeline.fsutil import atomic_write_bytes
 from pipeline.progress import NoProgress, Progress
-from pipeline.site import api, excerpts, scale
+from pipeline.site import api, excerpts, scale, search, theme
 from pipeline.site.live import is_live, now_utc
 
 log = logging.getLogger("mkdocs.plugins.warta")
@@ -145,7 +147,11 @@ class WartaPluginConfig(MkConfig):
     api = opt.Type(bool, default=True)
     """Write the JSON content API and the RSS feed."""
     search_full_text = opt.Type(bool, default=False)
-    """Index the full text of posts for search (by default: title and summary)."""
+    """Index the full text of posts in lunr's index, when the ``search`` plugin is kept."""
+    court_theme = opt.Type(bool, default=True)
+    """Give the site warta's court look (the package's mkdocs-material overrides)."""
+    pagefind = opt.Type(bool, default=True)
+    """Index the built site with Pagefind (full text, Indonesian stemming)."""
 
 
 class WartaPlugin(BasePlugin[WartaPluginConfig]):
@@ -218,6 +224,8 @@ class WartaPlugin(BasePlugin[WartaPluginConfig]):
                 self.drafts[future.as_posix()] = item
         if self.config.auto_nav and not config.nav:
             config.nav = self._navigation(docs)
+        if self.config.court_theme:
+            theme.install(config, warta, status_page=self._status_page())
         scale.faster_front_matter()
         scale.share_front_matter(self.items.values())
         if not excerpts.install():
@@ -252,9 +260,7 @@ class WartaPlugin(BasePlugin[WartaPluginConfig]):
                 groups[name] = []
                 nav.append({name: groups[name]})  # the group's place: its first category's
             groups[name].append(entry)
-        if (docs / "tags.md").exists():
-            nav.append({"Tag" if language == "id" else "Tags": "tags.md"})
-        return nav
+        return nav  # the tags page stays reachable from the posts, not from the menu
 
     def _category_entry(
         self, category: Category, docs: Path, pages: dict[str, Item]
@@ -289,6 +295,14 @@ class WartaPlugin(BasePlugin[WartaPluginConfig]):
                     rel = (folder / path.relative_to(item.folder)).as_posix()
                     if files.get_file_from_path(rel) is None:
                         files.append(File.generated(config, rel, abs_src_path=str(path)))
+        searchable = self.config.court_theme and self.warta is not None
+        if searchable and files.get_file_from_path(theme.SEARCH_PAGE) is None:
+            assert self.warta is not None
+            files.append(
+                File.generated(
+                    config, theme.SEARCH_PAGE, content=theme.search_page_markdown(self.warta)
+                )
+            )
         self.files = files
         return files
 
@@ -299,6 +313,9 @@ class WartaPlugin(BasePlugin[WartaPluginConfig]):
             posts = getattr(blog, "posts", None)
             if isinstance(posts, list) and not isinstance(posts, _Posts):
                 blog.posts = _Posts(posts)  # type: ignore[union-attr]
+            if self.config.court_theme:
+                for post in posts or []:  # list pages show excerpts, not whole articles
+                    post.markdown = theme.excerpt_marked(post.markdown)
         return nav
 
     # -- pages --------------------------------------------------------------------
@@ -317,6 +334,8 @@ class WartaPlugin(BasePlugin[WartaPluginConfig]):
             page.meta["warta_status"] = page.meta.pop("status")
         if self.hidden:
             markdown = unlink_hidden(markdown, page.file.src_uri, self.hidden)
+        if self.config.court_theme and page.is_homepage:
+            page.meta.setdefault("template", "home.html")
         return markdown
 
     @event_priority(100)  # before any other plugin (search, blog) reads the content
@@ -326,6 +345,8 @@ class WartaPlugin(BasePlugin[WartaPluginConfig]):
         html = self.sanitiser.clean(html)
         _clean_toc(page.toc, self.sanitiser)
         src = page.file.src_uri
+        if self.config.court_theme:
+            html = theme.content_html(html, page.file.abs_src_path)
         if src in self.items or src in self.drafts:
             self.html[src] = html
             self.pages[src] = page
@@ -343,6 +364,10 @@ class WartaPlugin(BasePlugin[WartaPluginConfig]):
                 excerpt.content = self.sanitiser.clean(excerpt.content)
                 _clean_toc(getattr(excerpt, "toc", None), self.sanitiser)
         _clean_toc(page.toc, self.sanitiser)
+        if self.config.court_theme and page.is_homepage and self.warta is not None:
+            context["warta_home"] = theme.home(  # type: ignore[typeddict-unknown-key]
+                self.warta, self._home_posts(), page_url=page.url, files=self.files
+            )
         return context
 
     def on_env(self, env: Environment, *, config: MkDocsConfig, files: Files) -> Environment:
@@ -351,6 +376,20 @@ class WartaPlugin(BasePlugin[WartaPluginConfig]):
         # text it returns.
         env.filters["striptags"] = _striptags
         return env
+
+    def _home_posts(self) -> list[tuple[str, Item, Category]]:
+        assert self.warta is not None
+        out = []
+        for src, item in self.items.items():
+            category = self.warta.category(item.front.category)
+            if category is not None and category.kind == "post":
+                out.append((src, item, category))
+        return out
+
+    def _status_page(self) -> bool:
+        return bool(
+            self.warta is not None and self.warta.health.status_page and self.warta.health.endpoints
+        )
 
     # -- API ----------------------------------------------------------------------
 
@@ -363,8 +402,17 @@ class WartaPlugin(BasePlugin[WartaPluginConfig]):
         if self.warta is None:
             return
         self._scale_outputs(config)
-        if not self.config.api:
-            return
+        if self.config.api:
+            self._api_outputs(config)
+        if self.config.pagefind:  # last: it indexes the pages as they will be served
+            try:
+                search.index_site(Path(config.site_dir))
+            except WartaError as error:
+                raise PluginError(str(error)) from None
+
+    def _api_outputs(self, config: MkDocsConfig) -> None:
+        """The JSON content API, the RSS feed and the status page."""
+        assert self.warta is not None
         warta = self.warta
         site_url = self._site_url(config)
         published: list[api.PublishedItem] = []
