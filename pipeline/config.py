@@ -99,7 +99,7 @@ class QuickLink(_Model):
     """Identifier, referred to by the compliance checklist (``sipp``, ``e-court``...)."""
     label: str = Field(min_length=1)
     """The text of the link."""
-    url: str = Field(pattern=r"^(https?://|/)")
+    url: str = Field(pattern=r"^(https?://|/([^/]|$))")
     """An absolute ``http(s)://`` address, or a path on this site starting with ``/``."""
 
 

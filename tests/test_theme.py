@@ -18,6 +18,8 @@ from click.testing import CliRunner
 from PIL import Image
 
 from pipeline.cli import cli
+from pipeline.config import parse_config
+from pipeline.errors import ConfigError
 from pipeline.content.convert import photo_variants
 from pipeline.site import theme
 from tests.browser import DESKTOP, PHONE, axe_violations, open_page
@@ -266,3 +268,38 @@ def test_axe_finds_no_serious_or_critical_violation(
         page.close()
         assert found == [], (where, viewport)
         assert problems == []
+
+
+# -- hostile input ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize("url", ["javascript:alert(1)", "//evil.example/", "data:text/html,x"])
+def test_a_quick_link_must_be_http_or_a_site_path(tmp_path: Path, url: str) -> None:
+    text = WARTA_YML.replace(
+        "people:", f"court:\n  links:\n    - {{id: x, label: X, url: '{url}'}}\npeople:", 1
+    )
+    with pytest.raises(ConfigError) as caught:
+        parse_config(text, source="warta.yml", root=tmp_path)
+    assert "court.links" in str(caught.value.problems[0])
+
+
+def test_titles_and_settings_are_escaped_on_the_home_page(
+    make_project: Any, tmp_path: Path
+) -> None:
+    p = make_project()
+    hostile = '<img src=x onerror="alert(1)">'
+    p.write(
+        "warta.yml",
+        WARTA_YML.replace(
+            "people:", f"court:\n  address: '{hostile}'\n  phone: '{hostile}'\npeople:", 1
+        ),
+    )
+    p.write("content/index.md", "Beranda.\n")
+    p.write("content/berita/index.md", "# Berita\n")
+    p.published("kabar", title=f"Judul {hostile} berbahaya", summary=f"Ringkasan {hostile}")
+    (p.root / "drafts").mkdir()
+    done = CliRunner().invoke(cli, ["--config", str(p.root / "warta.yml"), "publish"])
+    assert done.exit_code == 0, done.output
+    page = (p.root / "site" / "index.html").read_text()
+    assert "onerror=" not in page.replace("onerror=&#34;", "").replace("onerror=&quot;", "")
+    assert "<img src=x" not in page

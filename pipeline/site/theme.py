@@ -20,11 +20,11 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from babel.dates import format_date
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import Files
 from mkdocs.utils import get_relative_url
 
+from pipeline import i18n
 from pipeline.config import Category, Config
 from pipeline.content.store import Item
 
@@ -39,7 +39,8 @@ HOME_CARDS = 3
 #: The separator mkdocs-material's blog cuts a post's excerpt at.
 MORE = "<!-- more -->"
 
-#: Texts of the theme, by site language (Indonesian first; English available).
+#: Texts of the theme, by site language (Indonesian first; English available), registered
+#: in the one catalogue as ``site.<key>``.
 TEXTS: dict[str, dict[str, str]] = {
     "id": {
         "phone": "Telepon",
@@ -92,6 +93,17 @@ TEXTS: dict[str, dict[str, str]] = {
 }
 
 
+i18n.register(
+    {language: {f"site.{k}": v for k, v in texts.items()} for language, texts in TEXTS.items()}
+)
+
+
+def texts(language: str) -> dict[str, str]:
+    """The theme's texts in ``language`` (from the one catalogue)."""
+    locale = i18n.Locale(language)
+    return {key: locale.t(f"site.{key}") for key in TEXTS["id"]}
+
+
 def theme_context(config: Config, *, status_page: bool) -> dict[str, Any]:
     """What every page's templates read as ``config.extra.warta``."""
     court = config.court
@@ -100,7 +112,7 @@ def theme_context(config: Config, *, status_page: bool) -> dict[str, Any]:
         digits = "62" + digits[1:]  # wa.me wants the international number
     return {
         "language": config.site.language,
-        "t": TEXTS[config.site.language],
+        "t": texts(config.site.language),
         "address": court.address,
         "phone": court.phone,
         "phone_url": "tel:" + re.sub(r"[^\d+]", "", court.phone) if court.phone else "",
@@ -116,14 +128,14 @@ def theme_context(config: Config, *, status_page: bool) -> dict[str, Any]:
 
 def search_page_markdown(config: Config) -> str:
     """The Markdown of the search page the plugin adds (Pagefind's UI fills it)."""
-    texts = TEXTS[config.site.language]
+    shown = texts(config.site.language)
     return (
         "---\n"
-        f"title: {texts['search_title']}\n"
+        f"title: {shown['search_title']}\n"
         "template: warta-search.html\n"
         "hide: [navigation, toc]\n"
         "---\n"
-        f"# {texts['search_title']}\n\n{texts['search_intro']}\n"
+        f"# {shown['search_title']}\n\n{shown['search_intro']}\n"
     )
 
 
@@ -162,9 +174,9 @@ def card_image(src: str) -> str:
     return re.sub(r"-\d{3,4}(\.jpe?g)$", r"-800\1", src)
 
 
-def human_date(day: date, language: str) -> str:
+def human_date(day: date, language: str, tz: str) -> str:
     """A date as the site shows it: ``26 Agustus 2026``."""
-    return format_date(day, "d MMMM y", locale=language)
+    return i18n.Locale(language, tz).date(day)
 
 
 def excerpt_marked(markdown: str) -> str:
@@ -256,7 +268,7 @@ def home(
 ) -> dict[str, Any]:
     """What the home page shows above its own text: quick links and the latest posts."""
     language = warta.site.language
-    texts = TEXTS[language]
+    shown = texts(language)
 
     def url_of(src: str) -> str | None:
         file = files.get_file_from_path(src) if files is not None else None
@@ -301,7 +313,7 @@ def home(
                 Card(
                     title=item.front.title,
                     url=url,
-                    date=human_date(item.front.date, language),
+                    date=human_date(item.front.date, language, warta.site.timezone),
                     iso_date=item.front.date.isoformat(),
                     summary=item.front.summary,
                     image=image,
@@ -309,13 +321,13 @@ def home(
                 )
             )
         label = category.label.get(language)
-        shown = label.lower() if language == "id" else label
+        lowered = label.lower() if language == "id" else label
         sections.append(
             {
-                "title": texts["latest"].format(label=label),
+                "title": shown["latest"].format(label=label),
                 "cards": cards,
                 "all_url": url_of(f"{category.section}/index.md"),
-                "all_label": texts["all"].format(label=shown),
+                "all_label": shown["all"].format(label=lowered),
             }
         )
     return {"links": links, "sections": sections}
