@@ -19,8 +19,8 @@ from PIL import Image
 
 from pipeline.cli import cli
 from pipeline.config import parse_config
-from pipeline.errors import ConfigError
 from pipeline.content.convert import photo_variants
+from pipeline.errors import ConfigError
 from pipeline.site import theme
 from tests.browser import DESKTOP, PHONE, axe_violations, open_page
 from tests.conftest import MKDOCS_YML, WARTA_YML, Project
