@@ -68,9 +68,13 @@ def serve_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
             process.kill()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def chromium() -> Iterator[Any]:
-    """A headless Chromium; requests beyond loopback are refused by the tests' routes."""
+    """A headless Chromium; requests beyond loopback are refused by the tests' routes.
+
+    Module-scoped: Playwright's sync API keeps an asyncio loop running while it is open,
+    and later tests that call ``asyncio.run`` would fail under it.
+    """
     if not Path(CHROMIUM).exists():
         if os.environ.get("CI"):
             pytest.fail("chromium is missing: .ci/run must install it")
