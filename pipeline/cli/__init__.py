@@ -3,8 +3,9 @@
 The root group lives here; each area of commands lives in its own module
 (:mod:`pipeline.cli.content`, :mod:`~pipeline.cli.approval`, :mod:`~pipeline.cli.site`,
 :mod:`~pipeline.cli.health`, :mod:`~pipeline.cli.visitors`, :mod:`~pipeline.cli.backup`,
-:mod:`~pipeline.cli.tickets`, :mod:`~pipeline.cli.report`) and lists what it adds in
-``COMMANDS``. Use cases are imported inside each command, so ``warta --help`` stays fast.
+:mod:`~pipeline.cli.tickets`, :mod:`~pipeline.cli.report`, :mod:`~pipeline.cli.desk`)
+and lists what it adds in ``COMMANDS``. Use cases are imported inside each command, so
+``warta --help`` stays fast.
 """
 
 from __future__ import annotations
@@ -65,12 +66,14 @@ from pipeline.cli import approval as _approval  # noqa: E402
 from pipeline.cli import backup as _backup  # noqa: E402
 from pipeline.cli import cms as _cms  # noqa: E402
 from pipeline.cli import content as _content  # noqa: E402
+from pipeline.cli import desk as _desk  # noqa: E402
 from pipeline.cli import health as _health  # noqa: E402
 from pipeline.cli import report as _report  # noqa: E402
 from pipeline.cli import site as _site  # noqa: E402
 from pipeline.cli import tickets as _tickets  # noqa: E402
 from pipeline.cli import visitors as _visitors  # noqa: E402
 
-for _area in (_content, _approval, _site, _health, _visitors, _backup, _tickets, _report, _cms):
+_AREAS = (_content, _approval, _site, _health, _visitors, _backup, _tickets, _report, _cms, _desk)
+for _area in _AREAS:
     for _command in _area.COMMANDS:
         cli.add_command(_command)

@@ -78,9 +78,16 @@ class Guard:
     """ASGI middleware: refuses bodies over the limit before reading them (413, or 411
     without a length) and adds the security headers to every response."""
 
-    def __init__(self, app: ASGIApp, *, max_body: int) -> None:
+    def __init__(self, app: ASGIApp, *, max_body: int, trusted_proxies: list[str]) -> None:
         self.app = app
         self.max_body = max_body
+        self.trusted = set(trusted_proxies)
+
+    def _https(self, scope: Scope, headers: dict[bytes, bytes]) -> bool:
+        peer = (scope.get("client") or ("",))[0]
+        if peer in self.trusted:
+            return headers.get(b"x-forwarded-proto") == b"https"
+        return scope.get("scheme") == "https"
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -98,13 +105,14 @@ class Guard:
                 await _plain(send, *refusal)
                 return
         path = scope.get("path", "")
+        https = self._https(scope, headers)
 
         async def with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 extra = list(HEADERS)
                 if not path.startswith("/static/"):
                     extra.append((b"cache-control", b"no-store"))
-                if scope.get("scheme") == "https" or scope.get("state", {}).get("https"):
+                if https:
                     extra.append((b"strict-transport-security", b"max-age=31536000"))
                 message["headers"] = [*message.get("headers", []), *extra]
             await send(message)
@@ -819,4 +827,8 @@ def create_app(
             },
         )
 
-    return Guard(app, max_body=int((rooms.MAX_FILES * settings.max_upload_mb + 1) * MB))
+    return Guard(
+        app,
+        max_body=int((rooms.MAX_FILES * settings.max_upload_mb + 1) * MB),
+        trusted_proxies=settings.trusted_proxies,
+    )

@@ -1,0 +1,88 @@
+"""The staff desk: ``warta desk`` serves it, ``warta desk invite`` makes a one-time link."""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+
+import click
+
+from pipeline.cli.common import (
+    State,
+    as_option,
+    handle_errors,
+    now_option,
+    out,
+    parse_now,
+    pass_state,
+    whoami,
+)
+
+
+@click.group(invoke_without_command=True)
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8765, show_default=True, type=click.IntRange(1, 65535))
+@click.option(
+    "--public",
+    is_flag=True,
+    help="Allow listening on an address other than loopback (put nginx with TLS in front).",
+)
+@click.pass_context
+@handle_errors
+def desk(ctx: click.Context, host: str, port: int, public: bool) -> None:
+    """Serve the staff desk (the web interface of the SOPs) on 127.0.0.1.
+
+    Production: behind nginx with TLS (docs/desk.md), with desk.trusted_proxies set.
+    """
+    if ctx.invoked_subcommand is not None:
+        return
+    state: State = ctx.obj
+    try:
+        loopback = ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        loopback = host == "localhost"
+    if not loopback and not public:
+        raise click.UsageError(
+            f"{host} is not a loopback address: serve the desk on 127.0.0.1 behind nginx with "
+            "TLS, or pass --public if you know what you do"
+        )
+    import uvicorn
+
+    from pipeline.desk.app import create_app
+
+    config = state.config
+    email = config.health.alerts.email
+    password = os.environ.get(email.password_env, "") if email else ""
+    out.print(f"warta desk on http://{host}:{port}/ (Ctrl+C stops it)", markup=False)
+    uvicorn.run(
+        create_app(config, smtp_password=password),
+        host=host,
+        port=port,
+        proxy_headers=False,  # the desk itself decides whom to believe (desk.trusted_proxies)
+        server_header=False,
+        log_level="info",
+    )
+
+
+@desk.command("invite")
+@click.argument("person")
+@as_option
+@now_option
+@pass_state
+@handle_errors
+def desk_invite(state: State, person: str, as_: str | None, now: str | None) -> None:
+    """Print a one-time link (valid desk.invitation_valid, 72 h) where PERSON sets a password."""
+    from pipeline.commands import accounts
+
+    config = state.config
+    by = whoami(config, as_)
+    made = accounts.invite(config, person, by=by.person, now=parse_now(now))
+    out.print(made.link, markup=False, soft_wrap=True)
+    out.print(
+        f"valid once, until {made.expires_at.isoformat(timespec='minutes')}; give it to "
+        f"{made.person} in person or by their work e-mail",
+        markup=False,
+    )
+
+
+COMMANDS = [desk]
