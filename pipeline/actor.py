@@ -11,6 +11,8 @@ identity was established:
 ``signature``
     an SSH signature checked against the allowed-signers file derived from
     ``warta.yml`` (what ``warta verify`` trusts).
+``token``
+    a token of the headless content API, limited to its scopes; never enough to approve.
 ``system``
     warta itself (recurring tickets, incidents from the checks).
 
@@ -29,7 +31,7 @@ from pipeline.errors import WorkflowError
 if TYPE_CHECKING:
     from pipeline.config import Config
 
-How = Literal["claim", "session", "signature", "system"]
+How = Literal["claim", "session", "signature", "token", "system"]
 
 SYSTEM_ID = "warta"
 """The person id recorded for changes made by warta itself."""

@@ -26,6 +26,7 @@ edited, a change is a new version.
       (+ invitations, login attempts; indexes
       of the ticket queue)
  11   signing_keys                                docs/desk.md
+ 12   api_tokens                                  docs/desk.md
 ====  ==========================================  =========================
 """
 
@@ -39,6 +40,7 @@ from pathlib import Path
 from pipeline.accounts.schema import SCHEMA as accounts_schema
 from pipeline.backup.schema import SCHEMA as backup_schema
 from pipeline.content.schema import SCHEMA as signing_keys_schema
+from pipeline.content.schema import TOKENS as api_tokens_schema
 from pipeline.health.schema import SCHEMA as renewals_schema
 from pipeline.report.schema import SCHEMA as report_schema
 from pipeline.tickets.schema import QUEUE_INDEXES
@@ -135,6 +137,7 @@ MIGRATIONS = [
     """,
     accounts_schema + QUEUE_INDEXES,
     signing_keys_schema,
+    api_tokens_schema,
 ]
 
 

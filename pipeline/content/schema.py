@@ -1,6 +1,9 @@
-"""Signing keys held for browser approvals (operational database version 11, docs/desk.md).
+"""Signing keys held for browser approvals (operational database version 11) and tokens
+of the headless content API (version 12); both in docs/desk.md.
 
     signing_keys(person, public, encrypted, created_at)
+    api_tokens(id, person, name, scopes, secret_hash, created_at, expires_at,
+               last_used_at, revoked_at)
 
 ``encrypted`` is the OpenSSH private key encrypted with the person's passphrase
 (:mod:`pipeline.content.keys`), or NULL when the person registered a public key made on
@@ -14,5 +17,19 @@ CREATE TABLE IF NOT EXISTS signing_keys (
     public TEXT NOT NULL,
     encrypted BLOB,
     created_at TEXT NOT NULL
+);
+"""
+
+TOKENS = """
+CREATE TABLE IF NOT EXISTS api_tokens (
+    id TEXT PRIMARY KEY,
+    person TEXT NOT NULL,
+    name TEXT NOT NULL,
+    scopes TEXT NOT NULL,
+    secret_hash TEXT NOT NULL UNIQUE,
+    created_at TEXT NOT NULL,
+    expires_at TEXT,
+    last_used_at TEXT,
+    revoked_at TEXT
 );
 """
