@@ -217,3 +217,13 @@ def test_acting_person_from_git_email(project: Project) -> None:
     )
     unknown = run(project, "new", "Kegiatan yang ditulis orang lain", "--category", "berita")
     assert unknown.exit_code == 3 and "--as PERSON" in unknown.output
+
+
+def test_review_all_covers_published_content(project: Project) -> None:
+    """What CI runs on a pull request: a leak in content/ fails it, not only in drafts."""
+    project.published("bocor-terbit", body="\n## A\n\nNIK pemohon 3171011501900001.\n")
+    assert run(project, "review").exit_code == 0  # drafts only: nothing to report
+    result = run(project, "review", "--all", "--format", "markdown")
+    assert result.exit_code == 1, result.output
+    assert "content/berita/posts/bocor-terbit/index.md" in result.output
+    assert "privacy.nik" in result.output

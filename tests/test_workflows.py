@@ -46,7 +46,9 @@ def test_pull_request_review_goes_to_the_summary_and_an_artifact() -> None:
     review = _load("review.yml")
     assert "pull_request" in review[True]  # YAML 1.1 reads the key `on` as True
     runs = _runs(review)
-    assert "warta review --format markdown" in runs and "GITHUB_STEP_SUMMARY" in runs
+    # content/ is reviewed as well as the drafts, with the PDF text reader installed
+    assert "warta review --all --format markdown" in runs and "GITHUB_STEP_SUMMARY" in runs
+    assert "poppler-utils" in runs
     uses = [s.get("uses", "") for s in review["jobs"]["review"]["steps"]]
     assert any(u.startswith("actions/upload-artifact") for u in uses)
 
@@ -62,6 +64,7 @@ def test_push_to_main_verifies_before_publishing() -> None:
         if any(f"warta {cmd}" in run for cmd in ("verify", "publish", "deploy", "archive"))
     ]
     assert order == ["verify", "publish", "deploy", "archive"]
+    assert "poppler-utils" in _runs(publish)  # publish reads the attachments' text
 
 
 def test_scheduled_health_and_backup_jobs() -> None:
