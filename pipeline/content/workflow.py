@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from pipeline.actor import actor_for
 from pipeline.config import Config, Person
 from pipeline.content.model import (
     TRANSITIONS,
@@ -55,14 +56,12 @@ def _next_step_hint(status: Status) -> str:
 
 
 def require_role(config: Config, person_id: str, roles: tuple[str, ...], action: str) -> Person:
-    """The configured person, if they hold one of ``roles``; else :class:`WorkflowError`."""
-    person = config.person(person_id)
-    if person is None:
-        raise WorkflowError(
-            f"unknown person '{person_id}'",
-            where=f"{config.source}: people",
-            hint="add them to 'people' in warta.yml or pass --as with a configured id",
-        )
+    """The configured person, if they hold one of ``roles``; else :class:`WorkflowError`.
+
+    Who the person is comes from :func:`pipeline.actor.actor_for`, the one lookup.
+    """
+    person = config.person(actor_for(config, person_id).person)
+    assert person is not None  # actor_for refused anyone not listed
     if not set(person.roles) & set(roles):
         raise WorkflowError(
             f"{person.name} may not {action}: needs the role {' or '.join(roles)}",
