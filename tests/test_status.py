@@ -119,3 +119,38 @@ def test_board_puts_items_in_their_stage_and_filters(project: Project) -> None:
     ]
     held_by_sari = board(project.config, now=T0, person="sari")
     assert [c.row.slug for c in held_by_sari["review"]] == ["jadwal"] and not held_by_sari["draft"]
+
+
+def test_board_shows_drafts_saved_in_the_desk_on_their_branches(project: Project) -> None:
+    import subprocess
+
+    import yaml
+
+    from pipeline.commands.status import board
+    from pipeline.content.branches import DraftBranches
+    from pipeline.content.gitrepo import Git
+    from tests.conftest import BODY, front
+
+    root = str(project.root)
+    subprocess.run(["git", "init", "-q", "-b", "main", root], check=True)
+    subprocess.run(["git", "-C", root, "add", "-A"], check=True)
+    subprocess.run(["git", "-C", root, "commit", "-qm", "situs"], check=True)
+    branches = DraftBranches(Git(project.root))
+    text = "---\n" + yaml.safe_dump(front("dari-meja"), sort_keys=False) + "---\n" + BODY
+    branches.save(
+        "dari-meja",
+        {"index.md": text.encode()},
+        author=("Rina Operator", "rina@pa-uji.example"),
+        message="Draf",
+        expected=None,
+        now=T0,
+    )
+    assert not (project.root / "drafts/dari-meja").exists()  # only on its branch
+    columns = board(project.config, now=T0, branches=branches)
+    assert [c.row.slug for c in columns["draft"]] == ["dari-meja"]
+    assert columns["draft"][0].category == "berita" and columns["draft"][0].row.holder == "rina"
+    # Once merged into the published branch, the branch no longer adds a card.
+    subprocess.run(
+        ["git", "-C", root, "merge", "-q", "--no-ff", "-m", "m", "konten/dari-meja"], check=True
+    )
+    assert branches.unmerged() == {}

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from pipeline.config import Config
+from pipeline.content.branches import DraftBranches
 from pipeline.content.status import ItemStatus, item_status
 from pipeline.content.store import Scan, scan
 from pipeline.site.archive import catalog, version_digest
@@ -59,11 +60,28 @@ def board(
     category: str | None = None,
     person: str | None = None,
     include_done: bool = False,
+    branches: DraftBranches | None = None,
 ) -> dict[str, list[BoardCard]]:
     """Every item by stage (the desk's board), late first; filtered by category and by
-    the person who holds it (their id, or one of their roles)."""
+    the person who holds it (their id, or one of their roles).
+
+    With ``branches``, drafts saved in the desk and not yet merged (``konten/<slug>``)
+    are on the board too, in place of a copy of the same slug in the work tree.
+    """
     rows, found = run_status(config, now=now, include_done=include_done)
     categories = {item.shown: item.front.category for item in found.items}
+    if branches is not None:
+        moment = now or now_utc()
+        desk_rows = []
+        for slug in sorted(branches.unmerged()):
+            item = branches.item(config, slug)
+            if item is None:
+                continue
+            categories[item.shown] = item.front.category
+            desk_rows.append(item_status(config, item, now=moment, archived=set()))
+        taken = {row.slug for row in desk_rows}
+        rows = [row for row in rows if row.slug not in taken] + desk_rows
+        rows.sort(key=lambda r: (not r.late, STAGES.index(r.stage), r.slug))
     holding: set[str] = set()
     if person is not None:
         configured = config.person(person)

@@ -29,7 +29,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from pipeline.config import Config
 from pipeline.content.gitrepo import Git
+from pipeline.content.store import Item, parse_item
 from pipeline.errors import ContentError, Problem, WorkflowError
 
 PREFIX = "konten/"
@@ -82,6 +84,36 @@ class DraftBranches:
     def head(self, slug: str) -> str | None:
         """The branch's commit, or ``None`` when the draft has no branch yet."""
         return self.git.resolve(f"refs/heads/{branch_of(slug)}")
+
+    def slugs(self) -> dict[str, str]:
+        """Every draft branch: slug → head commit."""
+        listed = self.git.out(
+            "for-each-ref", "--format=%(refname:strip=3) %(objectname)", "refs/heads/konten/"
+        )
+        found = {}
+        for line in listed.splitlines():
+            slug, _, commit = line.partition(" ")
+            if _SLUG.match(slug):
+                found[slug] = commit
+        return found
+
+    def unmerged(self) -> dict[str, str]:
+        """The draft branches not yet merged into the published branch: slug → head."""
+        base = self.git.resolve(self.base)
+        return {
+            slug: head
+            for slug, head in self.slugs().items()
+            if base is None or not self.git.is_ancestor(head, base)
+        }
+
+    def item(self, config: Config, slug: str, *, at: str | None = None) -> Item | None:
+        """The draft of a branch as an item (parsed as warta parses a file on disk)."""
+        commit = at or self.head(slug)
+        text = self.read(slug, at=commit) if commit else None
+        if text is None:
+            return None
+        path = config.root / self.drafts / slug / "index.md"
+        return parse_item(text, path=path, config=config, location="draft")
 
     def read(self, slug: str, rel: str = "index.md", *, at: str | None = None) -> str | None:
         """A file of the draft at ``at`` (default the branch head), ``None`` if absent."""
