@@ -200,6 +200,18 @@ def test_gzip_rotated_set_and_cli_outputs(project: Project) -> None:
     page = html.read_text()
     assert "<title>Log Aktivitas Pengunjung — Pengadilan Agama Uji</title>" in page
     assert page.count("<rect") >= 24 and "sensitive-files" in page and "<script" not in page
+    # GoAccess's panels, each with its chart or table, on the shared frame (base.html)
+    for title in (
+        "Pengunjung dan bandwidth per hari",
+        "Kode status",
+        "Halaman dan berkas statis",
+        "URL 404",
+        "Alamat pengunjung (host)",
+        "Perayap dan pembaca umpan",
+        "pencarian berkas rahasia",  # the rule's label in the site's language
+    ):
+        assert title in page, title
+    assert page.count('<svg class="chart"') == 7 and "warta-header" in page
     text = CliRunner().invoke(cli, [*args, "--format", "json"])
     data = json.loads(text.output)
     assert data["valid_requests"] == 3 and [f["rule"] for f in data["findings"]] == [

@@ -103,7 +103,9 @@ def visitors_analyze(
     elif fmt == "markdown":
         text = render.markdown(data, language)
     elif fmt == "html":
-        text = render.page(data, site_name=config.site.name, language=language)
+        text = render.page(
+            data, site_name=config.site.name, language=language, tz=config.site.timezone
+        )
     else:
         text = (
             f"{data['total_requests']} requests ({data['failed_requests']} failed), "

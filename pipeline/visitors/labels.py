@@ -1,8 +1,8 @@
 """What a person reads for the visitor module's technical names: rules and agent families.
 
 Rule ids (``sql-injection``) and the agent families of :mod:`pipeline.visitors.agents`
-(``Crawlers``, ``Others``, ``Unknown``) are data keys; the reports, tickets and alerts show
-these labels instead (``rule.<id>``, ``rule.<id>.why``, ``agent.<family>`` in the
+(``Crawlers``, ``Feeds``, ``Others``, ``Unknown``) are data keys; the reports, tickets and
+alerts show these labels instead (``rule.<id>``, ``rule.<id>.why``, ``agent.<family>`` in the
 catalogue of :mod:`pipeline.i18n`). A rule without a label fails ``tests/test_i18n.py``.
 """
 
@@ -34,6 +34,34 @@ i18n.register(
             "rule.aggressive-crawling.why": "lebih dari 300 permintaan dalam satu menit",
             "rule.flood-400": "banjir permintaan rusak",
             "rule.flood-400.why": "banyak jawaban 400 Bad Request",
+            "rule.log4j": "eksploit Log4Shell",
+            "rule.log4j.why": "pencarian ${jndi:…} di permintaan, agen pengguna atau perujuk "
+            "(CVE-2021-44228)",
+            "rule.spring4shell": "eksploit Spring4Shell",
+            "rule.spring4shell.why": "parameter class-loader Spring (CVE-2022-22965)",
+            "rule.thinkphp": "eksploit ThinkPHP",
+            "rule.thinkphp.why": "eksekusi kode ThinkPHP (invokefunction, CVE-2018-20062)",
+            "rule.ognl-injection": "injeksi OGNL",
+            "rule.ognl-injection.why": "injeksi ekspresi OGNL (${…}, %{…}: Struts, Confluence)",
+            "rule.backdoors": "pencarian web shell",
+            "rule.backdoors.why": "meminta web shell PHP yang dikenal (c99.php, wso.php, …)",
+            "rule.cve-probing": "pencarian celah yang dikenal",
+            "rule.cve-probing.why": "meminta alamat celah keamanan yang dikenal (Ignition, "
+            "Telerik, Confluence, …)",
+            "rule.remote-file-inclusion": "inklusi berkas jarak jauh",
+            "rule.remote-file-inclusion.why": "parameter yang nilainya sebuah URL (?page=http://…)",
+            "rule.wordpress-user-enum": "enumerasi pengguna WordPress",
+            "rule.wordpress-user-enum.why": "mendaftar penulis WordPress (?author=1, ?author=2, …)",
+            "rule.open-proxy": "pencarian proxy terbuka",
+            "rule.open-proxy.why": "memakai server sebagai proxy (CONNECT, atau URL lengkap)",
+            "rule.invalid-http-version": "versi HTTP tidak sah",
+            "rule.invalid-http-version.why": "versi HTTP yang tidak ada",
+            "rule.switching-agents": "pergantian agen pengguna",
+            "rule.switching-agents.why": "satu alamat berganti-ganti agen pengguna dengan cepat",
+            "rule.brute-force": "tebak kata sandi",
+            "rule.brute-force.why": "percobaan masuk berulang (POST ke formulir masuk, jawaban "
+            "401/403)",
+            "agent.Feeds": "Pembaca umpan (RSS)",
             "agent.Crawlers": "Perayap (bot)",
             "agent.Others": "Lainnya",
             "agent.Unknown": "Tidak dikenal",
@@ -58,6 +86,36 @@ i18n.register(
             "rule.aggressive-crawling.why": "more than 300 requests in a minute",
             "rule.flood-400": "bad-request flood",
             "rule.flood-400.why": "a flood of 400 Bad Request answers",
+            "rule.log4j": "Log4Shell exploit",
+            "rule.log4j.why": "Log4Shell lookup (${jndi:…}) in the request, user agent or "
+            "referrer (CVE-2021-44228)",
+            "rule.spring4shell": "Spring4Shell exploit",
+            "rule.spring4shell.why": "Spring class-loader parameters (CVE-2022-22965)",
+            "rule.thinkphp": "ThinkPHP exploit",
+            "rule.thinkphp.why": "ThinkPHP remote code execution (invokefunction, CVE-2018-20062)",
+            "rule.ognl-injection": "OGNL injection",
+            "rule.ognl-injection.why": "OGNL or expression-language injection (${…}, %{…}: "
+            "Struts, Confluence)",
+            "rule.backdoors": "web shell probing",
+            "rule.backdoors.why": "asks for a known PHP web shell (c99.php, wso.php, …)",
+            "rule.cve-probing": "known-vulnerability probing",
+            "rule.cve-probing.why": "asks for paths of known vulnerabilities (Ignition, Telerik, "
+            "Confluence, …)",
+            "rule.remote-file-inclusion": "remote file inclusion",
+            "rule.remote-file-inclusion.why": "a parameter whose value is a URL (?page=http://…)",
+            "rule.wordpress-user-enum": "WordPress user enumeration",
+            "rule.wordpress-user-enum.why": "enumerates WordPress authors (?author=1, ?author=2, "
+            "…)",
+            "rule.open-proxy": "open-proxy probing",
+            "rule.open-proxy.why": "uses the server as a proxy (CONNECT, or an absolute URL)",
+            "rule.invalid-http-version": "invalid HTTP version",
+            "rule.invalid-http-version.why": "an HTTP version that does not exist",
+            "rule.switching-agents": "switching user agents",
+            "rule.switching-agents.why": "one address switching user agents quickly",
+            "rule.brute-force": "brute force",
+            "rule.brute-force.why": "repeated login attempts (POST to a login form, 401/403 "
+            "answers)",
+            "agent.Feeds": "Feed readers (RSS)",
             "agent.Crawlers": "Crawlers (bots)",
             "agent.Others": "Others",
             "agent.Unknown": "Unknown",
@@ -72,5 +130,5 @@ def rule_name(rule: str, loc: Locale) -> str:
 
 
 def agent_family(name: str, loc: Locale) -> str:
-    """``Crawlers``/``Others``/``Unknown`` translated; a browser or OS name unchanged."""
+    """``Crawlers``/``Feeds``/``Others``/``Unknown`` translated; a browser or OS name unchanged."""
     return loc.t_or(f"agent.{name}", name)

@@ -5,6 +5,12 @@ from __future__ import annotations
 import html
 from typing import Any
 
+from markupsafe import Markup
+
+from pipeline import i18n, templating
+from pipeline.i18n import Locale
+from pipeline.visitors import labels
+
 TEXTS = {
     "id": {
         "title": "Log Aktivitas Pengunjung",
@@ -106,72 +112,131 @@ def markdown(data: dict[str, Any], language: str = "id") -> str:
     return "\n".join(out) + "\n"
 
 
-def _bars(rows: list[tuple[str, int]], *, width: int = 720, height: int = 160) -> str:
+_PANELS = {
+    "id": {
+        "visitors.days": "Pengunjung dan bandwidth per hari",
+        "visitors.hosts": "Alamat pengunjung (host)",
+        "visitors.static": "Berkas statis",
+        "visitors.status_groups": "Kode status",
+        "visitors.kinds": "Halaman dan berkas statis",
+        "visitors.pages_kind": "Halaman",
+        "visitors.static_kind": "Berkas statis",
+        "visitors.crawler_panel": "Perayap dan pembaca umpan",
+        "visitors.failed_reasons": "Baris yang gagal dibaca",
+        "visitors.reason": "Alasan",
+        "visitors.lines": "Baris",
+        "visitors.first_line": "Pertama di",
+        "visitors.warnings": "Perhatian",
+        "visitors.name": "Nama",
+        "visitors.date": "Tanggal",
+        "visitors.rule": "Aturan",
+        "visitors.first": "Pertama",
+        "visitors.last": "Terakhir",
+        "visitors.sample": "Contoh",
+        "visitors.deny": "Daftar blokir",
+        "visitors.deny_until": "Diblokir sampai",
+        "visitors.allowed": "Tidak dilaporkan (daftar izin)",
+    },
+    "en": {
+        "visitors.days": "Visitors and bandwidth per day",
+        "visitors.hosts": "Hosts",
+        "visitors.static": "Static files",
+        "visitors.status_groups": "Status codes",
+        "visitors.kinds": "Pages and static files",
+        "visitors.pages_kind": "Pages",
+        "visitors.static_kind": "Static files",
+        "visitors.crawler_panel": "Crawlers and feed readers",
+        "visitors.failed_reasons": "Lines that could not be read",
+        "visitors.reason": "Reason",
+        "visitors.lines": "Lines",
+        "visitors.first_line": "First at",
+        "visitors.warnings": "Attention",
+        "visitors.name": "Name",
+        "visitors.date": "Date",
+        "visitors.rule": "Rule",
+        "visitors.first": "First",
+        "visitors.last": "Last",
+        "visitors.sample": "Sample",
+        "visitors.deny": "Deny list",
+        "visitors.deny_until": "Denied until",
+        "visitors.allowed": "Not reported (allow-list)",
+    },
+}
+i18n.register(
+    {
+        language: {**{f"visitors.{k}": v for k, v in TEXTS[language].items()}, **_PANELS[language]}
+        for language in ("id", "en")
+    }
+)
+
+
+def _bars(
+    rows: list[tuple[str, int]], *, width: int = 720, height: int = 160, label_every: int = 1
+) -> Markup:
+    """A bar chart as inline SVG (our own markup: labels are escaped here)."""
     top = max((v for _k, v in rows), default=0) or 1
     step = width / max(len(rows), 1)
     bars = []
     for i, (label, value) in enumerate(rows):
         h = value / top * (height - 20)
         x = i * step
+        text = (
+            f'<text x="{x + step / 2:.1f}" y="{height - 2}" font-size="9" '
+            f'text-anchor="middle" fill="#5f6368">{html.escape(label)}</text>'
+            if i % label_every == 0
+            else ""
+        )
         bars.append(
-            f'<rect x="{x + 1:.1f}" y="{height - 15 - h:.1f}" width="{step - 2:.1f}" '
+            f'<rect x="{x + 1:.1f}" y="{height - 15 - h:.1f}" width="{max(step - 2, 1):.1f}" '
             f'height="{h:.1f}" fill="#2e7d32"><title>{html.escape(label)}: {value}</title>'
-            f'</rect><text x="{x + step / 2:.1f}" y="{height - 2}" font-size="9" '
-            f'text-anchor="middle" fill="#555">{html.escape(label)}</text>'
+            f"</rect>{text}"
         )
-    return (
-        f'<svg viewBox="0 0 {width} {height}" width="100%" role="img">' + "".join(bars) + "</svg>"
+    return Markup(
+        f'<svg class="chart" viewBox="0 0 {width} {height}" width="100%" role="img">'
+        + "".join(bars)
+        + "</svg>"
     )
 
 
-def page(data: dict[str, Any], *, site_name: str, language: str = "id") -> str:
-    """A standalone HTML page (inline CSS and SVG charts, no script)."""
-    t = TEXTS.get(language, TEXTS["id"])
-    esc = html.escape
-
-    def table(rows: list[dict[str, Any]], value: str = "hits") -> str:
-        return (
-            "<table>"
-            + "".join(
-                f"<tr><td>{esc(str(r['name']))}</td><td class=n>{r[value]}</td></tr>"
-                for r in rows[:10]
-            )
-            + "</table>"
-        )
-
-    findings = "".join(
-        f"<tr><td>{esc(f['ip'])}</td><td>{esc(f['rule'])}</td><td>{esc(f['first'])}</td>"
-        f"<td class=n>{f['count']}</td><td><code>{esc(f['samples'][0])}</code></td></tr>"
-        for f in data["findings"]
+def page(
+    data: dict[str, Any], *, site_name: str, language: str = "id", tz: str = "Asia/Makassar"
+) -> str:
+    """The report as a standalone HTML page on the shared frame (inline CSS and SVG charts,
+    no script), in the site's language."""
+    loc = Locale(language, tz)
+    days = data["days"]
+    charts = {
+        "hours": _bars([(f"{h['hour']:02d}", h["hits"]) for h in data["hours"]]),
+        "days_visitors": _bars(
+            [(d["date"][5:], d["visitors"]) for d in days],
+            label_every=max(1, len(days) // 12),
+        ),
+        "days_bandwidth": _bars(
+            [(d["date"][5:], d["bandwidth"]) for d in days],
+            label_every=max(1, len(days) // 12),
+        ),
+        "status": _bars([(g["name"], g["hits"]) for g in data["status_groups"]], height=120),
+        "kinds": _bars(
+            [
+                (loc.t("visitors.pages_kind"), data["page_requests"]),
+                (loc.t("visitors.static_kind"), data["static_requests"]),
+            ],
+            height=120,
+        ),
+        "browsers": _bars(
+            [(labels.agent_family(r["name"], loc), r["hits"]) for r in data["browsers"][:8]]
+        ),
+        "crawlers": _bars([(r["name"], r["hits"]) for r in data["crawlers"][:8]]),
+    }
+    return templating.render(
+        "visitors.html",
+        loc,
+        site_name=site_name,
+        title=loc.t("visitors.title"),
+        subtitle=f"{loc.t('visitors.period')}: {data['period']['first']} — "
+        f"{data['period']['last']}",
+        data=data,
+        charts=charts,
+        rule_name=lambda rule: labels.rule_name(rule, loc),
+        agent=lambda name: labels.agent_family(name, loc),
     )
-    hours = _bars([(f"{h['hour']:02d}", h["hits"]) for h in data["hours"]])
-    browsers = _bars([(r["name"], r["hits"]) for r in data["browsers"][:8]])
-    return f"""<!doctype html>
-<html lang="{esc(language)}"><head><meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{t["title"]} — {esc(site_name)}</title>
-<style>body{{font-family:system-ui,sans-serif;max-width:820px;margin:2rem auto;padding:0 1rem}}
-table{{border-collapse:collapse;width:100%}}td{{padding:.3rem;border-bottom:1px solid #ddd}}
-td.n{{text-align:right}}.kpi{{display:grid;grid-template-columns:repeat(3,1fr);gap:.5rem}}
-.kpi div{{background:#f1f8e9;padding:.6rem}}.kpi b{{display:block;font-size:1.4rem}}
-code{{font-size:.85em;word-break:break-all}}</style></head><body>
-<h1>{t["title"]}</h1>
-<p>{esc(site_name)} · {t["period"]}: {esc(data["period"]["first"])} —
-{esc(data["period"]["last"])}</p>
-<div class=kpi>
-<div>{t["total"]}<b>{data["total_requests"]}</b></div>
-<div>{t["visitors"]}<b>{data["unique_visitors"]}</b></div>
-<div>{t["bandwidth"]}<b>{size(data["bandwidth"])}</b></div>
-<div>{t["valid"]}<b>{data["valid_requests"]}</b></div>
-<div>{t["failed"]}<b>{data["failed_requests"]}</b></div>
-<div>{t["crawlers"]}<b>{data["crawler_share"] * 100:.1f}%</b></div></div>
-<h2>{t["hours"]}</h2>{hours}
-<h2>{t["browsers"]}</h2>{browsers}
-<h2>{t["pages"]}</h2>{table(data["requested_files"])}
-<h2>{t["notfound"]}</h2>{table(data["not_found"])}
-<h2>{t["referrers"]}</h2>{table(data["referring_sites"])}
-<h2>{t["systems"]}</h2>{table(data["operating_systems"])}
-<h2>{t["findings"]}</h2>
-{f"<table>{findings}</table>" if findings else f"<p>{t['none']}</p>"}
-</body></html>
-"""
