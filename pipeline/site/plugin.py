@@ -52,7 +52,7 @@ from pipeline.content.store import (
 from pipeline.errors import WartaError
 from pipeline.fsutil import atomic_write_bytes
 from pipeline.progress import NoProgress, Progress
-from pipeline.site import api, excerpts, scale, search, theme
+from pipeline.site import api, csp, excerpts, scale, search, theme
 from pipeline.site.live import is_live, now_utc
 
 log = logging.getLogger("mkdocs.plugins.warta")
@@ -226,6 +226,7 @@ class WartaPlugin(BasePlugin[WartaPluginConfig]):
             config.nav = self._navigation(docs)
         if self.config.court_theme:
             theme.install(config, warta, status_page=self._status_page())
+            config.extra["warta"]["csp"] = csp.meta_policy(warta)
         scale.faster_front_matter()
         scale.share_front_matter(self.items.values())
         if not excerpts.install():
