@@ -56,11 +56,11 @@ class EditConflict(WorkflowError):
         self.diff = diff
 
 
-def branch_of(slug: str) -> str:
+def branch_of(slug: str, prefix: str = PREFIX) -> str:
     """``konten/<slug>``; :class:`ContentError` for anything that is not a slug."""
     if not _SLUG.match(slug) or len(slug) > 80:
         raise ContentError("not a draft slug", [Problem("slug", repr(slug), "use a-z, 0-9, -")])
-    return PREFIX + slug
+    return prefix + slug
 
 
 def _checked(drafts: str, slug: str, rel: str) -> str:
@@ -76,23 +76,27 @@ def _checked(drafts: str, slug: str, rel: str) -> str:
 class DraftBranches:
     """The ``konten/*`` branches of one repository."""
 
-    def __init__(self, git: Git, *, drafts: str = "drafts", base: str = "main") -> None:
+    def __init__(
+        self, git: Git, *, drafts: str = "drafts", base: str = "main", prefix: str = PREFIX
+    ) -> None:
         self.git = git
         self.drafts = drafts.strip("/")
         self.base = base
+        self.prefix = prefix
 
     def head(self, slug: str) -> str | None:
         """The branch's commit, or ``None`` when the draft has no branch yet."""
-        return self.git.resolve(f"refs/heads/{branch_of(slug)}")
+        return self.git.resolve(f"refs/heads/{branch_of(slug, self.prefix)}")
 
     def slugs(self) -> dict[str, str]:
         """Every draft branch: slug → head commit."""
         listed = self.git.out(
-            "for-each-ref", "--format=%(refname:strip=3) %(objectname)", "refs/heads/konten/"
+            "for-each-ref", "--format=%(refname) %(objectname)", f"refs/heads/{self.prefix}"
         )
         found = {}
         for line in listed.splitlines():
-            slug, _, commit = line.partition(" ")
+            ref, _, commit = line.partition(" ")
+            slug = ref.removeprefix(f"refs/heads/{self.prefix}")
             if _SLUG.match(slug):
                 found[slug] = commit
         return found
@@ -138,7 +142,7 @@ class DraftBranches:
         draft). When the branch is elsewhere, :class:`EditConflict` is raised and the
         branch is left as it is.
         """
-        branch = branch_of(slug)
+        branch = branch_of(slug, self.prefix)
         ref = f"refs/heads/{branch}"
         current = self.git.resolve(ref)
         if current != expected:
@@ -209,7 +213,7 @@ class DraftBranches:
         )
         return EditConflict(
             f"draft {slug} was changed by someone else since you opened it",
-            where=f"{branch_of(slug)} at {(current or 'none')[:12]}",
+            where=f"{branch_of(slug, self.prefix)} at {(current or 'none')[:12]}",
             hint="nothing of yours was saved: reload the draft, then apply your changes again",
             diff=diff,
         )

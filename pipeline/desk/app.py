@@ -36,6 +36,7 @@ from pipeline.commands import desk as rooms
 from pipeline.commands import tickets as ticket_cases
 from pipeline.config import Config
 from pipeline.content.documents import detect
+from pipeline.desk import content as content_rooms
 from pipeline.desk import messages
 from pipeline.desk.texts import role_name, text
 from pipeline.errors import (
@@ -226,6 +227,7 @@ def create_app(
             zone=zone_name(),
             path=request.url.path,
             may_dashboard=bool(session and session.has_role(*rooms.DASHBOARD_ROLES)),
+            may_content=bool(session and session.has_role(*content_rooms.CONTENT_ROLES)),
             may_queue=bool(session and rooms.steps_for(config, _who(session, request))),
             **context,
         )
@@ -826,6 +828,21 @@ def create_app(
                 "style-src 'unsafe-inline'; img-src data:; frame-ancestors 'none'"
             },
         )
+
+    # The content rooms (issue 19) live in their own module, on the same helpers.
+    content_rooms.install(
+        app,
+        content_rooms.Kit(
+            config=config,
+            render=render,
+            signed_in=signed_in,
+            read_form=read_form,
+            check_csrf=check_csrf,
+            field=field,
+            who=_who,
+            clock=clock,
+        ),
+    )
 
     return Guard(
         app,

@@ -1,0 +1,251 @@
+"""Drafting in the desk: new drafts and saves as commits on ``konten/<slug>`` (issue 19).
+
+The desk's editor calls these use cases; the command line's ``warta new`` and the
+editor's own files stay as they are. A draft made here lives on its branch until the
+approval merge brings it into the published branch, exactly as a pull request would.
+
+Every save:
+
+- is refused unless the person may edit the draft (its author, an editor or the
+  redaktur) and the draft is still a draft (``in-review`` and later are not edited);
+- keeps the workflow keys (status, history, review, approval) as they are: only the
+  fields of the form and the body change;
+- is parsed and validated as warta parses a file on disk before anything is written, so
+  an invalid form is refused naming the field and nothing reaches the branch;
+- is a commit authored by the person, moved by compare-and-swap
+  (:mod:`pipeline.content.branches`), so a save from a stale form is refused with the
+  difference.
+
+:func:`load` gives the editor what it shows beside the text: the preview rendered the
+way the site renders (``mkdocs.yml``'s Markdown extensions, then the sanitiser) and the
+review findings with their lines.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from pydantic import ValidationError
+
+from pipeline.actor import Actor, as_actor
+from pipeline.config import Config
+from pipeline.content.branches import DraftBranches, Saved
+from pipeline.content.findings import Finding
+from pipeline.content.gitrepo import Git
+from pipeline.content.model import Attention, FrontMatter, HistoryEntry, Status
+from pipeline.content.review import HtmlCheck, review
+from pipeline.content.sanitise import Sanitiser
+from pipeline.content.scaffold import check_slug, slugify
+from pipeline.content.store import Item, Scan, content_item_paths, parse_item, render_item, scan
+from pipeline.errors import ContentError, NotFoundError, Problem, WorkflowError
+from pipeline.site.live import now_utc
+
+EDIT_ROLES = ("editor", "redaktur")
+"""Roles that may edit anyone's draft; an author may always edit their own."""
+
+
+@dataclass(frozen=True)
+class DraftForm:
+    """The fields of the desk's form (what an editor may change)."""
+
+    title: str
+    category: str
+    summary: str = ""
+    tags: list[str] = field(default_factory=list)
+    attention: str = Attention.ROUTINE.value
+    publish_at: str = ""
+    """Embargo as ``YYYY-MM-DDTHH:MM`` in the court's time zone, or empty."""
+    case_type: str = ""
+    body: str = ""
+
+
+@dataclass(frozen=True)
+class DeskDraft:
+    """A draft as the editor shows it."""
+
+    slug: str
+    head: str
+    """The branch commit the form is loaded from (sent back with the next save)."""
+    item: Item
+    preview: str
+    """The body rendered as the site renders it, sanitised."""
+    findings: list[Finding]
+
+
+def branches(config: Config) -> DraftBranches:
+    """The draft branches of the site's repository (the desk's clone)."""
+    return DraftBranches(
+        Git(config.root),
+        drafts=config.paths.drafts,
+        base=config.signing.branch,
+        prefix=config.signing.branch_prefix,
+    )
+
+
+def _may_edit(config: Config, actor: Actor, front: FrontMatter) -> None:
+    if front.status is not Status.DRAFT:
+        raise WorkflowError(
+            f"draft {front.slug} is {front.status.value}: it is no longer edited",
+            where=f"konten/{front.slug}",
+            hint="ask the editor to send it back (reject) to change it",
+        )
+    if actor.person != front.author and not actor.has_role(*EDIT_ROLES):
+        raise WorkflowError(
+            f"{actor.name or actor.person} may not edit the draft of {front.author}",
+            where=f"konten/{front.slug}",
+            hint="its author, an editor or the redaktur may edit it",
+        )
+
+
+def _embargo(config: Config, text: str) -> datetime | None:
+    if not text.strip():
+        return None
+    try:
+        moment = datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise ContentError(
+            "the embargo is not a date and time",
+            [Problem("publish_at", repr(text[:40]), "use the date picker (YYYY-MM-DD HH:MM)")],
+        ) from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=ZoneInfo(config.site.timezone))
+
+
+def _front(config: Config, base: dict[str, Any], form: DraftForm) -> dict[str, Any]:
+    data = dict(base)
+    data.update(
+        title=form.title.strip(),
+        category=form.category,
+        summary=form.summary.strip(),
+        tags=[t.strip() for t in form.tags if t.strip()],
+        attention=form.attention,
+        case_type=form.case_type.strip(),
+        publish_at=_embargo(config, form.publish_at),
+    )
+    return data
+
+
+def _text(config: Config, data: dict[str, Any], body: str, slug: str) -> str:
+    """Validate as a file on disk would be, then render the ``index.md`` text."""
+    try:
+        front = FrontMatter.model_validate(data)
+    except ValidationError as error:
+        raise ContentError(
+            "the draft is not valid",
+            [
+                Problem(".".join(str(part) for part in e["loc"]), e["msg"], "correct the form")
+                for e in error.errors()
+            ],
+        ) from None
+    normalised = body.replace("\r\n", "\n")
+    text = render_item(front, normalised if normalised.startswith("\n") else "\n" + normalised)
+    parse_item(
+        text,
+        path=config.root / config.paths.drafts / slug / "index.md",
+        config=config,
+        location="draft",
+    )
+    return text
+
+
+def start(
+    config: Config, *, by: Actor | str, form: DraftForm, now: datetime | None = None
+) -> Saved:
+    """A new draft on its own branch ``konten/<slug>``, authored by the acting person."""
+    actor = as_actor(config, by)
+    moment = now or now_utc()
+    slug = slugify(form.title)
+    check_slug(slug)
+    if config.category(form.category) is None:
+        raise ContentError(
+            "unknown category",
+            [Problem("category", repr(form.category), "choose a category of the list")],
+        )
+    taken = [p for p in content_item_paths(config) if p.parent.name == slug]
+    if taken or (config.path("drafts") / slug).exists():
+        raise ContentError(
+            "duplicate slug",
+            [Problem(f"konten/{slug}", f"slug {slug!r} is already used", "choose another title")],
+        )
+    today: date = moment.astimezone(ZoneInfo(config.site.timezone)).date()
+    base = {
+        "slug": slug,
+        "date": today,
+        "author": actor.person,
+        "status": Status.DRAFT,
+        "history": [HistoryEntry(status=Status.DRAFT, at=moment, by=actor.person)],
+    }
+    text = _text(config, _front(config, base, form), form.body, slug)
+    return branches(config).save(
+        slug,
+        {"index.md": text.encode()},
+        author=_author(config, actor),
+        message=f"Draf baru: {form.title.strip()}",
+        expected=None,
+        now=moment,
+    )
+
+
+def _author(config: Config, actor: Actor) -> tuple[str, str]:
+    person = config.person(actor.person)
+    name = person.name if person else actor.person
+    email = person.email if person and person.email else f"{actor.person}@warta.invalid"
+    return name, email
+
+
+def load(config: Config, slug: str) -> DeskDraft:
+    """The draft of ``konten/<slug>`` with its preview and its review findings."""
+    found = branches(config)
+    head = found.head(slug)
+    item = found.item(config, slug, at=head) if head else None
+    if head is None or item is None:
+        raise NotFoundError(
+            f"no draft {slug!r} in the desk",
+            where=f"konten/{slug}",
+            hint="open it from the board, or start a new draft",
+        )
+    html = HtmlCheck(config)
+    preview = Sanitiser(config.html, site_url=config.site.url).clean(html.render(item.body))
+    everything = scan(config)
+    others = [i for i in everything.items if i.slug != slug]
+    report = review(config, Scan([*others, item], everything.problems), only=[item.path])
+    findings = [f for r in report.files for f in r.findings]
+    return DeskDraft(slug, head, item, preview, findings)
+
+
+def save(
+    config: Config,
+    *,
+    by: Actor | str,
+    slug: str,
+    form: DraftForm,
+    expected: str,
+    now: datetime | None = None,
+) -> Saved:
+    """Save the form over the draft loaded at commit ``expected``."""
+    actor = as_actor(config, by)
+    found = branches(config)
+    item = found.item(config, slug, at=expected) if expected else None
+    if item is None:
+        raise NotFoundError(f"no draft {slug!r} at {expected[:12]!r}", where=f"konten/{slug}")
+    _may_edit(config, actor, item.front)
+    if form.category != item.front.category and config.category(form.category) is None:
+        raise ContentError("unknown category", [Problem("category", repr(form.category), "")])
+    base = item.front.model_dump(exclude_defaults=False)
+    text = _text(config, _front(config, base, form), form.body, slug)
+    return found.save(
+        slug,
+        {"index.md": text.encode()},
+        author=_author(config, actor),
+        message=f"Draf: {form.title.strip()}",
+        expected=expected,
+        now=now or now_utc(),
+    )
+
+
+def draft_path(config: Config, slug: str) -> Path:
+    """Where the draft will be in the published branch once it is approved."""
+    return config.path("drafts") / slug / "index.md"

@@ -1,0 +1,145 @@
+"""The desk's content rooms over HTTP: the board, new drafts, the editor, conflicts."""
+
+from __future__ import annotations
+
+import subprocess
+
+import pytest
+from argon2 import PasswordHasher
+
+from pipeline.accounts import store
+from pipeline.commands import drafting
+from tests.conftest import Project
+from tests.desk_helpers import Desk, csrf_of, desk_config
+
+
+@pytest.fixture(autouse=True)
+def quick_hashes(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(store, "_HASHER", PasswordHasher(time_cost=1, memory_cost=1024))
+    monkeypatch.setattr(store, "_DUMMY", store._HASHER.hash("dummy"))
+
+
+@pytest.fixture
+def desk(project: Project) -> Desk:
+    project.write("warta.yml", desk_config())
+    root = str(project.root)
+    subprocess.run(["git", "init", "-q", "-b", "main", root], check=True)
+    subprocess.run(["git", "-C", root, "add", "-A"], check=True)
+    subprocess.run(["git", "-C", root, "commit", "-qm", "situs"], check=True)
+    made = Desk(project.config)
+    for person in ("rina", "sari", "eko"):
+        made.account(person)
+    return made
+
+
+NEW = {
+    "title": "Sidang Keliling di Kecamatan Timur",
+    "category": "berita",
+    "summary": "Sidang keliling digelar di kantor kecamatan.",
+    "tags": "sidang keliling, layanan",
+    "attention": "routine",
+    "publish_at": "",
+    "case_type": "",
+    "body": "## Kegiatan\n\nSidang keliling berjalan tertib.\n",
+}
+SLUG = "sidang-keliling-di-kecamatan-timur"
+
+
+def test_an_operator_drafts_in_the_browser_and_it_is_on_the_board(desk: Desk) -> None:
+    rina = desk.login("rina")
+    page = rina.get("/konten/baru")
+    assert page.status_code == 200 and 'name="title"' in page.text
+    made = rina.post("/konten/baru", data={**NEW, "csrf": csrf_of(page.text)})
+    assert made.status_code == 303 and made.headers["location"] == f"/konten/{SLUG}?pesan=tersimpan"
+    editor = rina.get(f"/konten/{SLUG}")
+    assert editor.status_code == 200
+    assert "Sidang keliling berjalan tertib." in editor.text  # the preview
+    assert "Draf tersimpan." not in editor.text and "konten/" + SLUG in editor.text
+    board = rina.get("/konten")
+    assert (
+        board.status_code == 200 and "Penyusunan draf" in board.text and NEW["title"] in board.text
+    )
+    head = drafting.branches(desk.config).head(SLUG)
+    author = subprocess.run(
+        ["git", "-C", str(desk.config.root), "log", "-1", "--format=%an", str(head)],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    assert author == "Rina Operator"
+
+
+def test_a_save_from_a_stale_form_is_refused_with_a_diff_and_the_text_kept(desk: Desk) -> None:
+    rina, sari = desk.login("rina"), desk.login("sari")
+    page = rina.get("/konten/baru")
+    rina.post("/konten/baru", data={**NEW, "csrf": csrf_of(page.text)})
+    stale = rina.get(f"/konten/{SLUG}").text
+    fresh = sari.get(f"/konten/{SLUG}").text
+    expected = _expected(fresh)
+    saved = sari.post(
+        f"/konten/{SLUG}",
+        data={
+            **NEW,
+            "summary": "Ringkasan dari editor.",
+            "csrf": csrf_of(fresh),
+            "expected": expected,
+        },
+    )
+    assert saved.status_code == 303
+    refused = rina.post(
+        f"/konten/{SLUG}",
+        data={
+            **NEW,
+            "body": "Tulisan Rina yang tidak boleh hilang.\n",
+            "csrf": csrf_of(stale),
+            "expected": _expected(stale),
+        },
+    )
+    assert refused.status_code == 409
+    assert (
+        "diubah orang lain" in refused.text and "+summary: Ringkasan dari editor." in refused.text
+    )
+    assert "Tulisan Rina yang tidak boleh hilang." in refused.text  # nothing lost
+    assert drafting.load(desk.config, SLUG).item.front.summary == "Ringkasan dari editor."
+
+
+def test_missing_csrf_and_wrong_people_are_refused(desk: Desk) -> None:
+    rina = desk.login("rina")
+    assert rina.post("/konten/baru", data=NEW).status_code == 403
+    assert drafting.branches(desk.config).slugs() == {}
+    eko = desk.login("eko")  # IT staff: no content rooms
+    assert eko.get("/konten").status_code == 404
+    assert desk.client().get("/konten").status_code == 303  # to the login page
+
+
+def test_an_invalid_form_is_shown_again_with_what_to_fix(desk: Desk) -> None:
+    rina = desk.login("rina")
+    page = rina.get("/konten/baru")
+    answer = rina.post(
+        "/konten/baru", data={**NEW, "publish_at": "besok", "csrf": csrf_of(page.text)}
+    )
+    assert (
+        answer.status_code == 422
+        and "embargo" in answer.text
+        and NEW["body"].split("\n")[0] in answer.text
+    )
+    assert drafting.branches(desk.config).slugs() == {}
+
+
+def test_hostile_markdown_never_runs_in_the_preview(desk: Desk) -> None:
+    rina = desk.login("rina")
+    page = rina.get("/konten/baru")
+    body = 'Halo <img src=x onerror="alert(1)"> <script>alert(2)</script>\n'
+    rina.post("/konten/baru", data={**NEW, "body": body, "csrf": csrf_of(page.text)})
+    editor = rina.get(f"/konten/{SLUG}")
+    preview = editor.text.split('class="preview">', 1)[1]
+    assert "onerror" not in preview.split("</div>", 1)[0] and "<script>" not in preview
+    assert "script-src 'self'" in editor.headers["content-security-policy"]
+
+
+def _expected(html: str) -> str:
+    import re
+
+    found = re.search(r'name="expected" value="([0-9a-f]*)"', html)
+    assert found
+    return found.group(1)

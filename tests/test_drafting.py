@@ -1,0 +1,108 @@
+"""Drafting in the desk: new drafts and saves are commits on konten/<slug>."""
+
+from __future__ import annotations
+
+import subprocess
+from datetime import UTC, datetime
+
+import pytest
+
+from pipeline.commands import drafting
+from pipeline.commands.drafting import DraftForm
+from pipeline.content.branches import EditConflict
+from pipeline.errors import ContentError, WorkflowError
+from tests.conftest import Project
+
+NOW = datetime(2026, 11, 25, 1, 0, tzinfo=UTC)
+FORM = DraftForm(
+    title="Sidang Keliling di Kecamatan Timur",
+    category="berita",
+    summary="Sidang keliling digelar di kantor kecamatan.",
+    tags=["sidang keliling"],
+    body="## Kegiatan\n\nSidang keliling berjalan tertib.\n",
+)
+
+
+@pytest.fixture
+def site(project: Project) -> Project:
+    root = str(project.root)
+    subprocess.run(["git", "init", "-q", "-b", "main", root], check=True)
+    subprocess.run(["git", "-C", root, "add", "-A"], check=True)
+    subprocess.run(["git", "-C", root, "commit", "-qm", "situs"], check=True)
+    return project
+
+
+def test_a_new_draft_is_a_commit_by_its_author_on_its_branch(site: Project) -> None:
+    saved = drafting.start(site.config, by="rina", form=FORM, now=NOW)
+    assert saved.branch == "konten/sidang-keliling-di-kecamatan-timur"
+    shown = drafting.load(site.config, "sidang-keliling-di-kecamatan-timur")
+    front = shown.item.front
+    assert (front.author, front.status.value, front.category) == ("rina", "draft", "berita")
+    assert front.history[0].by == "rina" and shown.head == saved.commit
+    author = subprocess.run(
+        ["git", "-C", str(site.root), "log", "-1", "--format=%an", saved.commit],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    assert author == "Rina Operator"
+    assert "<h2" in shown.preview and "Sidang keliling berjalan tertib." in shown.preview
+
+
+def test_the_preview_is_what_the_site_would_publish(site: Project) -> None:
+    hostile = DraftForm(
+        **{
+            **FORM.__dict__,
+            "body": "Halo <img src=x onerror=alert(1)>\n\n[a](javascript:alert(1))\n",
+        }
+    )
+    drafting.start(site.config, by="rina", form=hostile, now=NOW)
+    shown = drafting.load(site.config, "sidang-keliling-di-kecamatan-timur")
+    assert "onerror" not in shown.preview and "javascript:" not in shown.preview
+    rules = {f.rule for f in shown.findings}
+    assert any(rule.startswith("html") for rule in rules), rules  # review names what is removed
+
+
+def test_saves_keep_the_workflow_keys_and_refuse_a_stale_form(site: Project) -> None:
+    first = drafting.start(site.config, by="rina", form=FORM, now=NOW)
+    slug = "sidang-keliling-di-kecamatan-timur"
+    edited = DraftForm(**{**FORM.__dict__, "summary": "Ringkasan baru dari editor."})
+    second = drafting.save(
+        site.config, by="sari", slug=slug, form=edited, expected=first.commit, now=NOW
+    )
+    shown = drafting.load(site.config, slug)
+    assert shown.item.front.summary == "Ringkasan baru dari editor."
+    assert shown.item.front.author == "rina" and len(shown.item.front.history) == 1
+    with pytest.raises(EditConflict) as caught:
+        drafting.save(site.config, by="rina", slug=slug, form=FORM, expected=first.commit, now=NOW)
+    assert "+summary: Ringkasan baru dari editor." in caught.value.diff
+    assert drafting.load(site.config, slug).head == second.commit
+
+
+def test_only_the_author_an_editor_or_the_redaktur_edits(site: Project) -> None:
+    first = drafting.start(site.config, by="sari", form=FORM, now=NOW)
+    slug = "sidang-keliling-di-kecamatan-timur"
+    with pytest.raises(WorkflowError, match="may not edit the draft of sari"):
+        drafting.save(site.config, by="rina", slug=slug, form=FORM, expected=first.commit, now=NOW)
+    assert drafting.load(site.config, slug).head == first.commit
+
+
+def test_an_invalid_form_writes_nothing(site: Project) -> None:
+    with pytest.raises(ContentError):
+        drafting.start(
+            site.config, by="rina", form=DraftForm(title="   ", category="berita"), now=NOW
+        )
+    with pytest.raises(ContentError, match="unknown category"):
+        drafting.start(
+            site.config, by="rina", form=DraftForm(title="Judul baru", category="gosip"), now=NOW
+        )
+    bad_embargo = DraftForm(**{**FORM.__dict__, "publish_at": "besok pagi"})
+    with pytest.raises(ContentError, match="embargo"):
+        drafting.start(site.config, by="rina", form=bad_embargo, now=NOW)
+    assert drafting.branches(site.config).slugs() == {}
+
+
+def test_a_slug_already_published_is_refused(site: Project) -> None:
+    site.published("sidang-keliling-di-kecamatan-timur")
+    with pytest.raises(ContentError, match="duplicate slug"):
+        drafting.start(site.config, by="rina", form=FORM, now=NOW)
