@@ -181,6 +181,7 @@ def install(app: FastAPI, kit: Kit) -> None:
             {
                 "columns": {k: v for k, v in columns.items() if k != "done"},
                 "categories": categories(),
+                "labels": dict(categories()),
                 "chosen": kategori,
                 "mine": bool(saya),
             },
