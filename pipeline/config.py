@@ -789,8 +789,9 @@ class ReportSettings(_Model):
     """E-mail addresses ``warta report situation --send`` delivers to; empty: every person
     with the role ``penanggung-jawab`` in ``people``. The SMTP server and sender are those
     of ``health.alerts.email``."""
-    attach: list[Literal["pdf", "html"]] = ["pdf", "html"]
-    """Files attached to the e-mail (the Markdown text is always its body)."""
+    attach: list[Literal["pdf", "html", "csv"]] = ["pdf", "html", "csv"]
+    """Files attached to the e-mail (the Markdown text is always its body); ``csv`` is the
+    annex with every item of every section."""
     uptime_target: float = Field(default=0.99, gt=0, le=1)
     """Share of successful checks below which an endpoint is listed as a problem."""
     renewal_horizon_days: int = Field(default=60, ge=0)

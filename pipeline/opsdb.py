@@ -27,6 +27,7 @@ edited, a change is a new version.
       of the ticket queue)
  11   signing_keys                                docs/desk.md
  12   api_tokens                                  docs/desk.md
+ 13   reports.annex                               docs/report.md
 ====  ==========================================  =========================
 """
 
@@ -42,6 +43,7 @@ from pipeline.backup.schema import SCHEMA as backup_schema
 from pipeline.content.schema import SCHEMA as signing_keys_schema
 from pipeline.content.schema import TOKENS as api_tokens_schema
 from pipeline.health.schema import SCHEMA as renewals_schema
+from pipeline.report.schema import ANNEX as report_annex
 from pipeline.report.schema import SCHEMA as report_schema
 from pipeline.tickets.schema import QUEUE_INDEXES
 from pipeline.tickets.schema import SCHEMA as tickets_schema
@@ -138,6 +140,7 @@ MIGRATIONS = [
     accounts_schema + QUEUE_INDEXES,
     signing_keys_schema,
     api_tokens_schema,
+    report_annex,
 ]
 
 

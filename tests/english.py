@@ -24,7 +24,7 @@ ENGLISH = frozenset(
     high medium low critical urgent normal priority priorities severity
     step steps stage stages draft drafts review reviewed approval approved publish
     published archive archived collect convert embargo
-    incident incidents ticket tickets report reports summary status service services
+    incident incidents ticket tickets report reports summary service services
     uptime downtime checks check checked updated update generated period weekly monthly
     daily hourly day days hour hours minute minutes second seconds week weeks month months
     year years min sec today yesterday
@@ -32,22 +32,23 @@ ENGLISH = frozenset(
     browser browsers page pages file files size total totals top rule rules sample samples
     first last count counts address addresses finding findings suspicious denied deny
     blocked allow allowed rate scan scanner probe probing login brute force injection
-    traversal path paths certificate certificates domain expiry expires expired due
+    traversal path paths certificate certificates expiry expires expired due
     renewal renewals backup backups restore restored snapshot repository prune verify
     drill job jobs succeeded success successful condition good attention trouble
     problems problem found nothing yet never still since until after before within
-    target late on-time time times date dates duration cause causes resolution
+    late on-time time times date dates duration cause causes resolution
     category categories title titles item items content freshness fresh stale newest age
     limit state kind kinds name names provider detail details note notes owner holder
     holders assigned assignee opened closed source sources action actions alternative
     alternatives considered taken recorded steps workflow workflows overdue breached
     working holiday holidays weekend
     monday tuesday wednesday thursday friday saturday sunday
-    january february march april may june july august september october november december
-    jan feb mar apr jun jul aug sep oct nov dec
+    january february march may june july august october december
+    may aug oct dec
     """.split()  # noqa: SIM905  (a word list reads better as text)
 )
-"""English words that are not Indonesian words (``data``, ``server``, ``login``-like loans
+"""English words that are not Indonesian words (``status``, ``domain``, ``target``, ``April``,
+``September``, ``November`` are Indonesian too (``data``, ``server``, ``login``-like loans
 that Indonesian uses as-is are still listed only when the outputs use an Indonesian word)."""
 
 ALLOWED = frozenset({"warta", "ms", "ip", "tls", "https", "http", "url", "p95", "json", "csv"})
@@ -88,5 +89,5 @@ def visible_text(text: str) -> str:
 
 def english_words(text: str, *, allow: frozenset[str] = frozenset()) -> list[str]:
     """The English words in ``text``'s visible text (sorted, each once)."""
-    words = {w.lower() for w in re.findall(r"[A-Za-z][A-Za-z'-]*", visible_text(text))}
+    words = {w.lower() for w in re.findall(r"(?<!\w)[A-Za-z][A-Za-z'-]*(?!\w)", visible_text(text))}
     return sorted(w for w in words if w in ENGLISH and w not in ALLOWED and w not in allow)

@@ -8,6 +8,8 @@ Regenerate the golden files after an intended change with
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import os
 import re
@@ -27,11 +29,12 @@ from pipeline.cli import cli
 from pipeline.config import ReportSettings
 from pipeline.health.store import database_path
 from pipeline.htmlpdf import find_chromium
-from pipeline.report import render
+from pipeline.report import charts, render
 from pipeline.report.gather import gather
 from pipeline.report.model import period_ending
 from pipeline.report.texts import TEXTS
 from tests.conftest import Project
+from tests.english import english_words
 from tests.servers import MailSink
 
 GOLDEN = Path(__file__).parent / "golden" / "report"
@@ -141,12 +144,21 @@ def fill(db: sqlite3.Connection) -> None:
                     "created_at": _utc("2026-01-01T00:00:00+08:00"),
                 },
             )
-        for recorded, ip, rule, count in (
-            ("2026-11-10T03:00:00+08:00", "198.51.100.1", "sensitive-files", 4),  # before
-            ("2026-11-18T03:00:00+08:00", "203.0.113.9", "sql-injection", 12),
-            ("2026-11-18T03:00:00+08:00", "203.0.113.9", "sensitive-files", 3),
-            ("2026-11-21T03:00:00+08:00", "192.0.2.77", "admin-probe", 25),
-        ):
+        clf = "%d/%b/%Y:%H:%M:%S %z"
+        # Findings are dated by their requests, not by the analysis that found them.
+        for recorded, requests, ip, rule, count in (
+            # requested before the period, analysed during it: not counted
+            ("2026-11-16T03:00:00+08:00", "2026-11-14T23:50:00+08:00", "198.51.100.1",
+             "sensitive-files", 4),
+            ("2026-11-18T03:00:00+08:00", "2026-11-18T02:11:09+08:00", "203.0.113.9",
+             "sql-injection", 12),
+            ("2026-11-18T03:00:00+08:00", "2026-11-18T02:11:09+08:00", "203.0.113.9",
+             "sensitive-files", 3),
+            # requested on the last day of the period, analysed after it: counted
+            ("2026-11-23T03:00:00+08:00", "2026-11-22T21:00:00+08:00", "192.0.2.77",
+             "admin-probing", 25),
+        ):  # fmt: skip
+            start = datetime.fromisoformat(requests)
             _insert(
                 db,
                 "visitors_findings",
@@ -154,8 +166,8 @@ def fill(db: sqlite3.Connection) -> None:
                     "recorded_at": _utc(recorded),
                     "ip": ip,
                     "rule": rule,
-                    "first": "18/Nov/2026:02:11:09 +0800",
-                    "last": "18/Nov/2026:02:13:40 +0800",
+                    "first": start.strftime(clf),
+                    "last": (start + timedelta(minutes=2, seconds=31)).strftime(clf),
                     "count": count,
                     "samples": json.dumps([f"GET /{rule}?id=1%27 HTTP/1.1"]),
                 },
@@ -419,10 +431,14 @@ def test_golden_markdown_and_html(filled: Project) -> None:
     report = _report(filled)
     _golden("situation-week.md", render.markdown(report, "id"))
     _golden("situation-week.html", render.html(report, "id"))
+    _golden("situation-week.csv", render.annex_csv(report, "id"))
+    english = _report(filled, "en")
+    _golden("situation-week.en.md", render.markdown(english, "en"))
+    _golden("situation-week.en.html", render.html(english, "en"))
 
 
 def test_english_report_has_every_label(filled: Project) -> None:
-    assert set(TEXTS["en"]) == set(TEXTS["id"])
+    assert {k.removesuffix("_one") for k in TEXTS["en"]} == set(TEXTS["id"])
     text = render.markdown(_report(filled, "en"), "en")
     assert text.startswith("# Website Situation Report")
     assert "## 7. Incidents and IT service tickets" in text
@@ -560,3 +576,108 @@ def test_sending_needs_a_mail_server_and_a_recipient(project: Project) -> None:
 def test_settings_documented() -> None:
     text = (DOCS / "configuration.md").read_text(encoding="utf-8")
     assert [n for n in ReportSettings.model_fields if f"`{n}`" not in text] == []
+
+
+# -- one language, the top ten, a busy month ------------------------------------------
+
+
+def test_no_english_in_the_indonesian_report(filled: Project) -> None:
+    report = _report(filled)
+    assert english_words(render.markdown(report, "id")) == []
+    assert english_words(render.html(report, "id")) == []
+    assert english_words(render.annex_csv(report, "id")) == []
+    # the detector does look: the English report is full of English words
+    assert "availability" in english_words(render.html(_report(filled, "en"), "en"))
+
+
+def test_ongoing_incident_and_draft_age_run_to_the_report_moment(filled: Project) -> None:
+    text = render.markdown(_report(filled), "id")
+    # api went down on 22 November 21:00 and is still down when the report is made on
+    # 23 November 08:00: 11 hours, not the 3 hours to the end of the period.
+    assert "| api | 22 November 2026 21.00 WITA | berlangsung | 11 jam |" in text
+    assert "| 22 November 2026 09.00 WITA | 23 jam | 30 menit |" in text  # the late draft
+
+
+def test_zero_availability_is_a_full_red_bar() -> None:
+    svg = charts.columns("uptime", ["01/11", "02/11", "03/11"], [0.0, 50.0, None], top=100,
+                         shortfall=True)  # fmt: skip
+    reds = re.findall(r'<rect [^>]*height="([0-9.]+)" fill="#c62828"', svg)
+    greens = re.findall(r'<rect [^>]*height="([0-9.]+)" fill="#2e7d32"', svg)
+    full = charts.HEIGHT - charts.BOTTOM - charts.TOP
+    assert [float(h) for h in reds] == [full, full / 2]  # 0 %: all red; 50 %: half
+    assert [float(h) for h in greens] == [0.0, full / 2]
+    assert svg.count("<rect") == 4  # the day without data has no bar at all
+
+
+def _busy_month(db: sqlite3.Connection) -> None:
+    """200 visitor findings and 60 tickets with notes, in November 2026."""
+    clf = "%d/%b/%Y:%H:%M:%S %z"
+    with opsdb.transaction(db):
+        for n in range(200):
+            start = datetime(2026, 11, 1 + n % 21, 3, n % 60, tzinfo=UTC)
+            _insert(
+                db,
+                "visitors_findings",
+                {
+                    "recorded_at": (start + timedelta(hours=1)).isoformat(),
+                    "ip": f"198.51.{n // 200}.{n % 250}",
+                    "rule": ("probing", "sql-injection", "sensitive-files", "xss")[n % 4],
+                    "first": start.strftime(clf),
+                    "last": (start + timedelta(minutes=3)).strftime(clf),
+                    "count": 5 + n,
+                    "samples": json.dumps([f"GET /wp-login.php?n={n}&" + "x" * 90 + " HTTP/1.1"]),
+                },
+            )
+        for n in range(60):
+            opened = datetime(2026, 11, 1 + n % 20, 2, n, tzinfo=UTC)
+            ticket = _insert(
+                db,
+                "tickets",
+                {
+                    "workflow": "B",
+                    "kind": "incident" if n % 2 else "request",
+                    "title": f"Gangguan layanan nomor {n} pada halaman pengumuman sidang",
+                    "status": "open" if n % 3 else "closed",
+                    "step": "B5",
+                    "priority": f"P{1 + n % 4}",
+                    "opened_at": opened.isoformat(),
+                    "closed_at": None if n % 3 else (opened + timedelta(hours=5)).isoformat(),
+                    "source": f"health:layanan-{n}" if n % 2 else "",
+                },
+            )
+            for k in range(6):
+                _insert(
+                    db,
+                    "ticket_events",
+                    {
+                        "ticket_id": ticket,
+                        "at": (opened + timedelta(minutes=10 * k)).isoformat(),
+                        "actor": "dimas",
+                        "action": "comment",
+                        "step": "B7" if k < 2 else "B8",
+                        "note": f"Catatan {k}: server diperiksa, log dibaca, layanan dipulihkan "
+                        "dan pengguna diberi tahu melalui telepon",
+                    },
+                )
+
+
+def test_a_busy_month_prints_in_at_most_ten_pages(filled: Project, tmp_path: Path) -> None:
+    db = opsdb.connect(database_path(filled.config))
+    _busy_month(db)
+    db.close()
+    target = tmp_path / "bulanan.pdf"
+    args = ["report", "situation", "--period", "month", "--end", "2026-11-22", "--now", NOW]
+    result = run(filled, *args, "--format", "pdf", "--output", str(target))
+    assert result.exit_code == 0, result.output
+    with pikepdf.open(target) as pdf:
+        assert len(pdf.pages) <= 10
+    text = run(filled, *args, "--format", "md").stdout
+    assert "10 teratas dari 204 ditampilkan; selengkapnya di lampiran CSV." in text
+    assert "10 teratas dari 62 ditampilkan" in text  # 60 + the fixture's 2 tickets
+    annex = run(filled, *args, "--format", "csv").stdout
+    rows = list(csv.reader(io.StringIO(annex)))
+    assert rows[0] == ["bagian", "butir", "waktu", "angka", "keterangan"]
+    kinds = [r[0] for r in rows[1:]]
+    assert kinds.count("temuan pengunjung") == 204 and kinds.count("tiket") == 62
+    shown = run(filled, "report", "show", "3", "--format", "csv").stdout
+    assert shown == annex  # kept with the report

@@ -61,7 +61,12 @@ def _write_report(text: str | bytes, output: Path | None, fmt: str) -> None:
 )
 @click.option("--lang", type=click.Choice(["id", "en"]), help="Default: site.language.")
 @click.option(
-    "--format", "fmt", type=click.Choice(["md", "html", "pdf"]), default="md", show_default=True
+    "--format",
+    "fmt",
+    type=click.Choice(["md", "html", "pdf", "csv"]),
+    default="md",
+    show_default=True,
+    help="csv: the annex with every item of every section.",
 )
 @click.option("--output", "-o", type=click.Path(path_type=Path), help="Write the report here.")
 @click.option("--send", is_flag=True, help="E-mail it to the penanggung jawab (report.recipients).")
@@ -104,7 +109,7 @@ def report_situation(
         now=moment,
         smtp_password=_smtp_password(config),
     )
-    body = {"md": made.markdown, "html": made.html}.get(fmt, made.pdf or b"")
+    body = {"md": made.markdown, "html": made.html, "csv": made.annex}.get(fmt, made.pdf or b"")
     _write_report(body, output, fmt)
     err.print(f"kept as report #{made.id}", markup=False)
     if made.delivery is not None:
@@ -166,7 +171,12 @@ def report_list(state: State, fmt: str) -> None:
 @report.command("show")
 @click.argument("report_id", metavar="ID", type=int)
 @click.option(
-    "--format", "fmt", type=click.Choice(["md", "html", "pdf"]), default="md", show_default=True
+    "--format",
+    "fmt",
+    type=click.Choice(["md", "html", "pdf", "csv"]),
+    default="md",
+    show_default=True,
+    help="csv: the annex with every item of every section.",
 )
 @click.option("--output", "-o", type=click.Path(path_type=Path), help="Write it here.")
 @pass_state
@@ -178,7 +188,9 @@ def report_show(state: State, report_id: int, fmt: str, output: Path | None) -> 
     stored = show(state.config, report_id)
     if fmt == "pdf" and stored.pdf is None:
         raise click.UsageError(f"report #{report_id} has no PDF; use --format html or md")
-    body = {"md": stored.markdown, "html": stored.html}.get(fmt, stored.pdf or b"")
+    body = {"md": stored.markdown, "html": stored.html, "csv": stored.annex}.get(
+        fmt, stored.pdf or b""
+    )
     _write_report(body, output, fmt)
 
 

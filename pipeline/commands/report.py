@@ -48,6 +48,8 @@ class Generated:
     html: str
     pdf: bytes | None
     delivery: Delivery | None = None
+    annex: str = ""
+    """The CSV annex: every item of every section."""
 
 
 def default_end(config: Config, now: datetime) -> date:
@@ -86,6 +88,7 @@ def situation(
         report = gather(db, config, items, span, now=now, language=language)
         text = render.markdown(report, language)
         page = render.html(report, language)
+        annex = render.annex_csv(report, language)
         if pdf or (send and "pdf" in config.report.attach):
             printed: bytes | None = html_to_pdf(page, chromium=config.report.chromium)
         else:
@@ -102,8 +105,9 @@ def situation(
                 markdown=text,
                 html=page,
                 pdf=printed,
+                annex=annex,
             )
-        made = Generated(report_id, report, text, page, printed)
+        made = Generated(report_id, report, text, page, printed, annex=annex)
         if send:
             stored = copies.get(db, report_id)
             assert stored is not None
@@ -197,6 +201,11 @@ def _deliver(
     if "html" in config.report.attach:
         attachments.append(
             alerts.Attachment(f"{stem}.html", "text/html", stored.html.encode("utf-8"))
+        )
+    if "csv" in config.report.attach and stored.annex:
+        suffix = "annex" if stored.language == "en" else "lampiran"
+        attachments.append(
+            alerts.Attachment(f"{stem}-{suffix}.csv", "text/csv", stored.annex.encode("utf-8"))
         )
     subject = f"[{config.site.name}] {t('title')} {t.day(stored.first)} – {t.day(stored.last)}"
     mail = _mail(config, recipients, smtp_password)

@@ -51,7 +51,7 @@ def key(cause: str) -> tuple[str, dict[str, Any]]:
     """The catalogue key of ``cause`` and its values."""
     text = cause.strip()
     lower = text.lower()
-    if lower in {"timed out", "timeout"} or "timed out" in lower:
+    if "timed out" in lower or lower.startswith("timeout"):
         return "cause.timeout", {}
     if lower.startswith("tls certificate rejected"):
         if "expired" in lower:
@@ -65,6 +65,8 @@ def key(cause: str) -> tuple[str, dict[str, Any]]:
         return "cause.connect", {}
     if lower.startswith("failed: "):
         return "cause.failed", {"conditions": text[len("failed: ") :]}
+    if text.startswith("["):  # the failed conditions themselves: `[STATUS] (503) == 200`
+        return "cause.failed", {"conditions": text}
     if lower.startswith("http ") and lower[5:].strip().isdigit():
         return "cause.http", {"code": lower[5:].strip()}
     if lower == "checks pass again":

@@ -56,10 +56,22 @@ def _x_labels(labels: list[str], step: float, *, height: int = HEIGHT) -> list[s
     ]
 
 
+SHORTFALL = "#c62828"
+"""The red of the part of a bar that falls short of the top (downtime)."""
+
+
 def columns(
-    title: str, labels: list[str], values: list[float | None], *, unit: str = "", top: float = 0
+    title: str,
+    labels: list[str],
+    values: list[float | None],
+    *,
+    unit: str = "",
+    top: float = 0,
+    shortfall: bool = False,
 ) -> str:
-    """Vertical bars, one per label (None: no bar); ``top`` fixes the scale (else the max)."""
+    """Vertical bars, one per label (None: no bar, "no data"); ``top`` fixes the scale
+    (else the max). With ``shortfall``, the rest of each bar up to ``top`` is drawn in red,
+    so 0 % availability is a full red bar, never an empty one that reads as "no data"."""
     scale = top or max((v for v in values if v is not None), default=0) or 1
     step = (WIDTH - LEFT - RIGHT) / max(len(labels), 1)
     bottom = HEIGHT - BOTTOM
@@ -68,6 +80,13 @@ def columns(
         if value is None:
             continue
         h = value / scale * (bottom - TOP)
+        if shortfall and value < scale:
+            body.append(
+                f'<rect x="{LEFT + i * step + step * 0.15:.1f}" y="{TOP:.1f}" '
+                f'width="{step * 0.7:.1f}" height="{bottom - TOP - h:.1f}" fill="{SHORTFALL}" '
+                f'class="shortfall"><title>{escape(labels[i])}: {_num(value)}{escape(unit)}'
+                "</title></rect>"
+            )
         body.append(
             f'<rect x="{LEFT + i * step + step * 0.15:.1f}" y="{bottom - h:.1f}" '
             f'width="{step * 0.7:.1f}" height="{h:.1f}" fill="{PALETTE[0]}">'

@@ -48,6 +48,7 @@ from pipeline.report.model import (
 from pipeline.site.live import aware
 from pipeline.tickets.engine import COLUMNS
 from pipeline.tickets.engine import Ticket as TicketRecord
+from pipeline.tickets.incidents import request_time
 
 UTC = ZoneInfo("UTC")
 
@@ -157,9 +158,17 @@ def step_times(
     return steps
 
 
-def content(config: Config, items: Iterable[Item], period: Period, language: str) -> Content:
+def content(
+    config: Config,
+    items: Iterable[Item],
+    period: Period,
+    language: str,
+    now: datetime | None = None,
+) -> Content:
     """What was published per category, each step against its target, freshness at the
-    end of the period, and the drafts that are late at that moment."""
+    end of the period, and the drafts that are late at ``now`` (the moment the report is
+    made: a draft's age runs to now, not to the end of the period)."""
+    moment = now or period.until
     tz = config.site.timezone
     published: list[Published] = []
     live: list[Dated] = []
@@ -167,7 +176,7 @@ def content(config: Config, items: Iterable[Item], period: Period, language: str
     for item in items:
         front = item.front
         if item.location == "draft":
-            row = item_status(config, item, now=period.until, archived=set())
+            row = item_status(config, item, now=moment, archived=set())
             if row.late:
                 waiting.append(row)
             continue
@@ -199,7 +208,9 @@ def content(config: Config, items: Iterable[Item], period: Period, language: str
 
 
 def visitors(db: sqlite3.Connection, period: Period) -> Visitors:
-    """The findings the visitor activity log recorded during the period."""
+    """The findings whose requests happened during the period (dated by their first
+    request, not by the analysis that found them; a finding whose dates cannot be read
+    falls back to the moment it was recorded)."""
     analysed = bool(
         db.execute("SELECT 1 FROM visitors_findings LIMIT 1").fetchone()
         or db.execute("SELECT 1 FROM visitors_positions LIMIT 1").fetchone()
@@ -210,7 +221,7 @@ def visitors(db: sqlite3.Connection, period: Period) -> Visitors:
         "FROM visitors_findings "
         "ORDER BY id"
     ):
-        moment = _when(recorded_at)
+        moment = request_time(first) or _when(recorded_at)
         if moment is not None and period.covers(moment):
             sample = next(iter(json.loads(samples)), "")
             findings.append(Suspicious(ip, rule, first, last, count, sample))
@@ -418,7 +429,7 @@ def gather(
         availability(
             db, [e.name for e in config.health.endpoints], period, target=settings.uptime_target
         ),
-        content(config, items, period, language),
+        content(config, items, period, language, now),
         visitors(db, period),
         renewals(db, config, period, horizon_days=settings.renewal_horizon_days),
         backups(db, period),

@@ -24,16 +24,18 @@ class StoredReport:
     pdf: bytes | None
     sent_to: str
     sent_at: datetime | None
+    annex: str = ""
+    """The CSV annex: every item of every section (empty for copies made before it)."""
 
 
 _COLUMNS = (
     "id, kind, period, period_start, period_end, language, created_at, markdown, html, pdf, "
-    "sent_to, sent_at"
+    "sent_to, sent_at, annex"
 )
 
 
 def _row(row: tuple[object, ...]) -> StoredReport:
-    id_, kind, period, first, last, language, created, md, page, pdf, sent_to, sent_at = row
+    id_, kind, period, first, last, language, created, md, page, pdf, sent_to, sent_at, annex = row
     return StoredReport(
         int(str(id_)),
         str(kind),
@@ -47,6 +49,7 @@ def _row(row: tuple[object, ...]) -> StoredReport:
         bytes(pdf) if isinstance(pdf, bytes) else None,
         str(sent_to),
         datetime.fromisoformat(sent_at) if isinstance(sent_at, str) else None,
+        str(annex or ""),
     )
 
 
@@ -62,11 +65,12 @@ def add(
     markdown: str,
     html: str,
     pdf: bytes | None,
+    annex: str = "",
 ) -> int:
     """Keep a copy; return its id."""
     cursor = db.execute(
         "INSERT INTO reports (kind, period, period_start, period_end, language, created_at, "
-        "markdown_sha256, markdown, html, pdf) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "markdown_sha256, markdown, html, pdf, annex) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
             kind,
             period,
@@ -78,6 +82,7 @@ def add(
             markdown,
             html,
             pdf,
+            annex,
         ),
     )
     return int(cursor.lastrowid or 0)

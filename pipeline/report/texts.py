@@ -1,13 +1,17 @@
-"""The message catalogue of the situation report: every label in Indonesian and English.
+"""The texts of the situation report, registered in the one catalogue (:mod:`pipeline.i18n`).
 
-The same pattern as the visitor and status pages (``TEXTS[language][key]``, Indonesian
-the fallback); texts with ``{name}`` fields are filled with :meth:`str.format`.
+``TEXTS[language][key]`` is registered as ``report.<key>``; :class:`Catalogue` is the
+report's view of a :class:`pipeline.i18n.Locale`: ``t("title")`` and the number, date and
+duration formats of the locale layer.
 """
 
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
+from typing import Any
+
+from pipeline import i18n
+from pipeline.i18n import Locale
 
 LANGUAGES = ("id", "en")
 
@@ -104,6 +108,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "target": "Target",
         "vs_target": "target {target}",
         "files": "{n} berkas",
+        "snapshot": "cuplikan {id}",
         "step_collect": "pengumpulan",
         "step_convert": "konversi",
         "step_draft": "penyusunan",
@@ -143,7 +148,7 @@ TEXTS: dict[str, dict[str, str]] = {
         # backups
         "no_backups": "Belum ada data cadangan (warta backup).",
         "last_backup": "Cadangan terakhir yang berhasil",
-        "last_restore": "Pemulihan terakhir yang terbukti (uji restore)",
+        "last_restore": "Pemulihan terakhir yang terbukti (uji pemulihan)",
         "never": "belum pernah",
         "events": "Kegiatan pada periode",
         "kind": "Kegiatan",
@@ -171,12 +176,25 @@ TEXTS: dict[str, dict[str, str]] = {
         "actions": "Tindakan yang diambil",
         "none_recorded": "belum dicatat",
         "ticket": "Tiket",
-        # units
-        "minutes": "{n} mnt",
-        "hours": "{h} jam {m} mnt",
-        "days": "{d} hari {h} jam",
         "footer": "Dibuat oleh warta dari data operasional; salinan disimpan di basis data "
         "operasional.",
+        "top": "{shown} teratas dari {total} ditampilkan; selengkapnya di lampiran CSV.",
+        "totals": "Jumlah",
+        "more_notes": "… dan {n} catatan lain di lampiran CSV",
+        "still_open": "masih terbuka",
+        "csv_section": "bagian",
+        "csv_item": "butir",
+        "csv_when": "waktu",
+        "csv_figure": "angka",
+        "csv_detail": "keterangan",
+        "a_incident": "insiden ketersediaan",
+        "a_published": "konten terbit",
+        "a_waiting": "draf terlambat",
+        "a_finding": "temuan pengunjung",
+        "a_due": "jatuh tempo",
+        "a_backup_failure": "pencadangan gagal",
+        "a_ticket": "tiket",
+        "annex": "Lampiran: {name} (CSV, semua butir setiap bagian).",
     },
     "en": {
         "title": "Website Situation Report",
@@ -207,15 +225,20 @@ TEXTS: dict[str, dict[str, str]] = {
         "c_uptime_low": "{name} was available only {uptime} of the time (target {target}).",
         "c_incident_open": "The incident on {name} is still open at the end of the period.",
         "c_stale": "Category {name} was not updated within its maximum age.",
-        "c_published_late": "{count} item(s) published with a step over its SOP target time.",
-        "c_waiting_late": "{count} draft(s) held past their step's target time.",
-        "c_suspicious": "Suspicious activity from {count} IP address(es).",
+        "c_published_late": "{count} items published with a step over its SOP target time.",
+        "c_published_late_one": "{count} item published with a step over its SOP target time.",
+        "c_waiting_late": "{count} drafts held past their step's target time.",
+        "c_waiting_late_one": "{count} draft held past its step's target time.",
+        "c_suspicious": "Suspicious activity from {count} IP addresses.",
+        "c_suspicious_one": "Suspicious activity from {count} IP address.",
         "c_overdue": "{what} {name} is past its due date.",
         "c_due_soon": "{what} {name} is due in {days} days.",
         "c_backup_old": "No recent enough successful backup.",
-        "c_backup_failed": "{count} backup job(s) failed.",
+        "c_backup_failed": "{count} backup jobs failed.",
+        "c_backup_failed_one": "{count} backup job failed.",
         "c_restore_old": "No successful restore drill within the last month.",
-        "c_tickets_open": "{count} incident ticket(s) still open.",
+        "c_tickets_open": "{count} incident tickets still open.",
+        "c_tickets_open_one": "{count} incident ticket still open.",
         "no_health": "No availability checks in this period yet (warta health check).",
         "endpoint": "Service",
         "checks": "Checks",
@@ -265,6 +288,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "target": "Target",
         "vs_target": "target {target}",
         "files": "{n} files",
+        "snapshot": "snapshot {id}",
         "step_collect": "collect",
         "step_convert": "convert",
         "step_draft": "draft",
@@ -328,81 +352,69 @@ TEXTS: dict[str, dict[str, str]] = {
         "actions": "Actions taken",
         "none_recorded": "not recorded yet",
         "ticket": "Ticket",
-        "minutes": "{n} min",
-        "hours": "{h} h {m} min",
-        "days": "{d} d {h} h",
         "footer": "Generated by warta from the operational data; a copy is kept in the "
         "operational database.",
+        "top": "The top {shown} of {total} are shown; all of them are in the CSV annex.",
+        "totals": "Totals",
+        "more_notes": "… and {n} more notes in the CSV annex",
+        "still_open": "still open",
+        "csv_section": "section",
+        "csv_item": "item",
+        "csv_when": "when",
+        "csv_figure": "figure",
+        "csv_detail": "detail",
+        "a_incident": "availability incident",
+        "a_published": "published item",
+        "a_waiting": "late draft",
+        "a_finding": "visitor finding",
+        "a_due": "due",
+        "a_backup_failure": "failed backup job",
+        "a_ticket": "ticket",
+        "annex": "Annex: {name} (CSV, every item of every section).",
     },
 }
 
-MONTHS = {
-    "id": [
-        "Januari",
-        "Februari",
-        "Maret",
-        "April",
-        "Mei",
-        "Juni",
-        "Juli",
-        "Agustus",
-        "September",
-        "Oktober",
-        "November",
-        "Desember",
-    ],
-    "en": [
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-    ],
-}
+i18n.register(
+    {language: {f"report.{k}": v for k, v in texts.items()} for language, texts in TEXTS.items()}
+)
 
 
 class Catalogue:
-    """The texts and number, date and duration formats of one language."""
+    """The report's texts and formats in one language and time zone."""
 
-    def __init__(self, language: str) -> None:
-        self.language = language if language in TEXTS else "id"
-        self.texts = TEXTS[self.language]
+    def __init__(self, language: str, tz: str = i18n.DEFAULT_TIMEZONE) -> None:
+        self.loc = Locale(language, tz)
+        self.language = self.loc.language
 
-    def __call__(self, key: str, **values: object) -> str:
-        text = self.texts[key]
-        return text.format(**values) if values else text
+    def __call__(self, key: str, **values: Any) -> str:
+        count = values.pop("count", None)
+        if isinstance(count, str) and count.isdigit():
+            count = int(count)
+        if isinstance(count, int):
+            return self.loc.t(f"report.{key}", count=count, **values)
+        if count is not None:
+            values["count"] = count
+        return self.loc.t(f"report.{key}", **values)
 
     def number(self, value: float, digits: int = 0) -> str:
-        text = f"{value:,.{digits}f}"
-        if self.language == "id":  # 1.234,5
-            text = text.replace(",", "\0").replace(".", ",").replace("\0", ".")
-        return text
+        return self.loc.number(value, digits)
 
     def percent(self, share: float | None, digits: int = 2) -> str:
-        return "—" if share is None else f"{self.number(share * 100, digits)}%"
+        return self.loc.percent(share, digits)
 
     def ms(self, value: float | None) -> str:
-        return "—" if value is None else f"{self.number(value)} ms"
+        return self.loc.ms(value)
 
     def day(self, value: date) -> str:
-        return f"{value.day} {MONTHS[self.language][value.month - 1]} {value.year}"
+        return self.loc.date(value)
 
-    def moment(self, value: datetime, tz: str) -> str:
-        local = value.astimezone(ZoneInfo(tz))
-        return f"{self.day(local.date())} {local:%H:%M} {local.tzname()}"
+    def moment(self, value: datetime, tz: str | None = None) -> str:
+        """In the court's time zone with its label; ``tz`` overrides the catalogue's."""
+        loc = self.loc if tz in (None, self.loc.tz) else Locale(self.language, tz or "UTC")
+        return loc.datetime(value)
 
     def duration(self, value: timedelta) -> str:
-        minutes = int(value.total_seconds() // 60)
-        if minutes < 120:
-            return self("minutes", n=minutes)
-        hours = minutes // 60
-        if hours < 24:
-            return self("hours", h=hours, m=minutes % 60)
-        return self("days", d=hours // 24, h=hours % 24)
+        return self.loc.duration(value)
+
+    def size(self, n: int | None) -> str:
+        return self.loc.size(n)
