@@ -36,6 +36,7 @@ from pipeline.commands import desk as rooms
 from pipeline.commands import tickets as ticket_cases
 from pipeline.config import Config
 from pipeline.content.documents import detect
+from pipeline.desk import api as content_api
 from pipeline.desk import content as content_rooms
 from pipeline.desk import messages
 from pipeline.desk.texts import role_name, text
@@ -828,6 +829,9 @@ def create_app(
                 "style-src 'unsafe-inline'; img-src data:; frame-ancestors 'none'"
             },
         )
+
+    # The headless content API (issue 19): bearer tokens, JSON, its own OpenAPI document.
+    app.mount("/api/v1", content_api.build_api(config, clock=clock))
 
     # The content rooms (issue 19) live in their own module, on the same helpers.
     content_rooms.install(
