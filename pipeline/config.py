@@ -381,6 +381,54 @@ class ConvertSettings(_Model):
 # roles and signed approval (issue 4)
 
 
+class PathRule(_Model):
+    """Who must approve a change to some paths of the repository (``docs/approval.md``)."""
+
+    name: Slug
+    """Named in the ``Route`` trailer of an approval merge and in refusals."""
+    paths: list[str] = Field(min_length=1)
+    """Patterns relative to warta.yml's folder: ``mkdocs.yml``, ``overrides/**`` (``*``
+    stays inside one folder, ``**`` crosses folders). The first rule that matches wins."""
+    items: bool = False
+    """Content items: the editor's signed review plus the item's own route (routine: the
+    penanggung jawab; special: the ketua). A file here that is not inside an item takes
+    the strictest rule."""
+    roles: list[Role] = Field(default=[], max_length=2)
+    """Roles that must approve, each held by a different signer: the first by the
+    approver (the merge's signer), the second by the reviewer (the branch tip's signer);
+    either order. At most two."""
+
+    @model_validator(mode="after")
+    def _one_kind(self) -> PathRule:
+        if self.items == bool(self.roles):
+            raise ValueError(f"rule {self.name!r}: set either items: true or roles, not both")
+        return self
+
+
+#: Every path of the repository has an owner; see ``docs/approval.md``.
+DEFAULT_PATH_RULES: tuple[dict[str, Any], ...] = (
+    {
+        "name": "policy",
+        "paths": ["warta.yml", ".github/allowed_signers", ".github/CODEOWNERS"],
+        "roles": ["ketua"],
+    },
+    {"name": "content", "paths": ["content/**", "drafts/**"], "items": True},
+    {
+        "name": "site",
+        "paths": ["mkdocs.yml", "overrides/**", "hooks/**", "theme/**"],
+        "roles": ["web-admin", "penanggung-jawab"],
+    },
+    {
+        "name": "package",
+        "paths": ["pipeline/**", "pyproject.toml", ".github/workflows/**", ".ci/**"],
+        "roles": ["web-admin", "kasubbag-ti"],
+    },
+)
+
+#: The rule that judges a path no other rule names (and non-items under ``content/``).
+STRICTEST_RULE = "policy"
+
+
 class SigningSettings(_Model):
     """Approval that can be proven from git: signed commits and merges, ``warta verify``."""
 
@@ -393,13 +441,38 @@ class SigningSettings(_Model):
     branch_prefix: str = "konten/"
     """Draft branches are named prefix + slug (``warta approve SLUG`` merges ``konten/SLUG``)."""
     trusted_base: str = ""
-    """Commit or tag where ``warta verify`` starts: everything up to it is trusted, every
-    change after it must be proven; empty: ``warta verify`` refuses to run."""
+    """Not read by ``warta verify``: a root of trust written in the tree it verifies could
+    be moved by the change it should refuse.  The base is pinned outside the repository
+    (``warta verify --base``, ``WARTA_TRUSTED_BASE`` or ``--trust-file``)."""
     allowed_signers: str = ".github/allowed_signers"
     """File written by ``warta roles sync`` for git's ``gpg.ssh.allowedSignersFile``
     (relative to warta.yml)."""
     codeowners: str = ".github/CODEOWNERS"
     """CODEOWNERS file written by ``warta roles sync`` (relative to warta.yml)."""
+    rules: list[PathRule] = Field(
+        default_factory=lambda: [PathRule.model_validate(r) for r in DEFAULT_PATH_RULES]
+    )
+    """Owners of every path (first match wins); a path no rule names takes the rule
+    ``policy``, which must exist."""
+
+    @field_validator("rules")
+    @classmethod
+    def _policy_rule(cls, value: list[PathRule]) -> list[PathRule]:
+        names = [r.name for r in value]
+        if len(names) != len(set(names)):
+            raise ValueError("two rules share a name")
+        if STRICTEST_RULE not in names:
+            raise ValueError(
+                f"a rule named {STRICTEST_RULE!r} is required: it judges every path "
+                "no other rule names"
+            )
+        if sum(r.items for r in value) > 1:
+            raise ValueError("only one rule may have items: true")
+        return value
+
+    def rule(self, name: str) -> PathRule:
+        """The rule called ``name`` (``policy`` always exists)."""
+        return next(r for r in self.rules if r.name == name)
 
 
 # deploy (issue 5)

@@ -14,7 +14,7 @@ from pipeline.commands import approval
 from pipeline.errors import ConfigError, IntegrityError, WorkflowError
 from tests.conftest import Project
 
-SIGNERS = ("sari", "bayu", "hasan", "ratna", "forge", "mallory")
+SIGNERS = ("sari", "bayu", "hasan", "ratna", "dimas", "forge", "mallory")
 
 
 @pytest.fixture(scope="module")
@@ -82,6 +82,7 @@ class Repo:
             if text is None:
                 self.git("rm", "-q", "-r", rel)
             else:
+                path.parent.mkdir(parents=True, exist_ok=True)
                 path.write_text(text, encoding="utf-8")
         self.commit_all(f"Change on {name}")
         self.git("switch", "-q", "main")
@@ -95,8 +96,13 @@ class Repo:
         self.git(*args, key=key)
         return self.git("rev-parse", "HEAD")
 
-    def verify(self) -> approval.VerifyReport:
-        return approval.verify(self.config)
+    @property
+    def base(self) -> str:
+        """The trusted base, pinned outside the repository as a full commit id."""
+        return self.git("rev-parse", "dasar^{commit}")
+
+    def verify(self, **options: object) -> approval.VerifyReport:
+        return approval.verify(self.config, base=self.base, **options)  # type: ignore[arg-type]
 
 
 @pytest.fixture
@@ -105,7 +111,7 @@ def repo(project: Project, keys: dict[str, Path]) -> Repo:
     for person in data["people"]:
         if person["id"] in keys:
             person["ssh_key"] = pub(keys, person["id"])
-    data["signing"] = {"enabled": True, "trusted_base": "dasar"}
+    data["signing"] = {"enabled": True}
     project.write("warta.yml", yaml.safe_dump(data, allow_unicode=True, sort_keys=False))
     r = Repo(project, keys)
     r.git("init", "-q", "-b", "main")
@@ -155,7 +161,9 @@ def test_routine_item_submitted_approved_and_verified(repo: Repo) -> None:
     assert repo.git("status", "--porcelain") == ""
     report = repo.verify()
     assert [v.signer for v in report.approvals] == ["hasan"]
-    result = CliRunner().invoke(cli, ["--config", str(repo.root / "warta.yml"), "verify"])
+    result = CliRunner().invoke(
+        cli, ["--config", str(repo.root / "warta.yml"), "verify", "--base", repo.base]
+    )
     assert result.exit_code == 0, result.output
     assert "approved by hasan (routine)" in result.output
 
@@ -173,13 +181,23 @@ def test_special_item_needs_the_ketua(repo: Repo) -> None:
 
 
 def test_withdrawal_and_deletion_through_signed_merges(repo: Repo) -> None:
+    # Changed with issue 14: a published item is deleted only after its withdrawal was
+    # approved, so the archive keeps the withdrawn version as the record.
     text = (repo.root / EDITED).read_text().replace("status: published", "status: withdrawn")
     repo.change_branch("tarik-visi", {EDITED: text})
     step = approval.approve(repo.config, "tarik-visi", by="bayu", key=str(repo.keys["bayu"]))
     assert step.front is None and step.changed == ["content/profil/visi-misi"]
-    repo.change_branch("hapus-kegiatan", {"content/berita/posts/kegiatan-pertama": None})
-    approval.approve(repo.config, "hapus-kegiatan", by="hasan", key=str(repo.keys["hasan"]))
+    repo.change_branch("hapus-visi", {"content/profil/visi-misi": None})
+    approval.approve(repo.config, "hapus-visi", by="hasan", key=str(repo.keys["hasan"]))
     assert len(repo.verify().approvals) == 2
+
+
+def test_deleting_a_published_item_without_withdrawal_is_refused(repo: Repo) -> None:
+    repo.change_branch("hapus-kegiatan", {"content/berita/posts/kegiatan-pertama": None})
+    before = repo.git("rev-parse", "main")
+    with pytest.raises(WorkflowError, match=r"approval\.deletion"):
+        approval.approve(repo.config, "hapus-kegiatan", by="hasan", key=str(repo.keys["hasan"]))
+    assert repo.git("rev-parse", "main") == before
 
 
 def test_approve_refuses_self_approval_and_a_key_of_someone_else(repo: Repo) -> None:
@@ -294,16 +312,26 @@ def test_uncommitted_content_is_not_the_approved_tree(repo: Repo) -> None:
     (repo.root / EDITED).write_text(_edited(repo))
     with pytest.raises(IntegrityError, match=r"published\.tree-mismatch"):
         repo.verify()
-    result = CliRunner().invoke(cli, ["--config", str(repo.root / "warta.yml"), "verify"])
+    result = CliRunner().invoke(
+        cli, ["--config", str(repo.root / "warta.yml"), "verify", "--base", repo.base]
+    )
     assert result.exit_code == IntegrityError.exit_code
     assert "published.tree-mismatch" in result.output
 
 
-def test_verify_needs_a_trusted_base(repo: Repo) -> None:
-    with pytest.raises(ConfigError):
-        approval.verify(repo.config.model_copy(update={"signing": type(repo.config.signing)()}))
+def test_verify_needs_a_base_pinned_outside_the_tree(repo: Repo) -> None:
+    # Changed with issue 14: signing.trusted_base in warta.yml is no longer read, and a
+    # tag is no base (it can be moved): only a full commit id given from outside.
+    data = yaml.safe_load((repo.root / "warta.yml").read_text())
+    data["signing"]["trusted_base"] = repo.base
+    repo.project.write("warta.yml", yaml.safe_dump(data, sort_keys=False))
+    with pytest.raises(ConfigError, match="no trusted base") as caught:
+        approval.verify(repo.config)
+    assert "signing.trusted_base" in str(caught.value) and "not trusted" in str(caught.value)
+    with pytest.raises(ConfigError, match="full commit id"):
+        approval.verify(repo.config, base="dasar")
     with pytest.raises(IntegrityError, match="not a commit"):
-        approval.verify(repo.config, base="tidak-ada")
+        approval.verify(repo.config, base="0" * 40)
 
 
 # -- roles sync ---------------------------------------------------------------------------
@@ -320,9 +348,18 @@ def test_roles_sync_writes_signers_git_accepts_and_codeowners(repo: Repo) -> Non
     assert f'hasan@pa-uji.example namespaces="git" {pub(repo.keys, "hasan")}' in signers
     assert "rina@" not in signers  # no key, no line
     owners = (repo.root / ".github/CODEOWNERS").read_text().splitlines()
-    assert "/drafts/ sari@pa-uji.example bayu@pa-uji.example" in owners
-    assert "/content/ bayu@pa-uji.example hasan@pa-uji.example ratna@pa-uji.example" in owners
+    editors_and_approvers = (
+        "sari@pa-uji.example bayu@pa-uji.example hasan@pa-uji.example ratna@pa-uji.example"
+    )
+    assert f"/drafts/** {editors_and_approvers}" in owners
+    assert f"/content/** {editors_and_approvers}" in owners
     assert "/warta.yml ratna@pa-uji.example" in owners
+    # The same rules as verify: the catch-all first (CODEOWNERS lets later lines win).
+    assert owners.index("* ratna@pa-uji.example") < owners.index(
+        "/mkdocs.yml " + ("hasan@pa-uji.example dimas@pa-uji.example")
+    )
+    assert "/pipeline/** dimas@pa-uji.example" in owners
+    assert "/.github/workflows/** dimas@pa-uji.example" in owners
     # git itself accepts the file: a review commit shows as good, signed by sari.
     repo.commit_all("warta roles sync")
     repo.draft_branch("uji-kunci")
@@ -379,4 +416,4 @@ def test_cli_submit_and_approve_sign_with_key(repo: Repo) -> None:
     assert approved.exit_code == 0, approved.output
     assert "lewat-cli: published by hasan" in approved.output
     assert "signed merge" in approved.output and "(routine)" in approved.output
-    assert runner.invoke(cli, [*config, "verify"]).exit_code == 0
+    assert runner.invoke(cli, [*config, "verify", "--base", repo.base]).exit_code == 0

@@ -45,6 +45,7 @@ def _fields(*models: type[BaseModel]) -> set[str]:
                 config_module.WorkflowSettings,
                 config_module.ConvertSettings,
                 config_module.SigningSettings,
+                config_module.PathRule,
                 config_module.BackupSettings,
                 config_module.VisitorSettings,
                 config_module.RuleSettings,

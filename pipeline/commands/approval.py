@@ -28,24 +28,27 @@ from pipeline.actor import Actor, as_actor
 from pipeline.commands import content as plain
 from pipeline.commands.content import find_item
 from pipeline.commands.publish import promote
+from pipeline.commands.verify import repo_of, verify
 from pipeline.config import Config, Person
 from pipeline.content import workflow
 from pipeline.content.gitrepo import Git
+from pipeline.content.links import refuse_unsafe
 from pipeline.content.model import FrontMatter, Status
 from pipeline.content.review import problems_of, review
 from pipeline.content.signing import allowed_signers, codeowners, signer
 from pipeline.content.store import content_digest, read_item, render_item, scan, write_item
-from pipeline.content.verify import VerifyReport, item_changes, required_route, verify_history
-from pipeline.errors import (
-    ConfigError,
-    ContentError,
-    IntegrityError,
-    NotFoundError,
-    Problem,
-    WorkflowError,
+from pipeline.content.verify import (
+    ItemChange,
+    VerifyReport,
+    classify,
+    required_route,
+    required_routes,
+    verify_history,
 )
+
+__all__ = ["VerifyReport", "approve", "roles_sync", "submit", "verify", "withdraw"]
+from pipeline.errors import ContentError, NotFoundError, WorkflowError
 from pipeline.fsutil import atomic_write_text
-from pipeline.progress import Progress
 from pipeline.site.live import now_utc
 
 
@@ -63,11 +66,7 @@ class StepResult:
 
 
 def _repo(config: Config) -> tuple[Git, Path, str]:
-    """The repository, its root, and warta.yml's path inside it."""
-    git = Git(config.root)
-    top = git.toplevel().resolve()
-    rel = (config.root.resolve() / config.source.rsplit("/", 1)[-1]).relative_to(top)
-    return git, top, rel.as_posix()
+    return repo_of(config)
 
 
 def _signers_file(config: Config, folder: Path) -> Path:
@@ -155,34 +154,47 @@ def submit(
             hint=f"git switch -c {config.signing.branch_prefix}{slug}",
         )
     item = find_item(config, slug)
-    if item.location != "draft":
-        raise WorkflowError(
-            "only drafts are submitted", where=item.shown, hint="write a draft: warta new"
-        )
     report = review(config, scan(config), only=[item.path])
     if not report.ok:
         raise ContentError(
             f"{item.shown}: the review found {report.errors} error(s)", problems_of(report)
         )
     at = now or now_utc()
-    front = workflow.submit(
-        config, item.front, by=by, at=at, errors=0, warnings=report.warnings, where=item.shown
-    )
     editor = workflow.require_role(config, by, ("editor", "redaktur"), "review content")
+    if item.location == "draft":
+        front = workflow.submit(
+            config, item.front, by=by, at=at, errors=0, warnings=report.warnings, where=item.shown
+        )
+    else:
+        # An edit of a published item: the review commit changes nothing, it signs the
+        # branch tip that holds the edit.
+        workflow.check_not_own_review(config, item.front, editor, where=item.shown)
+        front = item.front
     text = render_item(front, item.body, item.passthrough)
     folder = item.folder.resolve().relative_to(git.toplevel().resolve()).as_posix()
     old = git.resolve("HEAD")
+    if git.status_porcelain([folder]):
+        # The review commit records the review only; what is reviewed is committed by
+        # its writer first, so that verify can tell the writer from the reviewer.
+        raise WorkflowError(
+            f"{item.shown}: the draft has uncommitted changes",
+            where=folder,
+            hint="the writer commits the draft first (git add, git commit), then submit",
+        )
     message = (
         f"Review {slug}: passed the editor's check\n\n"
         f"{report.warnings} warning(s).\n\n"
         f"Reviewed-by: {editor.name} <{editor.email}>\n"
+        f"Reviewed-items: {item.slug}\n"
     )
     with tempfile.TemporaryDirectory(prefix="warta-submit-") as scratch:
         env = {"GIT_INDEX_FILE": str(Path(scratch) / "index")}
         git.run("read-tree", old or "--empty", env=env)
-        git.run("add", "-A", "--", folder, env=env)
-        blob = git.out("hash-object", "-w", "--stdin", input=text)
-        git.run("update-index", "--add", "--cacheinfo", f"100644,{blob},{folder}/index.md", env=env)
+        if item.location == "draft":
+            blob = git.out("hash-object", "-w", "--stdin", input=text)
+            git.run(
+                "update-index", "--add", "--cacheinfo", f"100644,{blob},{folder}/index.md", env=env
+            )
         tree = git.out("write-tree", env=env)
         parents = ["-p", old] if old else []
         commit = git.out(
@@ -202,9 +214,33 @@ def submit(
         )
     _check_signed_by(git, config, commit, editor)
     git.run("update-ref", "-m", f"warta submit {slug}", "HEAD", commit, old or "")
-    write_item(item, front)
+    if item.location == "draft":
+        write_item(item, front)
     git.run("reset", "-q", "--", folder)  # the index follows the new commit for this folder
     return StepResult(front, commit=commit, branch=branch)
+
+
+# -- withdraw -------------------------------------------------------------------------
+
+
+def withdraw(
+    config: Config, slug: str, *, by: str, reason: str, now: datetime | None = None
+) -> FrontMatter:
+    """``warta withdraw``: with signing on, only on a branch; the withdrawal reaches the
+    site through the approval merge (route of the item), which names who approved it,
+    and ``warta archive`` keeps the withdrawn version as the record."""
+    if config.signing.enabled:
+        git, _top, _rel = _repo(config)
+        branch = git.current_branch()
+        if branch is None or branch == config.signing.branch:
+            raise WorkflowError(
+                f"withdraw on a branch, not on {branch or 'a detached HEAD'}: with signing on "
+                "a withdrawal is approved like a publication",
+                where=str(config.root),
+                hint=f"git switch -c {config.signing.branch_prefix}tarik-{slug}; then "
+                "commit it and the approver runs warta approve BRANCH",
+            )
+    return plain.withdraw(config, slug, by=by, reason=reason, now=now)
 
 
 # -- approve --------------------------------------------------------------------------
@@ -252,9 +288,13 @@ def approve(
             where=branch,
             hint="nothing to approve; the editor pushes new commits to a new branch",
         )
-    approver = workflow.require_role(
-        config, by, ("penanggung-jawab", "ketua", "redaktur"), "approve content"
-    )
+    approver = config.person(by)
+    if approver is None:
+        raise WorkflowError(
+            f"unknown person '{by}'",
+            where=f"{config.source}: people",
+            hint="pass --as with a configured person id",
+        )
     at = now or now_utc()
     prefix = str(PurePosixPath(config_rel).parent).removeprefix(".")
     result = StepResult(None, branch=branch)
@@ -268,9 +308,11 @@ def approve(
                 where=branch,
                 hint=f"the editor updates the branch: git rebase {main} (or merge {main} into it)",
             )
+        # Nothing is read or copied through a link (a draft's files/ linking to a key).
+        refuse_unsafe([tree], root=tree, action="approved")
         wconfig = config.model_copy(update={"root": (tree / prefix) if prefix else tree})
         drafts = _submitted_drafts(wt, wconfig, old, prefix)
-        reviewed = ""
+        reviewed = _reviewer_trailer(git, config, branch)
         if len(drafts) > 1:
             raise WorkflowError(
                 f"{branch} carries {len(drafts)} submitted drafts ({', '.join(drafts)})",
@@ -293,28 +335,22 @@ def approve(
             placed = promote(wconfig, approved, by=approver.id, now=at)
             shutil.rmtree(item.folder)
             result.front = read_item(placed / "index.md", wconfig, "content").front
-            if front.review is not None:
-                editor = config.person(front.review.by)
-                if editor is not None:
-                    reviewed = f"Reviewed-by: {editor.name} <{editor.email}>\n"
             title = f"Approve {drafts[0]}: {front.title}"
         else:
             title = f"Approve {branch}"
         wt.run("add", "-A")  # the temporary tree holds only the merge and the promotion
         staged = wt.out("write-tree")
-        changes = item_changes(
-            wt, wconfig, prefix, old, staged, _guarded(wconfig, prefix, config_rel)
-        )
+        changes = classify(wt, wconfig, prefix, old, staged)
         if not changes:
             raise WorkflowError(
-                f"{branch} changes nothing under {config.paths.content}/ or {config.paths.drafts}/",
-                where=branch,
-                hint="a branch without content changes needs no approval: merge it as usual",
+                f"{branch} changes nothing", where=branch, hint="nothing to approve"
             )
-        route = required_route(changes, config_rel)
-        roles = workflow.approver_roles(config, route)
-        workflow.require_role(config, by, roles, f"approve {route.value} changes")
-        result.route = route.value
+        if any(not c.furniture for c in changes):
+            route = required_route(changes)
+            roles = workflow.approver_roles(config, route)
+            workflow.require_role(config, by, roles, f"approve {route.value} changes")
+        _review_again(wconfig, tree, changes)
+        result.route = ", ".join(required_routes(changes))
         result.changed = [c.path for c in changes]
         message = (
             f"{title}\n\n"
@@ -322,7 +358,7 @@ def approve(
             + f"Merge {branch} into {main}.\n\n"
             + reviewed
             + f"Approved-by: {approver.name} <{approver.email}>\n"
-            + f"Route: {route.value}\n"
+            + f"Route: {result.route}\n"
         )
         wt.run(
             "commit",
@@ -350,12 +386,26 @@ def approve(
     return result
 
 
-def _guarded(config: Config, prefix: str, config_rel: str) -> list[str]:
-    return [
-        str(PurePosixPath(prefix, config.paths.content)),
-        str(PurePosixPath(prefix, config.paths.drafts)),
-        config_rel,
-    ]
+def _reviewer_trailer(git: Git, config: Config, branch: str) -> str:
+    """``Reviewed-by`` naming whoever signed the branch tip (empty: nobody in people);
+    the identity comes from the signature, never from the front matter."""
+    with tempfile.TemporaryDirectory(prefix="warta-sign-") as folder:
+        signature = git.signature(branch, _signers_file(config, Path(folder)))
+    person = signer(config, signature.principal) if signature.status == "G" else None
+    return f"Reviewed-by: {person.name} <{person.email}>\n" if person else ""
+
+
+def _review_again(config: Config, tree: Path, changes: list[ItemChange]) -> None:
+    """``warta approve`` re-runs the review of every item the merge adds or edits."""
+    paths = [tree / c.path / "index.md" for c in changes if c.needs_review]
+    if not paths:
+        return
+    report = review(config, scan(config), only=paths)
+    if not report.ok:
+        raise ContentError(
+            f"the review of the merged tree found {report.errors} error(s); nothing was approved",
+            problems_of(report),
+        )
 
 
 def _submitted_drafts(git: Git, config: Config, old: str, prefix: str) -> list[str]:
@@ -369,70 +419,3 @@ def _submitted_drafts(git: Git, config: Config, old: str, prefix: str) -> list[s
         if path.is_file() and read_item(path, config, "draft").front.status is Status.IN_REVIEW:
             found.append(slug)
     return found
-
-
-# -- verify ---------------------------------------------------------------------------
-
-
-def verify(
-    config: Config,
-    *,
-    base: str | None = None,
-    tip: str = "HEAD",
-    worktree: bool = True,
-    progress: Progress | None = None,
-) -> VerifyReport:
-    """``warta verify``: raise :class:`IntegrityError` naming every refused commit."""
-    git, _top, config_rel = _repo(config)
-    base = base or config.signing.trusted_base
-    if not base:
-        raise ConfigError(
-            "no trusted base to verify from",
-            [
-                Problem(
-                    f"{config.source}: signing.trusted_base",
-                    "not set",
-                    "set it to the commit or tag of the last history you trust (a signed tag)",
-                )
-            ],
-        )
-    base_id = git.resolve(base)
-    tip_id = git.resolve(tip)
-    if base_id is None or tip_id is None:
-        raise IntegrityError(
-            "cannot verify",
-            [
-                Problem(
-                    f"{config.source}: signing.trusted_base" if base_id is None else tip,
-                    f"{base if base_id is None else tip!r} is not a commit in this clone",
-                    "fetch the whole history (actions/checkout with fetch-depth: 0)",
-                )
-            ],
-        )
-    if not git.is_ancestor(base_id, tip_id):
-        raise IntegrityError(
-            "cannot verify",
-            [
-                Problem(
-                    f"{config.source}: signing.trusted_base",
-                    f"{base} is not in the history of {tip}",
-                    "history was rewritten, or the base is wrong: set it to a commit of "
-                    f"{config.signing.branch}",
-                )
-            ],
-        )
-    report = verify_history(
-        git,
-        config_rel=config_rel,
-        base=base_id,
-        tip=tip_id,
-        worktree=worktree,
-        progress=progress,
-    )
-    if not report.ok:
-        raise IntegrityError(
-            f"{len(report.problems)} problem(s) in the history after {base}: "
-            "nothing may be published",
-            report.problems,
-        )
-    return report

@@ -19,9 +19,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+from pipeline.commands.verify import verify
 from pipeline.config import Config
 from pipeline.content import workflow
 from pipeline.content.limits import markdown_limits
+from pipeline.content.links import refuse_unsafe
 from pipeline.content.model import Status
 from pipeline.content.review import problems_of, review
 from pipeline.content.store import (
@@ -52,18 +54,36 @@ class PublishResult:
     build: BuildResult | None = None
 
 
+#: Roles that may run ``warta publish`` under their own name (SOP 1 step 6).
+PUBLISH_ROLES = ("web-admin",)
+
+#: The publisher recorded when no person is named: the CI job.
+AUTOMATIC = "warta"
+
+
 def publish(
     config: Config,
     *,
-    by: str = "warta",
+    by: str = AUTOMATIC,
     now: datetime | None = None,
     build: bool = True,
+    base: str | None = None,
+    trust_file: Path | None = None,
     progress: Progress | None = None,
 ) -> PublishResult:
-    """Promote every approved, due draft to ``content/`` and rebuild ``site/``."""
+    """Promote every approved, due draft to ``content/`` and rebuild ``site/``.
+
+    With ``signing.enabled`` nothing happens unless ``warta verify`` passes for HEAD
+    from the pinned ``base`` / ``trust_file`` with a clean work tree; the tip that was
+    published is then recorded in the trust file.
+    """
     now = now or now_utc()
     progress = progress or NoProgress()
     result = PublishResult()
+    if by != AUTOMATIC:
+        workflow.require_role(config, by, PUBLISH_ROLES, "publish")
+    if config.signing.enabled:
+        verify(config, base=base, trust_file=trust_file, worktree=True, progress=progress)
     with site_lock(config.path("state"), "warta publish"):
         result.promoted += finish_interrupted(config)
         everything = scan(config)
@@ -100,6 +120,8 @@ def publish(
                 raise
         for draft, _target in moved:
             shutil.rmtree(draft)
+    if config.signing.enabled and trust_file is not None:
+        verify(config, base=base, trust_file=trust_file, worktree=False, record=True, now=now)
     return result
 
 
@@ -177,8 +199,10 @@ def promote(config: Config, item: Item, *, by: str, now: datetime) -> Path:
             ],
         )
     front = workflow.publish(item.front, by=by, at=now, where=item.shown)
+    refuse_unsafe([item.folder], root=config.root, action="published")
     with staging_dir(target, f"publish-{item.slug}") as staging:
-        shutil.copytree(item.folder, staging, dirs_exist_ok=True)
+        # symlinks=True: never copy what a link points at (refused above anyway).
+        shutil.copytree(item.folder, staging, dirs_exist_ok=True, symlinks=True)
         atomic_write_text(staging / "index.md", render_item(front, item.body, item.passthrough))
         fsync_tree(staging)
         staging.rename(target)

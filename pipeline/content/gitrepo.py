@@ -36,6 +36,34 @@ class Signature:
     """``%GK``: the key's fingerprint (``SHA256:…``), also for unknown keys."""
 
 
+@dataclass(frozen=True)
+class CommitInfo:
+    """One commit's people: author and committer e-mail (lowercase) and its signature."""
+
+    commit: str
+    author: str
+    committer: str
+    signature: Signature
+    parents: int = 1
+    approved_by: str = ""
+    """The ``Approved-by`` trailer, when the commit has one."""
+
+
+@dataclass(frozen=True)
+class RawChange:
+    """One line of ``git diff --raw``: modes, the new object, status letter, path."""
+
+    old_mode: str
+    new_mode: str
+    new_id: str
+    status: str
+    path: str
+
+
+#: Modes git records that are not a plain file: a symlink and a submodule (gitlink).
+LINK_MODES = frozenset({"120000", "160000"})
+
+
 class Git:
     """One repository (its work tree root or any folder inside it)."""
 
@@ -172,6 +200,69 @@ class Git:
         if status != "G":
             principal = ""  # only an allowed key names a principal
         return Signature(status=status, principal=principal, key=key)
+
+    def commits(self, tip: str, exclude: str, allowed_signers: Path) -> list[CommitInfo]:
+        """Every commit reachable from ``tip`` and not from ``exclude`` (a branch's own
+        commits), with author, committer and signature, in one call."""
+        text = self.out(
+            "log",
+            "-z",
+            "--format=%H%x1f%ae%x1f%ce%x1f%G?%x1f%GS%x1f%GK%x1f%P%x1f"
+            "%(trailers:key=Approved-by,valueonly,separator=%x2C)",
+            tip,
+            f"^{exclude}",
+            config={"gpg.ssh.allowedSignersFile": str(allowed_signers)},
+        )
+        found = []
+        for record in text.split("\0"):
+            fields = record.strip("\n").split("\x1f")
+            if len(fields) < 8:
+                continue
+            commit, author, committer, status, principal, key, parents, approved = fields[:8]
+            found.append(
+                CommitInfo(
+                    commit,
+                    author.lower(),
+                    committer.lower(),
+                    Signature(status, principal if status == "G" else "", key),
+                    len(parents.split()),
+                    approved.strip(),
+                )
+            )
+        return found
+
+    def merge_tree(self, ours: str, theirs: str) -> str | None:
+        """The tree git's merge of two commits would write, or None when it conflicts."""
+        done = self.run("merge-tree", "--write-tree", "--no-messages", ours, theirs, check=False)
+        if done.returncode != 0:
+            return None
+        return done.stdout.split()[0]
+
+    def raw_diff(self, old: str, new: str, paths: Sequence[str] = ()) -> list[RawChange]:
+        """Every file that differs between two trees or commits, with its modes."""
+        text = self.out(
+            "diff", "--raw", "--no-renames", "-z", "--no-abbrev", old, new, "--", *paths
+        )
+        fields = text.split("\0")
+        found = []
+        for i in range(0, len(fields) - 1, 2):
+            meta = fields[i].lstrip(":").split()
+            if len(meta) < 5:
+                continue
+            found.append(RawChange(meta[0], meta[1], meta[3], meta[4][:1], fields[i + 1]))
+        return found
+
+    def ls_tree(self, rev: str, path: str = "") -> dict[str, tuple[str, str]]:
+        """``{path: (mode, object id)}`` of every file under ``path`` at ``rev``."""
+        args = ["ls-tree", "-r", "-z", "--full-tree", rev]
+        text = self.out(*args, *(["--", path] if path else []))
+        found = {}
+        for record in text.split("\0"):
+            meta, _tab, name = record.partition("\t")
+            if name:
+                mode, _kind, oid = meta.split()
+                found[name] = (mode, oid)
+        return found
 
     def status_porcelain(self, paths: Sequence[str]) -> list[str]:
         """Uncommitted changes (and untracked files) under ``paths``."""

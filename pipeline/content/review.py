@@ -19,6 +19,7 @@ from pipeline.content.attachment_check import attachment_problems
 from pipeline.content.attachment_text import attachment_text
 from pipeline.content.findings import Finding, Severity
 from pipeline.content.limits import markdown_limits
+from pipeline.content.links import unsafe_files
 from pipeline.content.markdown_scan import MarkdownOutline, outline
 from pipeline.content.render import Renderer, site_renderer
 from pipeline.content.sanitise import Removal, Sanitiser
@@ -43,6 +44,7 @@ RULES: dict[str, str] = {
     "attachments.missing": "Every listed attachment exists.",
     "attachments.checksum": "Every attachment matches its recorded sha256.",
     "attachments.unreferenced": "Every listed attachment is linked from the body.",
+    "files.link": "No symbolic link, device file or hard link in the item's folder.",
     "attachments.unlisted": "Every file in files/ is listed in the front matter (warning).",
     "attachments.too-large": "No attachment is larger than review.max_attachment_mb.",
     "attachments.document": "Attachments of collected drafts are valid electronic documents.",
@@ -357,6 +359,18 @@ def _resolves(target: Path, content: Path) -> bool:
 
 
 def _attachments(config: Config, item: Item, body: MarkdownOutline, out: FileReport) -> None:
+    unsafe = unsafe_files(item.folder)
+    for path, reason in unsafe:
+        out.add(
+            item.where(),
+            "files.link",
+            ERROR,
+            f"'{path.relative_to(item.folder).as_posix() or '.'}' is {reason}: warta follows "
+            "no link",
+            "replace it with the file itself",
+        )
+    if unsafe:
+        return  # nothing behind a link is read, not even to check its checksum
     linked = {unquote(urlsplit(link.href).path).removeprefix("./") for link in body.links}
     limit = config.review.max_attachment_mb * 1024 * 1024
     listed: set[str] = set()

@@ -9,10 +9,12 @@ allowed signers from the configuration it is checking against.  Formats are in
 
 from __future__ import annotations
 
+import base64
+import binascii
 import re
 from pathlib import PurePosixPath
 
-from pipeline.config import Config, Person
+from pipeline.config import STRICTEST_RULE, Config, PathRule, Person
 from pipeline.content.model import Attention
 from pipeline.content.workflow import approver_roles
 from pipeline.errors import ConfigError, Problem
@@ -35,7 +37,7 @@ def signer_problems(config: Config) -> list[Problem]:
         if not person.ssh_key:
             continue
         where = f"{config.source}: people[{index}].ssh_key"
-        if not _KEY.match(person.ssh_key.strip()):
+        if not _KEY.match(person.ssh_key.strip()) or not _blob_matches(person.ssh_key):
             problems.append(
                 Problem(
                     where,
@@ -54,6 +56,17 @@ def signer_problems(config: Config) -> list[Problem]:
             )
         seen[email] = person.id
     return problems
+
+
+def _blob_matches(line: str) -> bool:
+    """The key's base64 body decodes and names the same key type as the line."""
+    kind, body = [*line.split(), "", ""][:2]
+    try:
+        blob = base64.b64decode(body, validate=True)
+    except (binascii.Error, ValueError):
+        return False
+    size = int.from_bytes(blob[:4], "big")
+    return len(blob) > 4 + size and blob[4 : 4 + size] == kind.encode()
 
 
 def allowed_signers(config: Config) -> str:
@@ -85,32 +98,68 @@ def _owners(config: Config, roles: tuple[str, ...]) -> str:
     return " ".join(p.email for p in config.people if set(p.roles) & set(roles))
 
 
+def _glob(pattern: str) -> re.Pattern[str]:
+    """A rule pattern as a regular expression: ``*`` and ``?`` stay in one folder,
+    ``**`` crosses folders."""
+    out, i = "", 0
+    while i < len(pattern):
+        if pattern.startswith("**", i):
+            out, i = out + ".*", i + 2
+        elif pattern[i] == "*":
+            out, i = out + "[^/]*", i + 1
+        elif pattern[i] == "?":
+            out, i = out + "[^/]", i + 1
+        else:
+            out, i = out + re.escape(pattern[i]), i + 1
+    return re.compile(out + r"\Z")
+
+
+def rule_for(config: Config, rel: str | None) -> PathRule:
+    """The rule that owns ``rel`` (relative to warta.yml's folder; None: outside it).
+
+    The first rule whose pattern matches wins; a path no rule names, or outside the
+    folder, takes the strictest rule.
+    """
+    if rel is not None and not rel.startswith("../"):
+        for rule in config.signing.rules:
+            if any(_glob(p).match(rel) for p in rule.paths):
+                return rule
+    return config.signing.rule(STRICTEST_RULE)
+
+
+def rule_owners(config: Config, rule: PathRule) -> str:
+    """E-mail addresses of the people who may sign for ``rule`` (CODEOWNERS)."""
+    if rule.items:
+        approvers = approver_roles(config, Attention.ROUTINE) + approver_roles(
+            config, Attention.SPECIAL
+        )
+        return _owners(config, tuple(dict.fromkeys(REVIEW_ROLES + approvers)))
+    return _owners(config, tuple(rule.roles))
+
+
 def codeowners(config: Config, prefix: str = "") -> str:
-    """CODEOWNERS for the forge: who must review which folder (owners by e-mail).
+    """CODEOWNERS for the forge, from the same path rules ``warta verify`` enforces.
 
     ``prefix`` is the folder of warta.yml inside the repository (``""`` at its root).
+    CODEOWNERS lets later lines win while warta lets the first rule win, so the rules
+    are written last first, after a catch-all line for the strictest rule.
     """
 
-    def pattern(path: str, folder: bool = True) -> str:
-        text = "/" + str(PurePosixPath(prefix, path)).lstrip("./")
-        return text + "/" if folder else text
+    def pattern(path: str) -> str:
+        return "/" + str(PurePosixPath(prefix, path)).removeprefix("./")
 
-    approvers = tuple(
-        dict.fromkeys(
-            approver_roles(config, Attention.ROUTINE) + approver_roles(config, Attention.SPECIAL)
-        )
-    )
+    strictest = config.signing.rule(STRICTEST_RULE)
     rows = [
         HEADER,
-        "# Later lines win. Owners are e-mail addresses of the forge's accounts.",
+        "# The path rules of warta.yml (signing.rules); later lines win.",
+        "# Owners are e-mail addresses of the forge's accounts.",
         "",
-        "# Drafts: the editor's check (SOP 1 step 4).",
-        f"{pattern(config.paths.drafts)} {_owners(config, REVIEW_ROLES)}".rstrip(),
-        "# Published content: the penanggung jawab (routine) or the ketua (special), SOP 1 step 5.",
-        f"{pattern(config.paths.content)} {_owners(config, approvers)}".rstrip(),
-        "# Roles and signing keys, and the CI workflows: the ketua and the web admin.",
-        f"{pattern(config.source.rsplit('/', 1)[-1], folder=False)} "
-        f"{_owners(config, ('ketua',))}".rstrip(),
-        f"/.github/ {_owners(config, ('ketua', 'web-admin'))}".rstrip(),
+        f"# Paths no rule names: the strictest rule ({strictest.name}).",
+        f"* {rule_owners(config, strictest)}".rstrip(),
     ]
+    for rule in reversed(config.signing.rules):
+        route = "items: editor review + the item's route" if rule.items else " + ".join(rule.roles)
+        rows.append(f"# {rule.name} ({route})")
+        owners = rule_owners(config, rule)
+        rows += [f"{pattern(p)} {owners}".rstrip() for p in rule.paths]
     return "\n".join(rows) + "\n"

@@ -1,22 +1,21 @@
-"""``warta verify``: prove from git alone that every published change was approved.
+"""``warta verify``: prove from git alone that every change that reaches the site was approved.
 
-The walk (``docs/approval.md`` has the rules with examples):
+The walk (``docs/approval.md`` has the trust model, the rules and their tests):
 
-1. Start at the trusted base; take every commit on the tip's *first-parent* line after
-   it, oldest first.  The first parent is what the branch was before the commit.
-2. For each commit, read ``warta.yml`` **as it was in the first parent**: the people,
-   roles and keys that judge a change are those in force before it, so nobody grants
-   themselves a role or a key in the change they sign.
-3. A commit that changes nothing under the guarded paths (``content/``, ``drafts/`` and
-   ``warta.yml``) needs no approval.  One that does must be an approval merge:
-   a merge (``--no-ff``), SSH-signed by a key in ``people`` (never the forge's), with an
-   ``Approved-by`` trailer naming the signer and a ``Route`` trailer equal to the route
-   its items need (``special`` if any changed item is special-attention, or if
-   ``warta.yml`` changes; else ``routine``); the signer holds an approver role for that
-   route and wrote none of the items; an added or edited item names its editor in
-   ``Reviewed-by``, whose signed review commit is on the merged branch.
-4. Optionally, the working tree's guarded paths equal the tip's: what is published is
-   exactly what was approved.
+1. Start at a commit pinned **outside** the repository (the trusted base, or the tip
+   verified last time); take every commit on the tip's *first-parent* line after it,
+   oldest first.  The start must itself be on that line: no older branch point can be
+   revived.
+2. Judge each commit by the policy (people, roles, keys, path rules) **of its first
+   parent**, which the walk has already verified; never by its own tree.
+3. Every path of the repository has an owner (``signing.rules``).  Every commit after the
+   start must be an approval merge: two parents, signed by a key in ``people``, its tree
+   exactly the merge of its parents (plus the promotion of the reviewed drafts that
+   ``warta approve`` makes), ``Approved-by`` naming the signer, ``Route`` naming what the
+   change needs; the branch tip signed by the reviewer (``Reviewed-by``), which covers
+   every commit of the branch; nobody approves what they wrote, signed or reviewed.
+4. No symlink or submodule anywhere in the tip's tree; optionally the working tree equals
+   the tip: what is published is exactly what was approved.
 
 Every refusal names the commit and the rule.  Pure domain code: it takes a
 :class:`~pipeline.content.gitrepo.Git` and returns a report.
@@ -34,10 +33,10 @@ from typing import Any
 
 import yaml
 
-from pipeline.config import Config, parse_config
-from pipeline.content.gitrepo import Git
-from pipeline.content.model import Attention
-from pipeline.content.signing import REVIEW_ROLES, allowed_signers, signer
+from pipeline.config import STRICTEST_RULE, Config, Person, parse_config
+from pipeline.content.gitrepo import LINK_MODES, CommitInfo, Git
+from pipeline.content.model import WORKFLOW_KEYS, Attention
+from pipeline.content.signing import REVIEW_ROLES, allowed_signers, rule_for, signer
 from pipeline.content.store import split_front_matter
 from pipeline.content.workflow import approver_roles
 from pipeline.errors import ConfigError, Problem, WartaError
@@ -46,18 +45,27 @@ from pipeline.yamlpos import safe_load
 
 _ADDRESS = re.compile(r"<([^<>\s]+@[^<>\s]+)>\s*$")
 
+#: Front matter keys ``warta approve`` may change when it promotes a reviewed draft.
+PROMOTION_KEYS = WORKFLOW_KEYS
+
+Found = list[tuple[str, str, str]]
+"""``[(rule, message, hint)]``: what refused one commit."""
+
 
 @dataclass(frozen=True)
 class ItemChange:
-    """One content item (or furniture file) touched by a commit."""
+    """One content item, or one file owned by a path rule, touched by a commit."""
 
     path: str
-    """The item's folder (or the furniture file), relative to the repository."""
+    """The item's folder (or the file), relative to the repository."""
     before: dict[str, Any] | None
-    """Front matter before the commit (None: it did not exist)."""
+    """Front matter before the commit (None: it did not exist; ``{}`` for a file)."""
     after: dict[str, Any] | None
     """Front matter after the commit (None: deleted)."""
     furniture: bool = False
+    """Not a content item: a file judged by ``rule``."""
+    rule: str = "content"
+    """The path rule that owns it."""
 
     @property
     def attention(self) -> Attention:
@@ -86,6 +94,16 @@ class ItemChange:
             return "withdrawal"
         return "edit"
 
+    @property
+    def needs_review(self) -> bool:
+        """An added or edited item (not a withdrawal or deletion) needs the editor."""
+        return (
+            not self.furniture
+            and self.kind in ("addition", "edit")
+            and self.after is not None
+            and self.after.get("status") != "withdrawn"
+        )
+
 
 @dataclass
 class CommitVerdict:
@@ -95,6 +113,7 @@ class CommitVerdict:
     subject: str
     changes: list[ItemChange] = field(default_factory=list)
     signer: str = ""
+    reviewer: str = ""
     route: str = ""
     problems: list[Problem] = field(default_factory=list)
 
@@ -114,12 +133,12 @@ class VerifyReport:
 
     @property
     def approvals(self) -> list[CommitVerdict]:
-        """Commits that changed guarded paths (each an approval merge when ok)."""
+        """Commits that changed anything (each an approval merge when ok)."""
         return [v for v in self.verdicts if v.changes]
 
 
 class _Judge:
-    """Configuration per commit (cached by the blob of warta.yml) and signer files."""
+    """Policy per commit (cached by the blob of warta.yml) and its allowed-signers file."""
 
     def __init__(self, git: Git, top: Path, config_rel: str, folder: Path) -> None:
         self.git = git
@@ -135,7 +154,7 @@ class _Judge:
         return "" if parent == "." else parent
 
     def config_at(self, rev: str) -> tuple[Config, Path]:
-        """The configuration in force at ``rev`` and its allowed-signers file."""
+        """The policy in force at ``rev`` and its allowed-signers file."""
         blob = self.git.blob_id(rev, self.config_rel)
         if blob is None:
             raise ConfigError(
@@ -155,13 +174,12 @@ class _Judge:
             self._signers[blob] = path
         return self._configs[blob], self._signers[blob]
 
-    def guarded(self, config: Config) -> list[str]:
-        """Repository paths whose changes need approval."""
-        return [
-            str(PurePosixPath(self.prefix, config.paths.content)),
-            str(PurePosixPath(self.prefix, config.paths.drafts)),
-            self.config_rel,
-        ]
+    def rel(self, path: str) -> str | None:
+        """``path`` relative to warta.yml's folder (None: outside it)."""
+        if not self.prefix:
+            return path
+        pure = PurePosixPath(path)
+        return str(pure.relative_to(self.prefix)) if pure.is_relative_to(self.prefix) else None
 
 
 def _front(text: str | None) -> dict[str, Any] | None:
@@ -174,6 +192,11 @@ def _front(text: str | None) -> dict[str, Any] | None:
     except yaml.YAMLError:
         data = None
     return data if isinstance(data, dict) else {"attention": "unreadable"}
+
+
+def _body(text: str | None) -> str | None:
+    parts = split_front_matter(text) if text is not None else None
+    return parts[1] if parts else None
 
 
 def item_folder(config: Config, rel: str) -> tuple[str, bool]:
@@ -198,35 +221,62 @@ def item_folder(config: Config, rel: str) -> tuple[str, bool]:
     return rel, True
 
 
-def item_changes(
-    git: Git, config: Config, prefix: str, old: str, new: str, paths: list[str]
-) -> list[ItemChange]:
-    """The items (and furniture files) that differ between ``old`` and ``new``."""
-    folders: dict[str, bool] = {}
-    for _status, path in git.changed(old, new, paths):
+def classify(git: Git, config: Config, prefix: str, old: str, new: str) -> list[ItemChange]:
+    """Everything that differs between ``old`` and ``new``: content items with their
+    front matter before and after, and every other file with the rule that owns it."""
+    items: set[str] = set()
+    files: dict[str, str] = {}
+    for change in git.raw_diff(old, new):
+        path = change.path
         rel = str(PurePosixPath(path).relative_to(prefix)) if prefix else path
-        folder, furniture = item_folder(config, rel)
-        folders[str(PurePosixPath(prefix, folder)) if prefix else folder] = furniture
+        if prefix and not PurePosixPath(path).is_relative_to(prefix):
+            files[path] = STRICTEST_RULE
+            continue
+        rule = rule_for(config, rel)
+        if rule.items:
+            folder, furniture = item_folder(config, rel)
+            if not furniture:
+                items.add(str(PurePosixPath(prefix, folder)) if prefix else folder)
+                continue
+            rule = config.signing.rule(STRICTEST_RULE)  # a file under content/ that is no item
+        files[path] = rule.name
     changes = []
-    for folder, furniture in sorted(folders.items()):
-        before: dict[str, Any] | None
-        after: dict[str, Any] | None
-        if furniture:
-            # Furniture has no front matter: it follows the routine route.
-            before = {} if git.blob_id(old, folder) else None
-            after = {} if git.blob_id(new, folder) else None
-        else:
-            index = f"{folder}/index.md"
-            before, after = _front(git.show(old, index)), _front(git.show(new, index))
-            if before is None and after is None:  # files/ changed beside no index.md
-                before = after = {}
-        changes.append(ItemChange(folder, before, after, furniture))
+    for folder in sorted(items):
+        index = f"{folder}/index.md"
+        before, after = _front(git.show(old, index)), _front(git.show(new, index))
+        if before is None and after is None:  # files/ changed beside no index.md
+            before = after = {"attention": "unreadable"}
+        changes.append(ItemChange(folder, before, after))
+    for path, rule_name in sorted(files.items()):
+        before = {} if git.blob_id(old, path) else None
+        after = {} if git.blob_id(new, path) else None
+        changes.append(ItemChange(path, before, after, furniture=True, rule=rule_name))
     return changes
 
 
-def required_route(changes: list[ItemChange], config_rel: str) -> Attention:
-    """``special`` when any item needs the ketua or the configuration changes."""
-    if any(c.path == config_rel or c.attention is Attention.SPECIAL for c in changes):
+def item_changes(
+    git: Git, config: Config, prefix: str, old: str, new: str, paths: list[str] | None = None
+) -> list[ItemChange]:
+    """Compatibility name of :func:`classify` (``paths`` is ignored: every path is owned)."""
+    return classify(git, config, prefix, old, new)
+
+
+def required_routes(changes: list[ItemChange]) -> list[str]:
+    """What a change needs, as written in the ``Route`` trailer: the items' route
+    (``routine``, or ``special`` when any item needs the ketua) and the name of every
+    other rule it touches."""
+    routes: set[str] = {c.rule for c in changes if c.furniture}
+    items = [c for c in changes if not c.furniture]
+    if items:
+        special = any(c.attention is Attention.SPECIAL for c in items)
+        routes.add((Attention.SPECIAL if special else Attention.ROUTINE).value)
+    return sorted(routes)
+
+
+def required_route(changes: list[ItemChange], config_rel: str = "") -> Attention:
+    """The items' route alone: ``special`` when any item needs the ketua."""
+    items = [c for c in changes if not c.furniture]
+    if any(c.attention is Attention.SPECIAL for c in items):
         return Attention.SPECIAL
     return Attention.ROUTINE
 
@@ -236,14 +286,144 @@ def _address(value: str) -> str:
     return (match.group(1) if match else value.strip()).lower()
 
 
+def _roles_problems(
+    config: Config,
+    changes: list[ItemChange],
+    approver: Person | None,
+    reviewer: Person | None,
+) -> tuple[Found, bool]:
+    """Whether approver and reviewer hold the roles every touched rule needs; and
+    whether a reviewer is needed at all."""
+    found: Found = []
+    need_reviewer = False
+    items = [c for c in changes if not c.furniture]
+    if items:
+        route = required_route(items)
+        roles = approver_roles(config, route)
+        if approver is not None and not set(approver.roles) & set(roles):
+            found.append(
+                (
+                    "approval.role",
+                    f"{approver.name} ({approver.id}) may not approve {route.value} changes: "
+                    f"needs the role {' or '.join(roles)}",
+                    f"ask someone with that role; roles are in {config.source}: people",
+                )
+            )
+        if any(c.needs_review for c in items):
+            need_reviewer = True
+            if reviewer is not None and not set(reviewer.roles) & set(REVIEW_ROLES):
+                found.append(
+                    (
+                        "approval.review",
+                        f"the branch tip is signed by {reviewer.name}, who is not an editor",
+                        f"an editor or redaktur of {config.source} submits it: warta submit",
+                    )
+                )
+    for name in sorted({c.rule for c in changes if c.furniture}):
+        needed: list[str] = list(config.signing.rule(name).roles)
+        if len(needed) == 2:
+            need_reviewer = True
+        if approver is None:
+            continue
+        held = set(approver.roles)
+        other = set(reviewer.roles) if reviewer is not None else set()
+        if len(needed) == 1:
+            ok = needed[0] in held
+        else:
+            ok = (needed[0] in held and needed[1] in other) or (
+                needed[1] in held and needed[0] in other
+            )
+        if not ok:
+            found.append(
+                (
+                    "approval.role",
+                    f"the {name} rule needs {' and '.join(needed)} (the approver and the "
+                    f"branch tip's signer, one each); signed by {approver.id}"
+                    + (f" and {reviewer.id}" if reviewer else ""),
+                    f"see signing.rules in {config.source}; one kind of change per branch",
+                )
+            )
+    return found, need_reviewer
+
+
+def _promotion_problems(
+    git: Git, config: Config, prefix: str, merged: str, commit: str, approver: Person | None
+) -> Found:
+    """The merge's tree may differ from the plain merge of its parents only by the
+    promotion of in-review drafts into ``content/`` that ``warta approve`` makes."""
+    extra = git.raw_diff(merged, commit)
+    if not extra:
+        return []
+    drafts_root = str(PurePosixPath(prefix, config.paths.drafts))
+    removed: dict[str, set[str]] = {}
+    added: dict[str, str] = {}
+    refused: list[str] = []
+    for change in extra:
+        pure = PurePosixPath(change.path)
+        if change.status == "D" and pure.is_relative_to(drafts_root):
+            slug = pure.relative_to(drafts_root).parts[0]
+            removed.setdefault(slug, set()).add(change.path)
+        elif change.status == "A":
+            added[change.path] = change.new_id
+        else:
+            refused.append(change.path)
+    for slug, paths in removed.items():
+        folder = f"{drafts_root}/{slug}"
+        files = git.ls_tree(merged, folder)
+        if set(files) != paths:
+            refused.append(folder)
+            continue
+        draft_text = git.show(merged, f"{folder}/index.md")
+        draft = _front(draft_text) or {}
+        category = config.category(str(draft.get("category", "")))
+        if draft.get("status") != "in-review" or category is None:
+            refused.append(folder)
+            continue
+        section = PurePosixPath(prefix, config.paths.content, category.section)
+        target = str(section / "posts" / slug if category.kind == "post" else section / slug)
+        for path, (_mode, oid) in files.items():
+            rel = PurePosixPath(path).relative_to(folder)
+            placed = f"{target}/{rel}"
+            if placed not in added or (str(rel) != "index.md" and added[placed] != oid):
+                refused.append(placed)
+            added.pop(placed, None)
+        after_text = git.show(commit, f"{target}/index.md")
+        after = _front(after_text) or {}
+        same = {k: v for k, v in draft.items() if k not in PROMOTION_KEYS} == {
+            k: v for k, v in after.items() if k not in PROMOTION_KEYS
+        }
+        approval = after.get("approval") if isinstance(after.get("approval"), dict) else {}
+        by = str((approval or {}).get("by", ""))
+        if (
+            not same
+            or _body(draft_text) != _body(after_text)
+            or after.get("status") != "published"
+            or approver is None
+            or by != approver.id
+        ):
+            refused.append(f"{target}/index.md")
+    refused += sorted(added)
+    if not refused:
+        return []
+    shown = ", ".join(refused[:3]) + (" …" if len(refused) > 3 else "")
+    return [
+        (
+            "approval.tree",
+            f"the merge's tree holds changes found in neither parent ({shown})",
+            "an approval merge is exactly the merge of its parents (plus warta approve's "
+            "promotion of the reviewed draft): approve the branch again with warta approve",
+        )
+    ]
+
+
 def check_approval(
     judge: _Judge, commit: str, parents: list[str], changes: list[ItemChange]
-) -> tuple[list[tuple[str, str, str]], str, str]:
-    """The rules an approval merge must satisfy: ``[(rule, message, hint)]``, the
-    signer's id and the route."""
+) -> tuple[Found, str, str, str]:
+    """The rules an approval merge must satisfy; the approver's id, the reviewer's id
+    and the route."""
     git = judge.git
     config, signers_file = judge.config_at(parents[0])
-    found: list[tuple[str, str, str]] = []
+    found: Found = []
     touched = ", ".join(c.path for c in changes[:3]) + (" …" if len(changes) > 3 else "")
     if len(parents) < 2:
         found.append(
@@ -254,9 +434,18 @@ def check_approval(
                 "merges: warta approve BRANCH",
             )
         )
-        return found, "", ""
+        return found, "", "", ""
+    if len(parents) > 2:
+        found.append(
+            (
+                "approval.parents",
+                f"a merge of {len(parents)} parents: an approval merges exactly one branch",
+                "approve each branch on its own: warta approve BRANCH",
+            )
+        )
+    own = git.commits(parents[1], parents[0], signers_file)
     signature = git.signature(commit, signers_file)
-    person = signer(config, signature.principal) if signature.status == "G" else None
+    approver = signer(config, signature.principal) if signature.status == "G" else None
     if signature.status == "N":
         found.append(
             (
@@ -265,7 +454,7 @@ def check_approval(
                 "the approver merges with their SSH key: warta approve BRANCH --key KEY",
             )
         )
-    elif person is None:
+    elif approver is None:
         found.append(
             (
                 "approval.unknown-key",
@@ -284,8 +473,8 @@ def check_approval(
                 "merge with warta approve, which writes the trailers",
             )
         )
-    elif person is None or _address(approved_by[0]) != person.email.lower():
-        signed_by = person.email if person else "no allowed key"
+    elif approver is None or _address(approved_by[0]) != approver.email.lower():
+        signed_by = approver.email if approver else "no allowed key"
         found.append(
             (
                 "approval.trailer-mismatch",
@@ -293,101 +482,236 @@ def check_approval(
                 "the person named in Approved-by must sign the merge with their own key",
             )
         )
-    route = required_route(changes, judge.config_rel)
-    routes = trailers.get("route", [])
-    if routes != [route.value]:
+    routes = required_routes(changes)
+    given = [r.strip() for value in trailers.get("route", []) for r in value.split(",")]
+    if sorted(given) != routes:
         found.append(
             (
                 "approval.route",
-                f"Route trailer says {', '.join(routes) or 'nothing'} but the change needs the "
-                f"{route.value} route",
-                "special-attention items and warta.yml changes are approved by the ketua; "
-                "routine ones by the penanggung jawab",
+                f"Route trailer says {', '.join(given) or 'nothing'} but the change needs "
+                f"{', '.join(routes)}",
+                "special-attention items are approved by the ketua, routine ones by the "
+                f"penanggung jawab; other paths by the roles of signing.rules in {config.source}",
             )
         )
-    if person is not None:
-        roles = approver_roles(config, route)
-        if not set(person.roles) & set(roles):
+    for info in own:
+        if info.parents > 1 and info.approved_by:
             found.append(
                 (
-                    "approval.role",
-                    f"{person.name} ({person.id}) may not approve {route.value} changes: "
-                    f"needs the role {' or '.join(roles)}",
-                    f"ask someone with that role; roles are in {config.source}: people",
+                    "approval.stale-parent",
+                    f"the branch carries the approval merge {info.commit[:12]}, which is not in "
+                    "the first parent: the merge revives an old state of the published branch "
+                    "and would be judged by its old policy",
+                    "merge onto the current published branch: warta approve BRANCH",
                 )
             )
-        for change in changes:
-            own = {person.id, person.name}
-            for author in change.authors:
-                other = config.person(author)
-                if author in own or (other is not None and other.id == person.id):
-                    found.append(
-                        (
-                            "approval.self",
-                            f"{person.name} approved {change.path}, which they wrote",
-                            "another approver with the right role must merge it",
-                        )
-                    )
-                    break
-    found += _check_review(git, config, signers_file, parents, changes, trailers)
-    return found, person.id if person else "", route.value
+            break
+    tip = own[0] if own and own[0].commit == parents[1] else None
+    reviewer = signer(config, tip.signature.principal) if tip is not None else None
+    role_found, need_reviewer = _roles_problems(config, changes, approver, reviewer)
+    found += role_found
+    if need_reviewer:
+        items = any(c.needs_review for c in changes)
+        found += _review_problems(git, changes, trailers, own, reviewer, items=items)
+    if approver is not None:
+        found += _self_problems(config, changes, own, approver, reviewer)
+    merged = git.merge_tree(parents[0], parents[1])
+    if merged is None:
+        found.append(
+            (
+                "approval.tree",
+                "its parents do not merge cleanly: the merge's tree was made by hand",
+                f"the editor updates the branch (git rebase {config.signing.branch}), then "
+                "warta approve merges it",
+            )
+        )
+    elif len(parents) == 2:
+        found += _promotion_problems(git, config, judge.prefix, merged, commit, approver)
+    for change in git.raw_diff(parents[0], commit):
+        if change.new_mode in LINK_MODES:
+            found.append(
+                (
+                    "approval.symlink",
+                    f"{change.path} is a symbolic link or a submodule",
+                    "commit the file itself; warta follows no link",
+                )
+            )
+    return (
+        found,
+        approver.id if approver else "",
+        reviewer.id if reviewer else "",
+        ", ".join(routes),
+    )
 
 
-def _check_review(
+def _review_problems(
     git: Git,
-    config: Config,
-    signers_file: Path,
-    parents: list[str],
     changes: list[ItemChange],
     trailers: dict[str, list[str]],
-) -> list[tuple[str, str, str]]:
-    """An added or edited item needs the editor's signed review on the merged branch."""
-    needs = [
-        c
-        for c in changes
-        if not c.furniture and c.kind in ("addition", "edit") and c.after is not None
-    ]
-    needs = [c for c in needs if c.after is not None and c.after.get("status") != "withdrawn"]
-    if not needs:
-        return []
+    own: list[CommitInfo],
+    reviewer: Person | None,
+    *,
+    items: bool,
+) -> Found:
+    """The branch tip is the reviewer's signed commit: it covers every commit of the
+    branch.  For content items it also names the items it reviewed and records nothing
+    but the review (the editor reviews, the writer writes); for other rules the tip's
+    signer is the second approver and may have made the change."""
     reviewed = trailers.get("reviewed-by", [])
-    if not reviewed:
+    if reviewer is None:
         return [
             (
                 "approval.review",
-                f"{needs[0].path} is added or edited but the merge has no Reviewed-by trailer",
-                "an editor submits it first (warta submit SLUG), then warta approve merges it",
+                "the branch tip is not signed by anyone in people: the review must be the "
+                "last commit of the branch (an edit after the review is not reviewed)",
+                "an editor submits it (warta submit SLUG --key KEY), then warta approve merges it",
             )
         ]
-    problems = []
-    side = [c for p in parents[1:] for c in git.out("rev-list", p, f"^{parents[0]}").split()]
-    signed = {git.signature(c, signers_file).principal.lower() for c in side}
-    for value in reviewed:
-        address = _address(value)
-        editor = signer(config, address)
-        if editor is None or not set(editor.roles) & set(REVIEW_ROLES):
-            problems.append(
+    found: Found = []
+    if [_address(v) for v in reviewed] != [reviewer.email.lower()]:
+        found.append(
+            (
+                "approval.review",
+                f"Reviewed-by says {', '.join(reviewed) or 'nothing'} but the branch tip is "
+                f"signed by {reviewer.email}",
+                "merge with warta approve, which names the tip's signer",
+            )
+        )
+    tip = own[0].commit
+    tip_trailers = git.trailers(tip)
+    if [_address(v) for v in tip_trailers.get("reviewed-by", [])] != [reviewer.email.lower()]:
+        found.append(
+            (
+                "approval.review",
+                f"the branch tip {tip[:12]} has no Reviewed-by trailer of its signer",
+                "the reviewer records the review with warta submit",
+            )
+        )
+    if not items:
+        return found
+    slugs = {s.strip() for v in tip_trailers.get("reviewed-items", []) for s in v.split(",")}
+    for change in changes:
+        if change.needs_review and PurePosixPath(change.path).name not in slugs:
+            found.append(
                 (
                     "approval.review",
-                    f"Reviewed-by {value} is not an editor with a signing key",
-                    f"the reviewer must hold the role editor or redaktur in {config.source}",
+                    f"{change.path} is added or edited but the review at the branch tip "
+                    f"({tip[:12]}) does not name it",
+                    "one item per branch; the editor submits each item: warta submit SLUG",
                 )
             )
-        elif address not in signed:
-            problems.append(
+    # The review commit records the review only: it changes nothing but front matter.
+    parent = git.parents(tip)[:1]
+    for raw in git.raw_diff(parent[0], tip) if parent else []:
+        old, new = git.show(parent[0], raw.path), git.show(tip, raw.path)
+        if not raw.path.endswith("/index.md") or _body(old) != _body(new):
+            found.append(
                 (
                     "approval.review",
-                    f"Reviewed-by {value} but no commit on the merged branch is signed by them",
-                    "the editor records the review with warta submit SLUG --key KEY",
+                    f"the review commit {tip[:12]} changes {raw.path}: a review records "
+                    "the review, it does not write content",
+                    "commit the change first as its writer, then submit it for review",
                 )
             )
-    return problems
+            break
+    return found
+
+
+def _self_problems(
+    config: Config,
+    changes: list[ItemChange],
+    own: list[CommitInfo],
+    approver: Person,
+    reviewer: Person | None,
+) -> Found:
+    """Nobody approves what they wrote, signed or reviewed; nobody reviews their own."""
+    found: Found = []
+    mine = approver.email.lower()
+    if reviewer is not None and reviewer.id == approver.id:
+        found.append(
+            (
+                "approval.self",
+                f"{approver.name} signed both the review and the approval",
+                "another approver with the right role must merge it",
+            )
+        )
+    for info in own:
+        if mine in (info.author, info.committer, info.signature.principal.lower()):
+            found.append(
+                (
+                    "approval.self",
+                    f"{approver.name} wrote or signed commit {info.commit[:12]} of the branch "
+                    "they approve",
+                    "another approver with the right role must merge it",
+                )
+            )
+            break
+    for change in changes:
+        for author in change.authors:
+            other = config.person(author)
+            who = other.id if other is not None else author
+            if who in (approver.id, approver.name):
+                found.append(
+                    (
+                        "approval.self",
+                        f"{approver.name} approved {change.path}, which they wrote",
+                        "another approver with the right role must merge it",
+                    )
+                )
+            if reviewer is not None and change.needs_review and who in (reviewer.id, reviewer.name):
+                found.append(
+                    (
+                        "approval.self-review",
+                        f"{reviewer.name} reviewed {change.path}, which they wrote",
+                        "another editor reviews it: warta submit SLUG --as EDITOR",
+                    )
+                )
+    if reviewer is not None and any(c.needs_review for c in changes):
+        theirs = reviewer.email.lower()
+        for info in own[1:]:
+            if theirs == info.author:
+                found.append(
+                    (
+                        "approval.self-review",
+                        f"{reviewer.name} reviewed a branch they wrote (commit {info.commit[:12]})",
+                        "another editor reviews it: warta submit SLUG",
+                    )
+                )
+                break
+    return found
+
+
+def _deletion_problems(changes: list[ItemChange]) -> Found:
+    """A published item is deleted only after its withdrawal was approved, so that the
+    archive keeps the withdrawn version (``warta archive``) as the record."""
+    found: Found = []
+    for change in changes:
+        if (
+            not change.furniture
+            and change.kind == "deletion"
+            and change.before is not None
+            and change.before.get("status") == "published"
+        ):
+            found.append(
+                (
+                    "approval.deletion",
+                    f"{change.path} is deleted while published: no record would be left",
+                    "withdraw it first (warta withdraw SLUG on a branch, approved), "
+                    "archive it, then delete it",
+                )
+            )
+    return found
 
 
 @contextmanager
 def _scratch() -> Iterator[Path]:
     with tempfile.TemporaryDirectory(prefix="warta-verify-") as folder:
         yield Path(folder)
+
+
+def links_in(git: Git, rev: str) -> list[str]:
+    """Paths in ``rev``'s tree that are symbolic links or submodules."""
+    return [path for path, (mode, _oid) in git.ls_tree(rev).items() if mode in LINK_MODES]
 
 
 def verify_history(
@@ -397,12 +721,15 @@ def verify_history(
     base: str,
     tip: str = "HEAD",
     worktree: bool = True,
+    outputs: tuple[str, ...] = (),
     progress: Progress | None = None,
 ) -> VerifyReport:
-    """Walk ``tip``'s first-parent history after ``base`` and check every approval.
+    """Walk ``tip``'s first-parent history after ``base`` and check every commit.
 
+    ``base`` is a commit id pinned outside the repository (or the tip verified last);
     ``config_rel`` is warta.yml's path in the repository.  With ``worktree``, the
-    working tree's guarded paths must also equal ``tip``'s.
+    working tree must also equal ``tip`` (but for ``outputs``, repository paths that
+    warta itself writes: the built site, the archive, the state folder).
     """
     progress = progress or NoProgress()
     top = git.toplevel()
@@ -410,6 +737,17 @@ def verify_history(
     with _scratch() as folder:
         judge = _Judge(git, top, config_rel, folder)
         commits = git.first_parent_commits(base, tip)
+        if commits and git.parents(commits[0])[:1] != [base]:
+            report.problems.append(
+                Problem(
+                    f"commit {commits[0][:12]}",
+                    f"history.not-first-parent: {base[:12]} is not on the first-parent line "
+                    f"of {tip[:12]}: the history was rewritten or an old branch point revived",
+                    "publish only a tip that descends from the verified one along the "
+                    "published branch; restore it from the last verified commit",
+                )
+            )
+            return report
         progress.start("verify", len(commits))
         for commit in commits:
             verdict = CommitVerdict(commit, git.out("log", "-1", "--format=%s", commit))
@@ -418,26 +756,36 @@ def verify_history(
             parents = git.parents(commit)
             try:
                 config, _ = judge.config_at(parents[0])
-                verdict.changes = item_changes(
-                    git, config, judge.prefix, parents[0], commit, judge.guarded(config)
-                )
-                if verdict.changes:
-                    found, verdict.signer, verdict.route = check_approval(
+                verdict.changes = classify(git, config, judge.prefix, parents[0], commit)
+                if verdict.changes or len(parents) != 1:
+                    found, verdict.signer, verdict.reviewer, verdict.route = check_approval(
                         judge, commit, parents, verdict.changes
                     )
+                    found += _deletion_problems(verdict.changes)
                     verdict.problems = [
                         Problem(where, f"{rule}: {message}", hint) for rule, message, hint in found
                     ]
             except WartaError as error:
                 verdict.problems = [
-                    Problem(where, f"config.unreadable: {p}", "fix warta.yml on a branch")
+                    Problem(
+                        where,
+                        f"config.unreadable: {p}",
+                        "fix warta.yml (or the keys in it) on a branch, approved by the ketua",
+                    )
                     for p in error.problems
                 ]
             report.problems += verdict.problems
             progress.advance()
+        for path in links_in(git, tip):
+            report.problems.append(
+                Problem(
+                    f"{tip[:12]}:{path}",
+                    "tree.symlink: a symbolic link or submodule in the published tree",
+                    "replace it with the file itself on a branch; warta follows no link",
+                )
+            )
         if worktree:
-            config, _ = judge.config_at(tip)
-            for line in git.status_porcelain(judge.guarded(config)):
+            for line in git.status_porcelain([".", *(f":(exclude){o}" for o in outputs)]):
                 report.problems.append(
                     Problem(
                         line[3:],

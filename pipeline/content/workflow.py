@@ -83,6 +83,7 @@ def submit(
 ) -> FrontMatter:
     """Record a passed editor's review and move the item to in-review."""
     editor = require_role(config, by, ("editor", "redaktur"), "review content")
+    check_not_own_review(config, front, editor, where=where)
     if errors:
         raise WorkflowError(
             f"the review found {errors} error(s)",
@@ -145,6 +146,19 @@ def check_not_own(config: Config, front: FrontMatter, person: Person, *, where: 
             f"{person.name} wrote this item and may not approve it",
             where=where,
             hint="another approver with the right role must approve it",
+        )
+
+
+def check_not_own_review(
+    config: Config, front: FrontMatter, editor: Person, *, where: str = ""
+) -> None:
+    """Refuse a self-review: the editor wrote the item."""
+    author = config.person(front.author) if front.author else None
+    if front.author in (editor.id, editor.name) or (author is not None and author.id == editor.id):
+        raise WorkflowError(
+            f"{editor.name} wrote this item and may not review it",
+            where=where,
+            hint="another editor or redaktur reviews it",
         )
 
 

@@ -20,6 +20,7 @@ from mkdocs.config import load_config as load_mkdocs_config
 from mkdocs.exceptions import MkDocsException
 
 from pipeline.config import Config
+from pipeline.content.links import refuse_unsafe
 from pipeline.content.store import Item
 from pipeline.errors import BuildError
 from pipeline.fsutil import Step, clean_builds, current_build, new_build_dir, swap_in, sync_tree
@@ -69,6 +70,8 @@ def build_site(
             where=str(mkdocs_file),
             hint=f"create it or set paths.mkdocs in {config.source}",
         )
+    # mkdocs follows symlinks: a link under content/ would publish what it points at.
+    refuse_unsafe([config.path("content"), mkdocs_file], root=config.root, action="built")
     collector = _Collect()
     mkdocs_log = logging.getLogger("mkdocs")
     mkdocs_log.addHandler(collector)
