@@ -69,3 +69,9 @@ def test_privacy_bench_prints_every_category() -> None:
     rows = {line.split()[0]: line.split() for line in lines[1:]}
     assert {"nik", "phone", "email", "party-name", "all"} <= set(rows)
     assert rows["all"][-2].endswith("%") and rows["all"][-1].endswith("%")
+
+
+def test_verify_bench_runs_on_a_short_history() -> None:
+    lines = run_bench("bench_verify.py", "--merges", "12", "--window", "4")
+    assert "s/1000 merges" in lines[0] and len(lines) == 5  # three windows and the summary
+    assert [row.split()[0] for row in lines[1:4]] == ["0", "4", "8"]

@@ -15,7 +15,9 @@ from pathlib import Path
 
 import pytest
 import yaml
+from click.testing import CliRunner
 
+from pipeline.cli import cli
 from pipeline.commands import approval
 from pipeline.commands.content import run_review
 from pipeline.commands.publish import publish
@@ -366,7 +368,7 @@ def test_approve_reruns_the_review_of_the_merged_items(repo: Repo) -> None:
     repo.git("switch", "-q", "main")
     with pytest.raises(ContentError, match="review of the merged tree") as caught:
         approval.approve(repo.config, "skrip", by="hasan", key=str(repo.keys["hasan"]))
-    assert "html.script" in str(caught.value)
+    assert "<script>" in str(caught.value) and "skrip/index.md" in str(caught.value)
 
 
 # -- no link is followed ------------------------------------------------------------------
@@ -566,3 +568,35 @@ def test_every_row_of_the_trust_model_names_an_existing_test(doc: str) -> None:
             current = module or current
             source = (Path(__file__).parent / current).read_text(encoding="utf-8")
             assert f"def {name}(" in source, (doc, current, name)
+
+
+# -- the CLI adapters ----------------------------------------------------------------------
+
+
+def test_cli_takes_the_base_from_outside_and_records_the_tip(repo: Repo, outside: Path) -> None:
+    runner = CliRunner()
+    config = ["--config", str(repo.root / "warta.yml")]
+    missing = runner.invoke(cli, [*config, "verify"], env={"WARTA_TRUSTED_BASE": ""})
+    assert missing.exit_code == ConfigError.exit_code and "--base" in missing.output
+    trust = outside / "trust.json"
+    done = runner.invoke(
+        cli,
+        [*config, "verify", "--trust-file", str(trust)],
+        env={"WARTA_TRUSTED_BASE": repo.base},
+    )
+    assert done.exit_code == 0, done.output
+    assert json.loads(trust.read_text())["verified"] == repo.base
+    tag = runner.invoke(cli, [*config, "verify", "--base", "dasar"])
+    assert tag.exit_code == ConfigError.exit_code and "full commit id" in tag.output
+    refused = runner.invoke(
+        cli, [*config, "publish", "--no-build", "--as", "rina", "--base", repo.base]
+    )
+    assert refused.exit_code == WorkflowError.exit_code and "may not publish" in refused.output
+    published = runner.invoke(
+        cli, [*config, "publish", "--no-build", "--as", "dimas", "--trust-file", str(trust)]
+    )
+    assert published.exit_code == 0, published.output
+    withdrawn = runner.invoke(
+        cli, [*config, "withdraw", "visi-misi", "--as", "dimas", "--reason", "keliru"]
+    )
+    assert withdrawn.exit_code == WorkflowError.exit_code and "on a branch" in withdrawn.output

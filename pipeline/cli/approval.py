@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 import click
 
 from pipeline.cli.common import (
     State,
     as_option,
+    base_option,
     handle_errors,
     key_option,
     now_option,
@@ -16,6 +18,7 @@ from pipeline.cli.common import (
     parse_now,
     pass_state,
     progress_bar,
+    trust_file_option,
     whoami,
 )
 
@@ -99,7 +102,7 @@ def reject(state: State, slug: str, reason: str, as_: str | None, now: str | Non
 @handle_errors
 def withdraw(state: State, slug: str, reason: str, as_: str | None, now: str | None) -> None:
     """Take a published item off the site; it stays in content/ and the archive."""
-    from pipeline.commands.content import withdraw as do_withdraw
+    from pipeline.commands.approval import withdraw as do_withdraw
 
     config = state.config
     do_withdraw(config, slug, by=whoami(config, as_), reason=reason, now=parse_now(now))
@@ -135,29 +138,41 @@ def roles_sync_cmd(state: State, check: bool) -> None:
 
 
 @click.command("verify")
-@click.option(
-    "--base", metavar="REV", help="Trusted commit or tag (default: signing.trusted_base)."
-)
+@base_option
+@trust_file_option
 @click.option("--rev", default="HEAD", show_default=True, help="The commit to be published.")
 @click.option(
     "--no-worktree", is_flag=True, help="Do not compare the working tree with the commit."
 )
 @pass_state
 @handle_errors
-def verify_cmd(state: State, base: str | None, rev: str, no_worktree: bool) -> None:
-    """Prove from git that every change to content/ since the trusted base was approved.
+def verify_cmd(
+    state: State, base: str | None, trust_file: Path | None, rev: str, no_worktree: bool
+) -> None:
+    """Prove from git that every change since the pinned base was approved by its owners.
 
-    Exits 8, naming each refused commit and rule, when anything was not: CI runs it
-    before publishing.
+    The base is a full commit id given from outside the repository (--base,
+    $WARTA_TRUSTED_BASE) or kept in --trust-file, which also records the tip verified
+    last: a new tip must descend from it. Exits 8, naming each refused commit and rule,
+    when anything was not approved: CI runs it before publishing.
     """
     from pipeline.commands.approval import verify
 
     with progress_bar() as bar:
-        report = verify(state.config, base=base, tip=rev, worktree=not no_worktree, progress=bar)
+        report = verify(
+            state.config,
+            base=base,
+            trust_file=trust_file,
+            tip=rev,
+            worktree=not no_worktree,
+            record=trust_file is not None,
+            progress=bar,
+        )
     for verdict in report.approvals:
         out.print(
-            f"{verdict.commit[:12]} approved by {verdict.signer} ({verdict.route}): "
-            f"{len(verdict.changes)} item(s)",
+            f"{verdict.commit[:12]} approved by {verdict.signer} ({verdict.route})"
+            + (f", reviewed by {verdict.reviewer}" if verdict.reviewer else "")
+            + f": {len(verdict.changes)} change(s)",
             markup=False,
         )
     out.print(

@@ -166,6 +166,20 @@ key_option = click.option(
     envvar="WARTA_SIGNING_KEY",
     help="SSH private key to sign with when signing.enabled (default: git's user.signingkey).",
 )
+base_option = click.option(
+    "--base",
+    metavar="COMMIT",
+    envvar="WARTA_TRUSTED_BASE",
+    help="The trusted base: a full commit id pinned outside the repository "
+    "(default: $WARTA_TRUSTED_BASE, else the trust file's).",
+)
+trust_file_option = click.option(
+    "--trust-file",
+    type=click.Path(path_type=Path, dir_okay=False),
+    envvar="WARTA_TRUST_FILE",
+    help="Trust file on the publishing host, outside the repository: the pinned base and "
+    "the last verified tip, updated after each pass (default: $WARTA_TRUST_FILE).",
+)
 pass_state = click.make_pass_decorator(State)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from pathlib import Path
 
 import click
 from rich.table import Table
@@ -11,6 +12,7 @@ from rich.table import Table
 from pipeline.cli.common import (
     State,
     as_option,
+    base_option,
     err,
     handle_errors,
     now_option,
@@ -18,6 +20,7 @@ from pipeline.cli.common import (
     parse_now,
     pass_state,
     progress_bar,
+    trust_file_option,
 )
 
 
@@ -25,16 +28,35 @@ from pipeline.cli.common import (
 @click.option("--no-build", is_flag=True, help="Promote drafts only; do not build the site.")
 @as_option
 @now_option
+@base_option
+@trust_file_option
 @pass_state
 @handle_errors
-def publish(state: State, no_build: bool, as_: str | None, now: str | None) -> None:
-    """Promote approved drafts to content/ and build site/ (mkdocs --strict)."""
+def publish(
+    state: State,
+    no_build: bool,
+    as_: str | None,
+    now: str | None,
+    base: str | None,
+    trust_file: Path | None,
+) -> None:
+    """Promote approved drafts to content/ and build site/ (mkdocs --strict).
+
+    With signing.enabled, nothing happens unless warta verify passes for HEAD from the
+    pinned base (--base, --trust-file) with a clean work tree; --as must be a web-admin.
+    """
     from pipeline.commands.publish import publish as do_publish
 
     config = state.config
     with progress_bar() as bar:
         result = do_publish(
-            config, by=as_ or "warta", now=parse_now(now), build=not no_build, progress=bar
+            config,
+            by=as_ or "warta",
+            now=parse_now(now),
+            build=not no_build,
+            base=base,
+            trust_file=trust_file,
+            progress=bar,
         )
     for slug in result.promoted:
         out.print(f"published {slug}")

@@ -224,7 +224,7 @@ def submit(
 
 
 def withdraw(
-    config: Config, slug: str, *, by: str, reason: str, now: datetime | None = None
+    config: Config, slug: str, *, by: Actor | str, reason: str, now: datetime | None = None
 ) -> FrontMatter:
     """``warta withdraw``: with signing on, only on a branch; the withdrawal reaches the
     site through the approval merge (route of the item), which names who approved it,
@@ -340,7 +340,10 @@ def approve(
             title = f"Approve {branch}"
         wt.run("add", "-A")  # the temporary tree holds only the merge and the promotion
         staged = wt.out("write-tree")
-        changes = classify(wt, wconfig, prefix, old, staged)
+        try:
+            changes = classify(wt, wconfig, prefix, old, staged)
+        finally:
+            wt.close()
         if not changes:
             raise WorkflowError(
                 f"{branch} changes nothing", where=branch, hint="nothing to approve"

@@ -14,7 +14,7 @@ import subprocess
 import tempfile
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipeline.errors import NotFoundError, ToolMissingError, WorkflowError
@@ -44,9 +44,14 @@ class CommitInfo:
     author: str
     committer: str
     signature: Signature
-    parents: int = 1
-    approved_by: str = ""
-    """The ``Approved-by`` trailer, when the commit has one."""
+    parents: tuple[str, ...] = ()
+    tree: str = ""
+    trailers: dict[str, list[str]] = field(default_factory=dict)
+
+    @property
+    def is_approval(self) -> bool:
+        """A merge with an ``Approved-by`` trailer."""
+        return len(self.parents) > 1 and bool(self.trailers.get("approved-by"))
 
 
 @dataclass(frozen=True)
@@ -64,11 +69,31 @@ class RawChange:
 LINK_MODES = frozenset({"120000", "160000"})
 
 
+def parse_trailers(text: str) -> dict[str, list[str]]:
+    """Trailers as git prints them (``Key: value`` lines), by lowercase key."""
+    found: dict[str, list[str]] = {}
+    for line in text.splitlines():
+        key, sep, value = line.partition(":")
+        if sep:
+            found.setdefault(key.strip().lower(), []).append(value.strip())
+    return found
+
+
+@dataclass(frozen=True)
+class CommitDetails:
+    """What verify reads of one commit."""
+
+    subject: str
+    signature: Signature
+    trailers: dict[str, list[str]]
+
+
 class Git:
     """One repository (its work tree root or any folder inside it)."""
 
     def __init__(self, root: Path, *, env: Mapping[str, str] | None = None) -> None:
         self.root = root
+        self._batch: subprocess.Popen[bytes] | None = None
         self._env = {
             **os.environ,
             "LC_ALL": "C",
@@ -159,6 +184,69 @@ class Git:
         fields = text.split("\0")
         return [(fields[i], fields[i + 1]) for i in range(0, len(fields) - 1, 2)]
 
+    def first_parent_line(self, base: str, tip: str) -> list[tuple[str, list[str]]]:
+        """``(commit, parents)`` of every commit on ``tip``'s first-parent line after
+        ``base``, oldest first, in one call."""
+        text = self.out("rev-list", "--first-parent", "--reverse", "--parents", f"{base}..{tip}")
+        return [(ids[0], ids[1:]) for ids in (line.split() for line in text.splitlines()) if ids]
+
+    def details(self, commit: str, allowed_signers: Path) -> CommitDetails:
+        """Subject, signature and trailers of one commit, in one call."""
+        text = self.out(
+            "log",
+            "-1",
+            "--format=%s%x00%G?%x00%GS%x00%GK%x00%(trailers:only,unfold)",
+            commit,
+            config={"gpg.ssh.allowedSignersFile": str(allowed_signers)},
+        )
+        subject, status, principal, key, trailers = [*text.split("\0"), "", "", "", ""][:5]
+        signature = Signature(status, principal if status == "G" else "", key)
+        return CommitDetails(subject, signature, parse_trailers(trailers))
+
+    def cat(self, spec: str) -> bytes | None:
+        """The content of object ``spec`` (``rev:path``, an id), or None when missing."""
+        found = self.cat_object(spec)
+        return found[1] if found else None
+
+    def cat_text(self, rev: str, path: str) -> str | None:
+        """Like :meth:`show`, through the long-lived ``cat-file`` process."""
+        data = self.cat(f"{rev}:{path}")
+        return data.decode("utf-8", errors="replace") if data is not None else None
+
+    def cat_object(self, spec: str) -> tuple[str, bytes] | None:
+        """``(object id, content)`` of ``spec``, or None when missing.
+
+        One long-lived ``git cat-file --batch`` answers every question of a walk instead
+        of one process per file; :meth:`close` ends it.
+        """
+        if self._batch is None or self._batch.poll() is not None:
+            self._batch = subprocess.Popen(
+                ["git", "-C", str(self.root), "cat-file", "--batch"],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.DEVNULL,
+                env=self._env,
+            )
+        batch = self._batch
+        assert batch.stdin is not None and batch.stdout is not None
+        if "\n" in spec:
+            return None
+        batch.stdin.write(spec.encode() + b"\n")
+        batch.stdin.flush()
+        header = batch.stdout.readline().decode().split()
+        if len(header) != 3 or header[1] in ("missing", "ambiguous"):
+            return None
+        data = batch.stdout.read(int(header[2]) + 1)[:-1]
+        return header[0], data
+
+    def close(self) -> None:
+        """End the ``cat-file`` process, if one runs."""
+        if self._batch is not None:
+            if self._batch.stdin is not None:
+                self._batch.stdin.close()
+            self._batch.wait()
+            self._batch = None
+
     def show(self, rev: str, path: str) -> str | None:
         """The text of ``path`` at ``rev``, or None when it does not exist there."""
         done = self.run("show", f"{rev}:{path}", check=False)
@@ -179,13 +267,7 @@ class Git:
 
     def trailers(self, commit: str) -> dict[str, list[str]]:
         """The commit message's trailers, by key (as git parses them)."""
-        text = self.out("log", "-1", "--format=%(trailers:only,unfold)", commit)
-        found: dict[str, list[str]] = {}
-        for line in text.splitlines():
-            key, sep, value = line.partition(":")
-            if sep:
-                found.setdefault(key.strip().lower(), []).append(value.strip())
-        return found
+        return parse_trailers(self.out("log", "-1", "--format=%(trailers:only,unfold)", commit))
 
     def signature(self, commit: str, allowed_signers: Path) -> Signature:
         """Check ``commit``'s signature against ``allowed_signers``."""
@@ -207,8 +289,7 @@ class Git:
         text = self.out(
             "log",
             "-z",
-            "--format=%H%x1f%ae%x1f%ce%x1f%G?%x1f%GS%x1f%GK%x1f%P%x1f"
-            "%(trailers:key=Approved-by,valueonly,separator=%x2C)",
+            "--format=%H%x1f%ae%x1f%ce%x1f%G?%x1f%GS%x1f%GK%x1f%P%x1f%T%x1f%(trailers:only,unfold)",
             tip,
             f"^{exclude}",
             config={"gpg.ssh.allowedSignersFile": str(allowed_signers)},
@@ -216,17 +297,18 @@ class Git:
         found = []
         for record in text.split("\0"):
             fields = record.strip("\n").split("\x1f")
-            if len(fields) < 8:
+            if len(fields) < 9:
                 continue
-            commit, author, committer, status, principal, key, parents, approved = fields[:8]
+            commit, author, committer, status, principal, key, parents, tree, text = fields[:9]
             found.append(
                 CommitInfo(
                     commit,
                     author.lower(),
                     committer.lower(),
                     Signature(status, principal if status == "G" else "", key),
-                    len(parents.split()),
-                    approved.strip(),
+                    tuple(parents.split()),
+                    tree,
+                    parse_trailers(text),
                 )
             )
         return found

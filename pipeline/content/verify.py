@@ -34,7 +34,7 @@ from typing import Any
 import yaml
 
 from pipeline.config import STRICTEST_RULE, Config, Person, parse_config
-from pipeline.content.gitrepo import LINK_MODES, CommitInfo, Git
+from pipeline.content.gitrepo import LINK_MODES, CommitDetails, CommitInfo, Git, RawChange
 from pipeline.content.model import WORKFLOW_KEYS, Attention
 from pipeline.content.signing import REVIEW_ROLES, allowed_signers, rule_for, signer
 from pipeline.content.store import split_front_matter
@@ -155,14 +155,15 @@ class _Judge:
 
     def config_at(self, rev: str) -> tuple[Config, Path]:
         """The policy in force at ``rev`` and its allowed-signers file."""
-        blob = self.git.blob_id(rev, self.config_rel)
-        if blob is None:
+        found = self.git.cat_object(f"{rev}:{self.config_rel}")
+        if found is None:
             raise ConfigError(
                 "configuration missing",
                 [Problem(f"{rev[:12]}:{self.config_rel}", "no such file in this commit")],
             )
+        blob = found[0]
         if blob not in self._configs:
-            text = self.git.show(rev, self.config_rel) or ""
+            text = found[1].decode("utf-8", errors="replace")
             config = parse_config(
                 text,
                 source=f"{rev[:12]}:{self.config_rel}",
@@ -221,12 +222,20 @@ def item_folder(config: Config, rel: str) -> tuple[str, bool]:
     return rel, True
 
 
-def classify(git: Git, config: Config, prefix: str, old: str, new: str) -> list[ItemChange]:
-    """Everything that differs between ``old`` and ``new``: content items with their
-    front matter before and after, and every other file with the rule that owns it."""
+def classify(
+    git: Git,
+    config: Config,
+    prefix: str,
+    old: str,
+    new: str,
+    raw: list[RawChange] | None = None,
+) -> list[ItemChange]:
+    """Everything that differs between ``old`` and ``new`` (``raw``: their diff, when
+    already read): content items with their front matter before and after, and every
+    other file with the rule that owns it."""
     items: set[str] = set()
     files: dict[str, str] = {}
-    for change in git.raw_diff(old, new):
+    for change in git.raw_diff(old, new) if raw is None else raw:
         path = change.path
         rel = str(PurePosixPath(path).relative_to(prefix)) if prefix else path
         if prefix and not PurePosixPath(path).is_relative_to(prefix):
@@ -243,13 +252,13 @@ def classify(git: Git, config: Config, prefix: str, old: str, new: str) -> list[
     changes = []
     for folder in sorted(items):
         index = f"{folder}/index.md"
-        before, after = _front(git.show(old, index)), _front(git.show(new, index))
+        before, after = _front(git.cat_text(old, index)), _front(git.cat_text(new, index))
         if before is None and after is None:  # files/ changed beside no index.md
             before = after = {"attention": "unreadable"}
         changes.append(ItemChange(folder, before, after))
     for path, rule_name in sorted(files.items()):
-        before = {} if git.blob_id(old, path) else None
-        after = {} if git.blob_id(new, path) else None
+        before = {} if git.cat_object(f"{old}:{path}") else None
+        after = {} if git.cat_object(f"{new}:{path}") else None
         changes.append(ItemChange(path, before, after, furniture=True, rule=rule_name))
     return changes
 
@@ -373,7 +382,7 @@ def _promotion_problems(
         if set(files) != paths:
             refused.append(folder)
             continue
-        draft_text = git.show(merged, f"{folder}/index.md")
+        draft_text = git.cat_text(merged, f"{folder}/index.md")
         draft = _front(draft_text) or {}
         category = config.category(str(draft.get("category", "")))
         if draft.get("status") != "in-review" or category is None:
@@ -387,7 +396,7 @@ def _promotion_problems(
             if placed not in added or (str(rel) != "index.md" and added[placed] != oid):
                 refused.append(placed)
             added.pop(placed, None)
-        after_text = git.show(commit, f"{target}/index.md")
+        after_text = git.cat_text(commit, f"{target}/index.md")
         after = _front(after_text) or {}
         same = {k: v for k, v in draft.items() if k not in PROMOTION_KEYS} == {
             k: v for k, v in after.items() if k not in PROMOTION_KEYS
@@ -417,12 +426,19 @@ def _promotion_problems(
 
 
 def check_approval(
-    judge: _Judge, commit: str, parents: list[str], changes: list[ItemChange]
+    judge: _Judge,
+    commit: str,
+    parents: list[str],
+    changes: list[ItemChange],
+    details: CommitDetails | None = None,
+    raw: list[RawChange] | None = None,
 ) -> tuple[Found, str, str, str]:
     """The rules an approval merge must satisfy; the approver's id, the reviewer's id
-    and the route."""
+    and the route.  ``details`` and ``raw`` (the diff from the first parent) are read
+    here when the caller has not read them already."""
     git = judge.git
     config, signers_file = judge.config_at(parents[0])
+    details = details or git.details(commit, signers_file)
     found: Found = []
     touched = ", ".join(c.path for c in changes[:3]) + (" …" if len(changes) > 3 else "")
     if len(parents) < 2:
@@ -444,7 +460,7 @@ def check_approval(
             )
         )
     own = git.commits(parents[1], parents[0], signers_file)
-    signature = git.signature(commit, signers_file)
+    signature = details.signature
     approver = signer(config, signature.principal) if signature.status == "G" else None
     if signature.status == "N":
         found.append(
@@ -463,7 +479,7 @@ def check_approval(
                 "merge with warta approve using a key listed in warta.yml people[].ssh_key",
             )
         )
-    trailers = git.trailers(commit)
+    trailers = details.trailers
     approved_by = trailers.get("approved-by", [])
     if len(approved_by) != 1:
         found.append(
@@ -495,7 +511,7 @@ def check_approval(
             )
         )
     for info in own:
-        if info.parents > 1 and info.approved_by:
+        if info.is_approval:
             found.append(
                 (
                     "approval.stale-parent",
@@ -527,7 +543,7 @@ def check_approval(
         )
     elif len(parents) == 2:
         found += _promotion_problems(git, config, judge.prefix, merged, commit, approver)
-    for change in git.raw_diff(parents[0], commit):
+    for change in git.raw_diff(parents[0], commit) if raw is None else raw:
         if change.new_mode in LINK_MODES:
             found.append(
                 (
@@ -578,7 +594,7 @@ def _review_problems(
             )
         )
     tip = own[0].commit
-    tip_trailers = git.trailers(tip)
+    tip_trailers = own[0].trailers
     if [_address(v) for v in tip_trailers.get("reviewed-by", [])] != [reviewer.email.lower()]:
         found.append(
             (
@@ -601,9 +617,10 @@ def _review_problems(
                 )
             )
     # The review commit records the review only: it changes nothing but front matter.
-    parent = git.parents(tip)[:1]
-    for raw in git.raw_diff(parent[0], tip) if parent else []:
-        old, new = git.show(parent[0], raw.path), git.show(tip, raw.path)
+    parent = list(own[0].parents[:1])
+    same = parent and (git.cat_object(f"{parent[0]}^{{tree}}") or ("",))[0] == own[0].tree
+    for raw in git.raw_diff(parent[0], tip) if parent and not same else []:
+        old, new = git.cat_text(parent[0], raw.path), git.cat_text(tip, raw.path)
         if not raw.path.endswith("/index.md") or _body(old) != _body(new):
             found.append(
                 (
@@ -735,55 +752,10 @@ def verify_history(
     top = git.toplevel()
     report = VerifyReport(base=base, tip=tip)
     with _scratch() as folder:
-        judge = _Judge(git, top, config_rel, folder)
-        commits = git.first_parent_commits(base, tip)
-        if commits and git.parents(commits[0])[:1] != [base]:
-            report.problems.append(
-                Problem(
-                    f"commit {commits[0][:12]}",
-                    f"history.not-first-parent: {base[:12]} is not on the first-parent line "
-                    f"of {tip[:12]}: the history was rewritten or an old branch point revived",
-                    "publish only a tip that descends from the verified one along the "
-                    "published branch; restore it from the last verified commit",
-                )
-            )
-            return report
-        progress.start("verify", len(commits))
-        for commit in commits:
-            verdict = CommitVerdict(commit, git.out("log", "-1", "--format=%s", commit))
-            report.verdicts.append(verdict)
-            where = f"commit {commit[:12]} ({verdict.subject[:60]})"
-            parents = git.parents(commit)
-            try:
-                config, _ = judge.config_at(parents[0])
-                verdict.changes = classify(git, config, judge.prefix, parents[0], commit)
-                if verdict.changes or len(parents) != 1:
-                    found, verdict.signer, verdict.reviewer, verdict.route = check_approval(
-                        judge, commit, parents, verdict.changes
-                    )
-                    found += _deletion_problems(verdict.changes)
-                    verdict.problems = [
-                        Problem(where, f"{rule}: {message}", hint) for rule, message, hint in found
-                    ]
-            except WartaError as error:
-                verdict.problems = [
-                    Problem(
-                        where,
-                        f"config.unreadable: {p}",
-                        "fix warta.yml (or the keys in it) on a branch, approved by the ketua",
-                    )
-                    for p in error.problems
-                ]
-            report.problems += verdict.problems
-            progress.advance()
-        for path in links_in(git, tip):
-            report.problems.append(
-                Problem(
-                    f"{tip[:12]}:{path}",
-                    "tree.symlink: a symbolic link or submodule in the published tree",
-                    "replace it with the file itself on a branch; warta follows no link",
-                )
-            )
+        try:
+            _walk(git, top, config_rel, folder, base, tip, report, progress)
+        finally:
+            git.close()
         if worktree:
             for line in git.status_porcelain([".", *(f":(exclude){o}" for o in outputs)]):
                 report.problems.append(
@@ -795,3 +767,68 @@ def verify_history(
                     )
                 )
     return report
+
+
+def _walk(
+    git: Git,
+    top: Path,
+    config_rel: str,
+    folder: Path,
+    base: str,
+    tip: str,
+    report: VerifyReport,
+    progress: Progress,
+) -> None:
+    judge = _Judge(git, top, config_rel, folder)
+    line = git.first_parent_line(base, tip)
+    if line and line[0][1][:1] != [base]:
+        commits = [c for c, _ in line]
+        report.problems.append(
+            Problem(
+                f"commit {commits[0][:12]}",
+                f"history.not-first-parent: {base[:12]} is not on the first-parent line "
+                f"of {tip[:12]}: the history was rewritten or an old branch point revived",
+                "publish only a tip that descends from the verified one along the "
+                "published branch; restore it from the last verified commit",
+            )
+        )
+        return
+    progress.start("verify", len(line))
+    for commit, parents in line:
+        verdict = CommitVerdict(commit, "")
+        report.verdicts.append(verdict)
+        where = f"commit {commit[:12]}"
+        try:
+            config, signers_file = judge.config_at(parents[0])
+            details = git.details(commit, signers_file)
+            verdict.subject = details.subject
+            where = f"commit {commit[:12]} ({verdict.subject[:60]})"
+            raw = git.raw_diff(parents[0], commit)
+            verdict.changes = classify(git, config, judge.prefix, parents[0], commit, raw)
+            if verdict.changes or len(parents) != 1:
+                found, verdict.signer, verdict.reviewer, verdict.route = check_approval(
+                    judge, commit, parents, verdict.changes, details, raw
+                )
+                found += _deletion_problems(verdict.changes)
+                verdict.problems = [
+                    Problem(where, f"{rule}: {message}", hint) for rule, message, hint in found
+                ]
+        except WartaError as error:
+            verdict.problems = [
+                Problem(
+                    where,
+                    f"config.unreadable: {p}",
+                    "fix warta.yml (or the keys in it) on a branch, approved by the ketua",
+                )
+                for p in error.problems
+            ]
+        report.problems += verdict.problems
+        progress.advance()
+    for path in links_in(git, tip):
+        report.problems.append(
+            Problem(
+                f"{tip[:12]}:{path}",
+                "tree.symlink: a symbolic link or submodule in the published tree",
+                "replace it with the file itself on a branch; warta follows no link",
+            )
+        )
