@@ -600,3 +600,27 @@ def test_cli_takes_the_base_from_outside_and_records_the_tip(repo: Repo, outside
         cli, [*config, "withdraw", "visi-misi", "--as", "dimas", "--reason", "keliru"]
     )
     assert withdrawn.exit_code == WorkflowError.exit_code and "on a branch" in withdrawn.output
+
+
+def test_collect_and_archive_follow_no_link(project: Project, outside: Path) -> None:
+    from pipeline.commands.archive import run_archive
+    from pipeline.commands.sources import collect
+    from tests.test_sources import NOW, SLUG, new_draft, scan_jpeg
+
+    secret = outside / "id_ed25519"
+    secret.write_text("-----BEGIN OPENSSH PRIVATE KEY-----\n")
+    folder = new_draft(project)
+    source = outside / "masuk"
+    scan_jpeg(source / "surat.jpg")
+    (source / "lampiran.jpg").symlink_to(secret)
+    (source / "folder-lain").symlink_to(outside)
+    result = collect(project.config, SLUG, [source], by="rina", now=NOW).result
+    assert [e.name for e in result.collected] == ["surat.jpg"]
+    refused = {Path(p.where).name for p in result.refused}
+    assert refused == {"lampiran.jpg", "folder-lain"}
+    assert all("follows no link" in p.message for p in result.refused)
+    assert not any("PRIVATE" in p.read_text(errors="replace") for p in folder.rglob("*.jpg"))
+    link = project.root / "content/berita/posts/kegiatan-pertama/files/environ"
+    link.symlink_to("/proc/self/environ")
+    with pytest.raises(ContentError, match="files/environ"):
+        run_archive(project.config)

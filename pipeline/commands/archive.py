@@ -7,6 +7,7 @@ from datetime import datetime
 from pathlib import Path
 
 from pipeline.config import Config
+from pipeline.content.links import refuse_unsafe
 from pipeline.content.store import scan
 from pipeline.errors import ContentError
 from pipeline.gitinfo import head_commit
@@ -33,6 +34,7 @@ def run_archive(
 ) -> ArchiveResult:
     """Archive the current version of every published and withdrawn item."""
     with site_lock(config.path("state"), "warta archive"):
+        refuse_unsafe([config.path("content")], root=config.root, action="archived")
         found = scan(config, drafts=False)
         if found.problems:
             raise ContentError("some content cannot be read; nothing was archived", found.problems)

@@ -25,6 +25,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from pipeline.config import ConvertSettings
 from pipeline.content.documents import Detected, SourceKind, check_file
+from pipeline.content.links import link_reason
 from pipeline.errors import ContentError, Problem
 from pipeline.fsutil import FILE_MODE, atomic_write_text, fsync_dir, sha256_file
 
@@ -148,12 +149,15 @@ def expand(paths: list[Path]) -> list[Path]:
     """Files given, with folders replaced by their files (sorted, hidden ones skipped)."""
     found: list[Path] = []
     for path in paths:
-        if path.is_dir():
-            found += sorted(
-                p
-                for p in path.rglob("*")
-                if p.is_file() and not any(part.startswith(".") for part in p.parts)
-            )
+        if path.is_dir() and not path.is_symlink():
+            # os.walk without followlinks: a linked folder is never entered, and a linked
+            # file is listed so that collect_files refuses it by name.
+            inside = []
+            for top, dirs, files in os.walk(path, followlinks=False):
+                dirs[:] = [d for d in dirs if not d.startswith(".")]
+                inside += [Path(top, f) for f in files if not f.startswith(".")]
+                inside += [Path(top, d) for d in dirs if Path(top, d).is_symlink()]
+            found += sorted(inside)
         else:
             found.append(path)
     return found
@@ -183,6 +187,12 @@ def collect_files(
     result = CollectResult()
     for path in expand(paths):
         where = str(path)
+        reason = link_reason(path, hard_links=False) if os.path.lexists(path) else ""
+        if reason:
+            result.refused.append(
+                Problem(where, f"{reason}: warta follows no link", "collect the file itself")
+            )
+            continue
         if not path.is_file():
             result.refused.append(Problem(where, "no such file", "check the path"))
             continue

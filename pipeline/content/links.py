@@ -37,7 +37,12 @@ def _walk(folder: Path) -> list[Path]:
     return paths
 
 
-def _reason(path: Path) -> str:
+def link_reason(path: Path, *, hard_links: bool = True) -> str:
+    """Why ``path`` is not a plain file or folder (empty when it is); never follows it."""
+    return _reason(path, hard_links=hard_links)
+
+
+def _reason(path: Path, *, hard_links: bool = True) -> str:
     info = path.lstat()
     if stat.S_ISLNK(info.st_mode):
         return f"a symbolic link (to {os.readlink(path)})"
@@ -45,7 +50,7 @@ def _reason(path: Path) -> str:
         return ""
     if not stat.S_ISREG(info.st_mode):
         return "not a plain file (a device, FIFO or socket)"
-    if info.st_nlink > 1:
+    if hard_links and info.st_nlink > 1:
         return f"a hard link ({info.st_nlink} names for one file)"
     return ""
 

@@ -207,7 +207,7 @@ def _make_bag(
     with staging_dir(final, "bag") as staging:
         shutil.copy2(item.path, staging / "index.md")
         if (item.folder / "files").is_dir():
-            shutil.copytree(item.folder / "files", staging / "files")
+            shutil.copytree(item.folder / "files", staging / "files", symlinks=True)
         if page is not None:
             (staging / "rendered").mkdir()
             shutil.copy2(page, staging / "rendered" / "index.html")
