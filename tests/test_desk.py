@@ -574,6 +574,7 @@ def test_dashboard_for_the_penanggung_jawab_ketua_and_it_unit_only(site: Project
         assert "95.00 %" in text  # 6 of 120 checks failed
         assert "203.0.113.9" in text and "Pencadangan terakhir" in text
         assert "hosting: hosting-utama" in text and "terlambat" in text
+        assert "hari (batas 7 hari)" in text
         assert "/laporan/1.html" in text and "WITA" in text
     read = c["hasan"].get("/laporan/1.html")
     assert read.status_code == 200 and "<h1>Laporan</h1>" in read.text
@@ -618,7 +619,10 @@ def test_an_unexpected_error_shows_an_id_the_log_holds_and_no_traceback(
     assert logged and logged[0].exc_info is not None
 
 
-ENGLISH = re.compile(r"\b(the|Ticket|Step|Due|Log in|Password|Request|None|Home|Queue)\b")
+ENGLISH = re.compile(
+    r"\b(the|Ticket|Step|Due|Log in|Password|Request|None|Home|Queue|ticket-new|advance|"
+    r"login|refused|hosting-renewal|registration)\b"
+)
 
 
 def test_indonesian_by_default_english_on_request_and_no_english_fragment(desk: Desk) -> None:

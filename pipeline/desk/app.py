@@ -20,7 +20,7 @@ from typing import Any
 from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
-from babel.dates import format_datetime
+from babel.dates import format_date, format_datetime
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -39,7 +39,7 @@ from pipeline.content.documents import detect
 from pipeline.desk import api as content_api
 from pipeline.desk import content as content_rooms
 from pipeline.desk import messages
-from pipeline.desk.texts import role_name, text
+from pipeline.desk.texts import known, role_name, text
 from pipeline.errors import (
     AuthError,
     ContentError,
@@ -214,10 +214,16 @@ def create_app(
         def t(key: str, **values: object) -> str:
             return text(key, lang, **values)
 
+        def code(prefix: str, value: str) -> str:
+            # a code from the database (an audit action, a renewal kind) in words
+            return t(f"{prefix}_{value}") if known(f"{prefix}_{value}") else value
+
         html = env.get_template(name).render(
             t=t,
+            code=code,
             lang=lang,
             when=lambda m: when(m, lang),
+            day=lambda d: format_date(d, "d MMM y", locale=lang) if d else "—",
             role=lambda r: role_name(r, lang),
             roles=lambda rs: (" atau " if lang == "id" else " or ").join(
                 role_name(r, lang) for r in rs

@@ -83,7 +83,9 @@ T: dict[str, tuple[str, str]] = {
     ),
     "send": ("Kirim", "Send"),
     "filed": ("Permintaan {label} tercatat.", "Request {label} filed."),
-    "done_step": ("Langkah {step} tercatat.", "Step {step} recorded."),
+    "done_step": ("Langkah tercatat.", "Step recorded."),
+    "done_comment": ("Komentar tercatat.", "Comment recorded."),
+    "done_assign": ("Penugasan tercatat.", "Assignment recorded."),
     "requester": ("Pemohon", "Requester"),
     "opened": ("Dibuka", "Opened"),
     "priority": ("Prioritas", "Priority"),
@@ -156,6 +158,7 @@ T: dict[str, tuple[str, str]] = {
     "freshness": ("Kemutakhiran konten", "Content freshness"),
     "category": ("Kategori", "Category"),
     "newest": ("Terbaru", "Newest"),
+    "age": ("Umur", "Age"),
     "fresh": ("mutakhir", "fresh"),
     "stale": ("usang", "stale"),
     "renewals": ("Perpanjangan 60 hari ke depan", "Renewals in the next 60 days"),
@@ -195,6 +198,31 @@ T: dict[str, tuple[str, str]] = {
     "incident_source": ("Sumber", "Source"),
     "no_data": ("Belum ada data.", "No data yet."),
     "download": ("Unduh", "Download"),
+    "age_days": ("{age} hari (batas {limit} hari)", "{age} days (limit {limit} days)"),
+    "action": ("Tindakan", "Action"),
+    "renew_connection": ("koneksi", "connection"),
+    "renew_hosting": ("hosting", "hosting"),
+    "renew_domain": ("domain", "domain"),
+    "renew_other": ("lainnya", "other"),
+    "renew_tls": ("sertifikat TLS", "TLS certificate"),
+    "renew_registration": ("pendaftaran domain", "domain registration"),
+    "audit_invite": ("mengundang", "invited"),
+    "audit_password-set": ("membuat kata sandi", "set the password"),
+    "audit_login": ("masuk", "logged in"),
+    "audit_login-failed": ("gagal masuk", "failed to log in"),
+    "audit_code-ok": ("kode sekali pakai benar", "one-time code right"),
+    "audit_code-failed": ("kode sekali pakai salah", "one-time code wrong"),
+    "audit_code-enabled": ("mengaktifkan kode sekali pakai", "set up one-time codes"),
+    "audit_logout": ("keluar", "logged out"),
+    "audit_session-expired": ("sesi berakhir", "session expired"),
+    "audit_ticket-new": ("mengajukan permintaan", "filed the request"),
+    "audit_advance": ("menyelesaikan langkah", "did the step"),
+    "audit_reject": ("menolak", "rejected"),
+    "audit_refused": ("ditolak sistem", "was refused"),
+    "audit_comment": ("berkomentar", "commented"),
+    "audit_assign": ("menugaskan", "assigned"),
+    "audit_rounds": ("membuka putaran bulanan", "opened the monthly rounds"),
+    "audit_mail-failed": ("surel gagal terkirim", "e-mail not delivered"),
 }
 
 ROLE_NAMES: dict[str, tuple[str, str]] = {
@@ -216,6 +244,11 @@ def text(key: str, language: str, **values: object) -> str:
     indonesian, english = T[key]
     chosen = english if language == "en" else indonesian
     return chosen.format(**values) if values else chosen
+
+
+def known(key: str) -> bool:
+    """Whether ``key`` has a text (codes read from the database may be new)."""
+    return key in T
 
 
 def role_name(role: str, language: str) -> str:
