@@ -143,3 +143,37 @@ def _expected(html: str) -> str:
     found = re.search(r'name="expected" value="([0-9a-f]*)"', html)
     assert found
     return found.group(1)
+
+
+def test_an_upload_in_the_editor_is_converted_onto_the_branch(desk: Desk) -> None:
+    from tests.desk_helpers import jpeg
+
+    rina = desk.login("rina")
+    page = rina.get("/konten/baru")
+    rina.post("/konten/baru", data={**NEW, "csrf": csrf_of(page.text)})
+    editor = rina.get(f"/konten/{SLUG}").text
+    answer = rina.post(
+        f"/konten/{SLUG}/lampiran",
+        data={"csrf": csrf_of(editor), "expected": _expected(editor)},
+        files={"lampiran": ("foto kegiatan.jpg", jpeg(800, 600), "image/jpeg")},
+    )
+    assert answer.status_code == 303 and answer.headers["location"].endswith("pesan=lampiran")
+    shown = drafting.load(desk.config, SLUG)
+    assert any(a.path.startswith("files/foto-kegiatan") for a in shown.item.front.attachments)
+    again = rina.get(answer.headers["location"])
+    assert "Lampiran diterima dan dikonversi." in again.text and "foto-kegiatan" in again.text
+
+
+def test_a_lying_upload_is_refused_and_nothing_saved(desk: Desk) -> None:
+    rina = desk.login("rina")
+    page = rina.get("/konten/baru")
+    rina.post("/konten/baru", data={**NEW, "csrf": csrf_of(page.text)})
+    editor = rina.get(f"/konten/{SLUG}").text
+    head = _expected(editor)
+    answer = rina.post(
+        f"/konten/{SLUG}/lampiran",
+        data={"csrf": csrf_of(editor), "expected": head},
+        files={"lampiran": ("surat.pdf", b"MZ\x90\x00" + b"\x00" * 300, "application/pdf")},
+    )
+    assert answer.status_code == 422 and "Berkas ditolak" in answer.text
+    assert drafting.load(desk.config, SLUG).head == head

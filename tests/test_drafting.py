@@ -106,3 +106,54 @@ def test_a_slug_already_published_is_refused(site: Project) -> None:
     site.published("sidang-keliling-di-kecamatan-timur")
     with pytest.raises(ContentError, match="duplicate slug"):
         drafting.start(site.config, by="rina", form=FORM, now=NOW)
+
+
+def test_an_upload_is_collected_converted_and_saved_as_one_commit(site: Project, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from tests.test_sources import photo_with_gps, scan_jpeg
+
+    first = drafting.start(site.config, by="rina", form=FORM, now=NOW)
+    slug = "sidang-keliling-di-kecamatan-timur"
+    scan = scan_jpeg(tmp_path / "upload-1")
+    photo = photo_with_gps(tmp_path / "upload-2")
+    done = drafting.attach(
+        site.config,
+        by="rina",
+        slug=slug,
+        uploads=[(scan, "surat undangan.jpg"), (photo, "foto kegiatan.jpg")],
+        expected=first.commit,
+        now=NOW,
+    )
+    assert done.saved is not None and not done.refused, done.refused
+    shown = drafting.load(site.config, slug)
+    assert shown.head == done.saved.commit
+    paths = {a.path for a in shown.item.front.attachments}
+    assert done.made and set(done.made) <= paths
+    assert {h.status for h in shown.item.front.history} >= {"draft", "collected", "converted"}
+    # The files are on the branch (none missing); the editor is told to link them.
+    errors = {f.rule for f in shown.findings if f.severity.value == "error"}
+    assert errors <= {"attachments.unreferenced"}, shown.findings
+    listed = subprocess.run(
+        ["git", "-C", str(site.root), "ls-tree", "-r", "--name-only", done.saved.commit],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert f"drafts/{slug}/sources/" in listed and f"drafts/{slug}/files/" in listed
+    assert not (site.root / "drafts" / slug).exists()  # nothing in the desk's work tree
+
+
+def test_a_refused_upload_saves_nothing(site: Project, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    first = drafting.start(site.config, by="rina", form=FORM, now=NOW)
+    slug = "sidang-keliling-di-kecamatan-timur"
+    lying = tmp_path / "upload"
+    lying.write_bytes(b"MZ\x90\x00" + b"\x00" * 200)  # an executable called a PDF
+    done = drafting.attach(
+        site.config,
+        by="rina",
+        slug=slug,
+        uploads=[(lying, "surat.pdf")],
+        expected=first.commit,
+        now=NOW,
+    )
+    assert done.saved is None and done.refused
+    assert drafting.load(site.config, slug).head == first.commit

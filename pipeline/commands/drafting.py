@@ -23,6 +23,8 @@ review findings with their lines.
 
 from __future__ import annotations
 
+import shutil
+import tempfile
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -40,8 +42,9 @@ from pipeline.content.model import Attention, FrontMatter, HistoryEntry, Status
 from pipeline.content.review import HtmlCheck, review
 from pipeline.content.sanitise import Sanitiser
 from pipeline.content.scaffold import check_slug, slugify
-from pipeline.content.store import Item, Scan, content_item_paths, parse_item, render_item, scan
+from pipeline.content.store import Item, content_item_paths, parse_item, render_item, scan
 from pipeline.errors import ContentError, NotFoundError, Problem, WorkflowError
+from pipeline.progress import Progress
 from pipeline.site.live import now_utc
 
 EDIT_ROLES = ("editor", "redaktur")
@@ -209,9 +212,12 @@ def load(config: Config, slug: str) -> DeskDraft:
         )
     html = HtmlCheck(config)
     preview = Sanitiser(config.html, site_url=config.site.url).clean(html.render(item.body))
-    everything = scan(config)
-    others = [i for i in everything.items if i.slug != slug]
-    report = review(config, Scan([*others, item], everything.problems), only=[item.path])
+    # Review the branch as it is, files included: in a temporary work tree of its head,
+    # with this site's configuration (never the branch's own warta.yml).
+    with found.git.worktree(head) as tree:
+        wconfig = config.model_copy(update={"root": tree})
+        path = wconfig.path("drafts") / slug / "index.md"
+        report = review(wconfig, scan(wconfig), only=[path])
     findings = [f for r in report.files for f in r.findings]
     return DeskDraft(slug, head, item, preview, findings)
 
@@ -243,6 +249,80 @@ def save(
         message=f"Draf: {form.title.strip()}",
         expected=expected,
         now=now or now_utc(),
+    )
+
+
+@dataclass(frozen=True)
+class AttachResult:
+    """An upload taken in: the save, what convert made, and what was refused."""
+
+    saved: Saved | None
+    made: list[str]
+    refused: list[Problem]
+    notes: list[str]
+
+
+def attach(
+    config: Config,
+    *,
+    by: Actor | str,
+    slug: str,
+    uploads: list[tuple[Path, str]],
+    expected: str,
+    now: datetime | None = None,
+    progress: Progress | None = None,
+) -> AttachResult:
+    """Collect and convert uploaded files into the draft, as ``warta collect`` and
+    ``warta convert`` do, and save the result as one commit on the draft's branch.
+
+    ``uploads`` are (stored file, name the person gave it). The work happens in a
+    temporary work tree of the branch at ``expected`` with this site's configuration
+    (never the branch's own ``warta.yml``); when every file is refused, nothing is saved.
+    """
+    from pipeline.commands import sources
+
+    actor = as_actor(config, by)
+    moment = now or now_utc()
+    found = branches(config)
+    item = found.item(config, slug, at=expected) if expected else None
+    if item is None:
+        raise NotFoundError(f"no draft {slug!r} at {expected[:12]!r}", where=f"konten/{slug}")
+    _may_edit(config, actor, item.front)
+    with found.git.worktree(expected) as tree, tempfile.TemporaryDirectory() as named:
+        wconfig = config.model_copy(update={"root": tree})
+        # Collected files keep the name the person gave them (made safe by collect).
+        paths = []
+        for stored, shown in uploads:
+            target = Path(named) / (Path(shown).name or "berkas")
+            shutil.copyfile(stored, target)
+            paths.append(target)
+        collected = sources.collect(wconfig, slug, paths, by=actor, now=moment).result
+        if not collected.collected:
+            return AttachResult(None, [], list(collected.refused), [])
+        converted = sources.convert(wconfig, slug, by=actor, now=moment, progress=progress)
+        folder = wconfig.path("drafts") / slug
+        files: dict[str, bytes | None] = {}
+        for path in sorted(folder.rglob("*")):
+            if path.is_symlink():
+                raise ContentError(
+                    "a link in the draft",
+                    [Problem(f"konten/{slug}/{path.relative_to(folder)}", "links are refused", "")],
+                )
+            if path.is_file():
+                files[path.relative_to(folder).as_posix()] = path.read_bytes()
+    saved = found.save(
+        slug,
+        files,
+        author=_author(config, actor),
+        message=f"Lampiran: {', '.join(name for _, name in uploads)[:120]}",
+        expected=expected,
+        now=moment,
+    )
+    return AttachResult(
+        saved,
+        [o.path for o in converted.made],
+        [*collected.refused, *converted.refused],
+        list(converted.notes),
     )
 
 

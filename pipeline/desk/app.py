@@ -851,6 +851,8 @@ def create_app(
             field=field,
             who=_who,
             clock=clock,
+            save_uploads=save_uploads,
+            upload_root=upload_root,
         ),
     )
 

@@ -8,9 +8,12 @@ result. :func:`install` adds the routes to the desk's application with the helpe
 
 from __future__ import annotations
 
+import secrets
+import shutil
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -22,6 +25,7 @@ from pipeline.actor import Actor
 from pipeline.commands import drafting
 from pipeline.commands import status as status_cases
 from pipeline.commands.accounts import Session
+from pipeline.commands.desk import Upload
 from pipeline.config import Config
 from pipeline.content.branches import EditConflict
 from pipeline.desk import messages
@@ -78,6 +82,14 @@ T.update(
         "reload": ("Buka versi terbaru", "Open the latest version"),
         "invalid": ("Formulir belum benar:", "The form is not right yet:"),
         "branch": ("Cabang", "Branch"),
+        "attachments": ("Lampiran", "Attachments"),
+        "attach": ("Unggah dan konversi", "Upload and convert"),
+        "attach_hint": (
+            "Pindaian menjadi PDF/A yang dapat dicari, foto menjadi gambar web tanpa lokasi GPS.",
+            "Scans become searchable PDF/A, photos web images without GPS location.",
+        ),
+        "attached": ("Lampiran diterima dan dikonversi.", "Attachment received and converted."),
+        "refused_files": ("Berkas ditolak:", "Files refused:"),
     }
 )
 
@@ -133,6 +145,8 @@ class Kit:
     field: Callable[[FormData, str], str]
     who: Callable[[Session, Request], Actor]
     clock: Callable[[], datetime]
+    save_uploads: Callable[[FormData, Path], Awaitable[list[Upload]]]
+    upload_root: Path
 
 
 def _form(kit: Kit, form: FormData) -> drafting.DraftForm:
@@ -145,6 +159,20 @@ def _form(kit: Kit, form: FormData) -> drafting.DraftForm:
         publish_at=kit.field(form, "publish_at"),
         case_type=kit.field(form, "case_type")[:80],
         body=kit.field(form, "body"),
+    )
+
+
+def _values(draft: drafting.DeskDraft) -> drafting.DraftForm:
+    front = draft.item.front
+    return drafting.DraftForm(
+        title=front.title,
+        category=front.category,
+        summary=front.summary,
+        tags=list(front.tags),
+        attention=front.attention.value,
+        publish_at=front.publish_at.strftime("%Y-%m-%dT%H:%M") if front.publish_at else "",
+        case_type=front.case_type,
+        body=draft.item.body.lstrip("\n"),
     )
 
 
@@ -244,23 +272,50 @@ def install(app: FastAPI, kit: Kit) -> None:
         slug = saved.branch.removeprefix(config.signing.branch_prefix)
         return RedirectResponse(f"/konten/{slug}?pesan=tersimpan", status_code=303)
 
+    @app.post("/konten/{slug}/lampiran")
+    async def attach(request: Request, slug: str) -> Response:
+        session = await member(request)
+        if isinstance(session, Response):
+            return session
+        form = await kit.read_form(request)
+        kit.check_csrf(form, session.csrf)
+        expected = kit.field(form, "expected")
+        folder = kit.upload_root / secrets.token_hex(8)
+        try:
+            uploads = await kit.save_uploads(form, folder)
+            if not uploads:
+                return RedirectResponse(f"/konten/{slug}", status_code=303)
+            done = await run_in_threadpool(
+                lambda: drafting.attach(
+                    config,
+                    by=kit.who(session, request),
+                    slug=slug,
+                    uploads=[(u.path, u.shown) for u in uploads],
+                    expected=expected,
+                    now=kit.clock(),
+                )
+            )
+        finally:
+            shutil.rmtree(folder, ignore_errors=True)
+        if done.saved is None or done.refused:
+            draft = await run_in_threadpool(drafting.load, config, slug)
+            return editor(
+                request,
+                session,
+                draft=draft,
+                values=_values(draft),
+                status=422 if done.saved is None else 200,
+                refused=[f"{p.where}: {p.message}" for p in done.refused],
+            )
+        return RedirectResponse(f"/konten/{slug}?pesan=lampiran", status_code=303)
+
     @app.get("/konten/{slug}")
     async def edit(request: Request, slug: str) -> Response:
         session = await member(request)
         if isinstance(session, Response):
             return session
         draft = await run_in_threadpool(drafting.load, config, slug)
-        front = draft.item.front
-        values = drafting.DraftForm(
-            title=front.title,
-            category=front.category,
-            summary=front.summary,
-            tags=list(front.tags),
-            attention=front.attention.value,
-            publish_at=front.publish_at.strftime("%Y-%m-%dT%H:%M") if front.publish_at else "",
-            case_type=front.case_type,
-            body=draft.item.body.lstrip("\n"),
-        )
+        values = _values(draft)
         notice = request.query_params.get("pesan", "")
         return editor(request, session, draft=draft, values=values, notice=notice)
 
