@@ -191,3 +191,28 @@ def test_publish_accepts_the_same_item_once_the_attachment_is_clean(project: Pro
     )
     result = publish(project.config, by="dimas", now=NOW)
     assert result.promoted == ["pengumuman-bersih"], result.refused
+
+
+def test_the_ocr_text_warta_convert_makes_is_scanned(project: Project, tmp_path: Path) -> None:
+    """A scanned letter with a NIK: warta convert adds the OCR layer, review reads it."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    from pipeline.commands.sources import collect, convert, ocr_tool
+    from tests.test_sources import LATER, SLUG, new_draft
+    from tests.test_sources import NOW as COLLECTED
+
+    if ocr_tool(project.config) is None:
+        pytest.skip("ocrmypdf or tesseract-ocr-ind is not installed (.ci/run installs them)")
+    folder = new_draft(project)
+    image = Image.new("RGB", (1700, 400), "white")
+    font = ImageFont.load_default(size=72)
+    ImageDraw.Draw(image).text((40, 140), f"NIK {NIK}", fill="black", font=font)
+    source = tmp_path / "ktp.jpg"
+    image.save(source, "JPEG", quality=95, dpi=(300, 300))
+    collect(project.config, SLUG, [source], by="rina", now=COLLECTED)
+    [made] = convert(project.config, SLUG, by="rina", now=LATER).made
+    assert made.ocr
+    index = folder / "index.md"
+    index.write_text(index.read_text() + f"\n[Surat]({made.path})\n")
+    hits = [f for f in findings(project, SLUG) if f[0] == "privacy.nik"]
+    assert hits and made.path in hits[0][3], findings(project, SLUG)
