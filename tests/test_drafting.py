@@ -157,3 +157,129 @@ def test_a_refused_upload_saves_nothing(site: Project, tmp_path) -> None:  # typ
     )
     assert done.saved is None and done.refused
     assert drafting.load(site.config, slug).head == first.commit
+
+
+# -- review and approval in the desk, signed with held keys, proven by warta verify ----
+
+PASS = "empat kata yang panjang"
+
+
+@pytest.fixture
+def signed_site(project: Project) -> tuple[Project, str]:
+    import yaml
+
+    from pipeline.commands import keys as key_cases
+
+    project.write(".gitignore", ".warta/\n")
+    held = {
+        person: key_cases.make(project.config, by=person, passphrase=PASS).public
+        for person in ("sari", "hasan")
+    }
+    data = yaml.safe_load((project.root / "warta.yml").read_text())
+    for person in data["people"]:
+        if person["id"] in held:
+            person["ssh_key"] = held[person["id"]]
+    data["signing"] = {"enabled": True}
+    project.write("warta.yml", yaml.safe_dump(data, allow_unicode=True, sort_keys=False))
+    root = str(project.root)
+    subprocess.run(["git", "init", "-q", "-b", "main", root], check=True)
+    subprocess.run(["git", "-C", root, "add", "-A"], check=True)
+    subprocess.run(["git", "-C", root, "commit", "-qm", "situs"], check=True)
+    base = subprocess.run(
+        ["git", "-C", root, "rev-parse", "HEAD"], capture_output=True, text=True, check=True
+    ).stdout.strip()
+    return project, base
+
+
+def test_draft_review_and_approval_in_the_desk_pass_warta_verify(
+    signed_site: tuple[Project, str],
+) -> None:
+    from pipeline.commands import approval
+
+    site, base = signed_site
+    slug = "sidang-keliling-di-kecamatan-timur"
+    linked = DraftForm(**{**FORM.__dict__, "body": FORM.body})
+    drafted = drafting.start(site.config, by="rina", form=linked, now=NOW)
+    reviewed = drafting.submit(
+        site.config, by="sari", slug=slug, expected=drafted.commit, passphrase=PASS, now=NOW
+    )
+    shown = drafting.load(site.config, slug)
+    assert shown.item.front.status.value == "in-review" and shown.head == reviewed.commit
+    step = drafting.approve(
+        site.config, by="hasan", slug=slug, expected=reviewed.commit, passphrase=PASS, now=NOW
+    )
+    main = subprocess.run(
+        ["git", "-C", str(site.root), "rev-parse", "main"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    assert step.commit == main and step.route == "routine"
+    report = approval.verify(site.config, base=base)
+    assert report.ok and [v.commit for v in report.approvals] == [step.commit]
+
+
+def test_a_wrong_passphrase_or_a_stale_page_approves_nothing(
+    signed_site: tuple[Project, str],
+) -> None:
+    from pipeline.errors import AuthError
+
+    site, _base = signed_site
+    slug = "sidang-keliling-di-kecamatan-timur"
+    drafted = drafting.start(site.config, by="rina", form=FORM, now=NOW)
+    with pytest.raises(AuthError, match="wrong key passphrase"):
+        drafting.submit(
+            site.config,
+            by="sari",
+            slug=slug,
+            expected=drafted.commit,
+            passphrase="salah sekali ya",
+            now=NOW,
+        )
+    reviewed = drafting.submit(
+        site.config, by="sari", slug=slug, expected=drafted.commit, passphrase=PASS, now=NOW
+    )
+
+    def main() -> str:
+        return subprocess.run(
+            ["git", "-C", str(site.root), "rev-parse", "main"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+
+    before = main()
+    with pytest.raises(EditConflict, match="changed since it was shown"):
+        drafting.approve(
+            site.config, by="hasan", slug=slug, expected=drafted.commit, passphrase=PASS, now=NOW
+        )
+    with pytest.raises(AuthError):
+        drafting.approve(
+            site.config,
+            by="hasan",
+            slug=slug,
+            expected=reviewed.commit,
+            passphrase="x" * 15,
+            now=NOW,
+        )
+    with pytest.raises(WorkflowError):  # an editor reviews; only the route's approver approves
+        drafting.approve(
+            site.config, by="sari", slug=slug, expected=reviewed.commit, passphrase=PASS, now=NOW
+        )
+    assert main() == before
+
+
+def test_an_editor_may_not_review_their_own_draft_in_the_desk(
+    signed_site: tuple[Project, str],
+) -> None:
+    site, _base = signed_site
+    drafted = drafting.start(site.config, by="sari", form=FORM, now=NOW)
+    with pytest.raises(WorkflowError, match="may not review"):
+        drafting.submit(
+            site.config,
+            by="sari",
+            slug="sidang-keliling-di-kecamatan-timur",
+            expected=drafted.commit,
+            passphrase=PASS,
+            now=NOW,
+        )

@@ -32,6 +32,7 @@ from pipeline.commands.verify import repo_of, verify
 from pipeline.config import Config, Person
 from pipeline.content import workflow
 from pipeline.content.gitrepo import Git
+from pipeline.content.keys import Signer
 from pipeline.content.links import refuse_unsafe
 from pipeline.content.model import FrontMatter, Status
 from pipeline.content.review import problems_of, review
@@ -133,12 +134,32 @@ def roles_sync(config: Config, *, check: bool = False) -> SyncResult:
 # -- submit ---------------------------------------------------------------------------
 
 
+def review_message(slug: str, warnings: int, editor: Person, items: str) -> str:
+    """The message of an editor's review commit, with the trailers ``warta verify`` reads."""
+    return (
+        f"Review {slug}: passed the editor's check\n\n"
+        f"{warnings} warning(s).\n\n"
+        f"Reviewed-by: {editor.name} <{editor.email}>\n"
+        f"Reviewed-items: {items}\n"
+    )
+
+
+def _signing(
+    git: Git, key: str | None, signer: Signer | None
+) -> tuple[dict[str, str], dict[str, str]]:
+    """git configuration and environment to sign with: a key file, or a private agent."""
+    if signer is not None:
+        return dict(signer.git_config), dict(signer.env)
+    return git.signing_config(key), {}
+
+
 def submit(
     config: Config,
     slug: str,
     *,
     by: Actor | str,
     key: str | None = None,
+    signer: Signer | None = None,
     now: datetime | None = None,
 ) -> StepResult:
     """``warta submit``: review; record the editor's review (signed commit when enabled)."""
@@ -181,12 +202,8 @@ def submit(
             where=folder,
             hint="the writer commits the draft first (git add, git commit), then submit",
         )
-    message = (
-        f"Review {slug}: passed the editor's check\n\n"
-        f"{report.warnings} warning(s).\n\n"
-        f"Reviewed-by: {editor.name} <{editor.email}>\n"
-        f"Reviewed-items: {item.slug}\n"
-    )
+    message = review_message(slug, report.warnings, editor, item.slug)
+    signing, agent = _signing(git, key, signer)
     with tempfile.TemporaryDirectory(prefix="warta-submit-") as scratch:
         env = {"GIT_INDEX_FILE": str(Path(scratch) / "index")}
         git.run("read-tree", old or "--empty", env=env)
@@ -204,8 +221,9 @@ def submit(
             *parents,
             "-m",
             message,
-            config={**git.signing_config(key), **_identity(editor)},
+            config={**signing, **_identity(editor)},
             env={
+                **agent,
                 "GIT_AUTHOR_NAME": editor.name,
                 "GIT_AUTHOR_EMAIL": editor.email,
                 "GIT_COMMITTER_NAME": editor.name,
@@ -265,10 +283,15 @@ def approve(
     *,
     by: Actor | str,
     key: str | None = None,
+    signer: Signer | None = None,
     note: str = "",
     now: datetime | None = None,
 ) -> StepResult:
-    """``warta approve SLUG|BRANCH``: the front matter step, or (enabled) the signed merge."""
+    """``warta approve SLUG|BRANCH``: the front matter step, or (enabled) the signed merge.
+
+    The merge is signed with ``key`` (a key file, the command line) or ``signer`` (the
+    approver's held key in a private agent, the desk): the same merge either way.
+    """
     by = as_actor(config, by).person
     if not config.signing.enabled:
         return StepResult(plain.approve(config, target, by=by, note=note, now=now))
@@ -298,7 +321,7 @@ def approve(
     at = now or now_utc()
     prefix = str(PurePosixPath(config_rel).parent).removeprefix(".")
     result = StepResult(None, branch=branch)
-    signing = git.signing_config(key)
+    signing, agent = _signing(git, key, signer)
     with git.worktree(old) as tree:
         wt = Git(tree)
         merge = wt.run("merge", "--no-ff", "--no-commit", "-q", branch, check=False)
@@ -370,6 +393,7 @@ def approve(
             "-m",
             message,
             config={**signing, **_identity(approver)},
+            env=agent,
         )
         commit = wt.out("rev-parse", "HEAD")
     _check_signed_by(git, config, commit, approver)

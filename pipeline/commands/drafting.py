@@ -25,6 +25,8 @@ from __future__ import annotations
 
 import shutil
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -34,15 +36,27 @@ from zoneinfo import ZoneInfo
 from pydantic import ValidationError
 
 from pipeline.actor import Actor, as_actor
+from pipeline.commands import approval as approval_cases
+from pipeline.commands import keys as key_cases
+from pipeline.commands.approval import StepResult, review_message
 from pipeline.config import Config
-from pipeline.content.branches import DraftBranches, Saved
+from pipeline.content import workflow
+from pipeline.content.branches import DraftBranches, EditConflict, Saved
 from pipeline.content.findings import Finding
 from pipeline.content.gitrepo import Git
+from pipeline.content.keys import Signer
 from pipeline.content.model import Attention, FrontMatter, HistoryEntry, Status
-from pipeline.content.review import HtmlCheck, review
+from pipeline.content.review import HtmlCheck, problems_of, review
 from pipeline.content.sanitise import Sanitiser
 from pipeline.content.scaffold import check_slug, slugify
-from pipeline.content.store import Item, content_item_paths, parse_item, render_item, scan
+from pipeline.content.store import (
+    Item,
+    content_item_paths,
+    parse_item,
+    read_item,
+    render_item,
+    scan,
+)
 from pipeline.errors import ContentError, NotFoundError, Problem, WorkflowError
 from pipeline.progress import Progress
 from pipeline.site.live import now_utc
@@ -324,6 +338,103 @@ def attach(
         [*collected.refused, *converted.refused],
         list(converted.notes),
     )
+
+
+@contextmanager
+def _signer(config: Config, actor: Actor, passphrase: str) -> Iterator[Signer | None]:
+    """The person's held key when signing is on (the passphrase typed now), else none."""
+    if not config.signing.enabled:
+        yield None
+        return
+    if actor.how == "token":
+        raise WorkflowError(
+            "an API token cannot sign",
+            where="Authorization",
+            hint="review and approve in the desk, signed in, with your key's passphrase",
+        )
+    with key_cases.signer(config, by=actor, passphrase=passphrase) as agent:
+        yield agent
+
+
+def submit(
+    config: Config,
+    *,
+    by: Actor | str,
+    slug: str,
+    expected: str,
+    passphrase: str = "",
+    now: datetime | None = None,
+) -> Saved:
+    """The editor's review of a desk draft: the same review commit as ``warta submit``.
+
+    The review must pass on the branch as it is (in a work tree of ``expected``); the
+    commit changes only the front matter (status, review record) and, with signing on,
+    is signed with the editor's held key, unlocked by ``passphrase``.
+    """
+    actor = as_actor(config, by)
+    moment = now or now_utc()
+    found = branches(config)
+    with found.git.worktree(expected) as tree:
+        wconfig = config.model_copy(update={"root": tree})
+        path = wconfig.path("drafts") / slug / "index.md"
+        if not path.is_file():
+            raise NotFoundError(f"no draft {slug!r} at {expected[:12]!r}", where=f"konten/{slug}")
+        item = read_item(path, wconfig, "draft")
+        report = review(wconfig, scan(wconfig), only=[path])
+    if not report.ok:
+        raise ContentError(f"the review found {report.errors} error(s)", problems_of(report))
+    editor = workflow.require_role(config, actor.person, ("editor", "redaktur"), "review content")
+    front = workflow.submit(
+        config,
+        item.front,
+        by=actor.person,
+        at=moment,
+        errors=0,
+        warnings=report.warnings,
+        where=f"konten/{slug}",
+    )
+    text = render_item(front, item.body, item.passthrough)
+    with _signer(config, actor, passphrase) as agent:
+        return found.save(
+            slug,
+            {"index.md": text.encode()},
+            author=(editor.name, editor.email),
+            message=review_message(slug, report.warnings, editor, slug),
+            expected=expected,
+            now=moment,
+            signing=(agent.git_config, agent.env) if agent is not None else None,
+        )
+
+
+def approve(
+    config: Config,
+    *,
+    by: Actor | str,
+    slug: str,
+    expected: str,
+    passphrase: str = "",
+    note: str = "",
+    now: datetime | None = None,
+) -> StepResult:
+    """Approve a reviewed desk draft: the signed merge ``warta approve`` makes.
+
+    Refused when the branch moved since the approver looked at it (``expected``), so a
+    change made after the page was shown is never approved unseen.
+    """
+    actor = as_actor(config, by)
+    found = branches(config)
+    head = found.head(slug)
+    if head != expected:
+        raise EditConflict(
+            f"draft {slug} changed since it was shown to you",
+            where=f"{found.prefix}{slug} at {(head or 'none')[:12]}",
+            hint="open it again, read the change, then approve",
+            diff="",
+        )
+    with _signer(config, actor, passphrase) as agent:
+        return approval_cases.approve(
+            config, f"{found.prefix}{slug}", by=actor, signer=agent, note=note, now=now
+        )
 
 
 def draft_path(config: Config, slug: str) -> Path:

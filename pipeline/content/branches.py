@@ -135,12 +135,14 @@ class DraftBranches:
         message: str,
         expected: str | None,
         now: datetime,
+        signing: tuple[dict[str, str], dict[str, str]] | None = None,
     ) -> Saved:
         """Commit ``files`` (relative to the draft's folder; ``None`` removes one).
 
         ``expected`` is the branch commit the edit started from (``None`` for a new
         draft). When the branch is elsewhere, :class:`EditConflict` is raised and the
-        branch is left as it is.
+        branch is left as it is. ``signing`` (git configuration, environment) makes a
+        signed commit, as ``warta submit`` does.
         """
         branch = branch_of(slug, self.prefix)
         ref = f"refs/heads/{branch}"
@@ -177,7 +179,21 @@ class DraftBranches:
             "GIT_COMMITTER_EMAIL": email,
             "GIT_COMMITTER_DATE": stamp,
         }
-        commit = self.git.out("commit-tree", tree, "-p", parent, "-m", message, env=who)
+        if signing is None:
+            commit = self.git.out("commit-tree", tree, "-p", parent, "-m", message, env=who)
+        else:
+            config, agent = signing
+            commit = self.git.out(
+                "commit-tree",
+                "-S",
+                tree,
+                "-p",
+                parent,
+                "-m",
+                message,
+                config={**config, "user.name": name, "user.email": email},
+                env={**who, **agent},
+            )
         # The compare-and-swap: refused if anyone moved the branch since we looked.
         moved = self.git.run(
             "update-ref",
