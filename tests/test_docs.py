@@ -41,6 +41,7 @@ def _fields(*models: type[BaseModel]) -> set[str]:
                 config_module.CourtSettings,
                 config_module.QuickLink,
                 config_module.ReviewSettings,
+                config_module.HtmlSettings,
                 config_module.WorkflowTargets,
                 config_module.WorkflowSettings,
                 config_module.ConvertSettings,

@@ -47,6 +47,8 @@ _CONTEXT = {
     "colgroup": ("<table>", "</table>"),
     "col": ("<table><colgroup>", "</colgroup></table>"),
 }
+# Attributes whose values the policy looks at (URLs, styles): checked by the cleaner itself.
+_CHECKED = frozenset({"href", "src", "cite", "style", "action", "formaction", "data", "poster"})
 _VOID = frozenset({"br", "hr", "img", "col", "wbr", "area", "input", "source", "embed"})
 
 
@@ -94,6 +96,10 @@ class Sanitiser:
         self.iframe_hosts = frozenset(h.lower() for h in settings.iframe_hosts)
         self.image_hosts = frozenset(h.lower() for h in settings.image_hosts) | {self.site_host}
         attributes = {tag: set(names) for tag, names in settings.allowed_attributes.items()}
+        self._allowed_everywhere = frozenset(attributes.get("*", set()))
+        self._allowed = {
+            tag: frozenset(names) | self._allowed_everywhere for tag, names in attributes.items()
+        }
         self._cleaner = nh3.Cleaner(
             tags=set(self.tags),
             clean_content_tags=set(_CLEAN_CONTENT - self.tags),
@@ -143,6 +149,9 @@ class Sanitiser:
             if tag not in self.tags:
                 found.append(Removal("element", tag))
                 continue
+            allowed = self._allowed.get(tag, self._allowed_everywhere)
+            if all(n in allowed and n not in _CHECKED for n, _v in attrs):
+                continue  # allowed names whose values ammonia never changes
             before, after = _CONTEXT.get(tag, ("", ""))
             written = "".join(f' {name}="{html.escape(value)}"' for name, value in attrs)
             closing = "" if tag in _VOID else f"x</{tag}>"
