@@ -2,13 +2,14 @@
 
 python-markdown (what mkdocs renders with) has no line information; the
 CommonMark token stream of markdown-it-py does, so the review can say
-``file:line`` for every heading, link, image and raw HTML fragment.
+``file:line`` for every heading, link and image.  Raw HTML is *not* judged here:
+markdown-it and Python-Markdown disagree about it, so the review judges the HTML the
+site itself renders (:mod:`pipeline.content.render`, :mod:`pipeline.content.sanitise`).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from html.parser import HTMLParser
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
@@ -34,39 +35,29 @@ class Link:
     image: bool
 
 
-@dataclass(frozen=True)
-class HtmlTag:
-    line: int
-    tag: str
-    attrs: tuple[tuple[str, str], ...]
-
-
 @dataclass
 class MarkdownOutline:
     """What the review needs to know about a body."""
 
     headings: list[Heading]
     links: list[Link]
-    html_tags: list[HtmlTag]
 
 
 def outline(body: str) -> MarkdownOutline:
-    """Headings, links/images and raw HTML tags of ``body`` with 1-based lines."""
+    """Headings and links/images of ``body`` with 1-based lines."""
     tokens = _MD.parse(body)
-    result = MarkdownOutline([], [], [])
+    result = MarkdownOutline([], [])
     for index, token in enumerate(tokens):
         start = (token.map[0] + 1) if token.map else 1
         if token.type == "heading_open":
             inline = tokens[index + 1]
             result.headings.append(Heading(start, int(token.tag[1]), inline.content.strip()))
-        elif token.type == "html_block":
-            result.html_tags += _html_tags(token.content, start)
         elif token.type == "inline" and token.children:
-            result.links += _inline_links(token.children, start, result.html_tags)
+            result.links += _inline_links(token.children, start)
     return result
 
 
-def _inline_links(children: list[Token], start: int, html_tags: list[HtmlTag]) -> list[Link]:
+def _inline_links(children: list[Token], start: int) -> list[Link]:
     links: list[Link] = []
     line = start
     open_link: tuple[int, str] | None = None
@@ -84,29 +75,7 @@ def _inline_links(children: list[Token], start: int, html_tags: list[HtmlTag]) -
             links.append(Link(line, str(child.attrGet("src") or ""), child.content.strip(), True))
             if open_link is not None:
                 text_parts.append(child.content or "[image]")
-        elif child.type == "html_inline":
-            html_tags += _html_tags(child.content, line)
         elif open_link is not None and child.type in ("text", "code_inline"):
             text_parts.append(child.content)
         line += child.content.count("\n") if child.type == "text" else 0
     return links
-
-
-class _TagCollector(HTMLParser):
-    def __init__(self, first_line: int) -> None:
-        super().__init__(convert_charrefs=True)
-        self.first_line = first_line
-        self.tags: list[HtmlTag] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        line = self.first_line + self.getpos()[0] - 1
-        self.tags.append(HtmlTag(line, tag, tuple((k, v or "") for k, v in attrs)))
-
-    handle_startendtag = handle_starttag
-
-
-def _html_tags(fragment: str, first_line: int) -> list[HtmlTag]:
-    collector = _TagCollector(first_line)
-    collector.feed(fragment)
-    collector.close()
-    return collector.tags
