@@ -177,3 +177,83 @@ def test_a_lying_upload_is_refused_and_nothing_saved(desk: Desk) -> None:
     )
     assert answer.status_code == 422 and "Berkas ditolak" in answer.text
     assert drafting.load(desk.config, SLUG).head == head
+
+
+def test_review_and_approval_in_the_browser_are_signed_and_verify(project: Project) -> None:
+    import re
+
+    import yaml
+
+    from pipeline.commands import approval
+    from pipeline.config import load_config
+
+    project.write("warta.yml", desk_config())
+    project.write(".gitignore", ".warta/\n")
+    first = Desk(project.config)
+    for person in ("rina", "sari", "hasan"):
+        first.account(person)
+    phrase = "empat kata yang panjang"
+    held = {}
+    for person in ("sari", "hasan"):
+        client = first.login(person)
+        page = client.get("/akun/kunci")
+        assert page.status_code == 200 and "belum punya kunci" in page.text
+        made = client.post(
+            "/akun/kunci",
+            data={"csrf": csrf_of(page.text), "passphrase": phrase, "passphrase2": phrase},
+        )
+        assert made.status_code == 303
+        shown = client.get("/akun/kunci").text
+        held[person] = re.search(r"(ssh-ed25519 [A-Za-z0-9+/=]+ \S+)", shown).group(1)  # type: ignore[union-attr]
+        assert "Belum tercatat di warta.yml" in shown
+    # The web admin lists the keys in warta.yml (an approved change in real life).
+    data = yaml.safe_load((project.root / "warta.yml").read_text())
+    for person in data["people"]:
+        if person["id"] in held:
+            person["ssh_key"] = held[person["id"]]
+    data["signing"] = {"enabled": True}
+    project.write("warta.yml", yaml.safe_dump(data, allow_unicode=True, sort_keys=False))
+    root = str(project.root)
+    subprocess.run(["git", "init", "-q", "-b", "main", root], check=True)
+    subprocess.run(["git", "-C", root, "add", "-A"], check=True)
+    subprocess.run(["git", "-C", root, "commit", "-qm", "situs"], check=True)
+    base = subprocess.run(
+        ["git", "-C", root, "rev-parse", "HEAD"], capture_output=True, text=True, check=True
+    ).stdout.strip()
+    desk = Desk(load_config(project.root / "warta.yml"), clock=first.clock)
+    desk.secrets = first.secrets
+
+    rina = desk.login("rina")
+    page = rina.get("/konten/baru")
+    rina.post("/konten/baru", data={**NEW, "csrf": csrf_of(page.text)})
+    sari = desk.login("sari")
+    editor = sari.get(f"/konten/{SLUG}").text
+    assert "Periksa dan ajukan" in editor
+    wrong = sari.post(
+        f"/konten/{SLUG}/ajukan",
+        data={
+            "csrf": csrf_of(editor),
+            "expected": _expected(editor),
+            "passphrase": "salah salah salah",
+        },
+    )
+    assert wrong.status_code == 401 and "frasa sandi kunci salah" in wrong.text
+    done = sari.post(
+        f"/konten/{SLUG}/ajukan",
+        data={"csrf": csrf_of(editor), "expected": _expected(editor), "passphrase": phrase},
+    )
+    assert done.status_code == 303, done.text
+    hasan = desk.login("hasan")
+    review_page = hasan.get(f"/konten/{SLUG}").text
+    assert "Setujui" in review_page and 'name="title"' not in review_page  # no editing now
+    approved = hasan.post(
+        f"/konten/{SLUG}/setujui",
+        data={
+            "csrf": csrf_of(review_page),
+            "expected": _expected(review_page),
+            "passphrase": phrase,
+        },
+    )
+    assert approved.status_code == 303, approved.text
+    report = approval.verify(desk.config, base=base)
+    assert report.ok and len(report.approvals) == 1

@@ -23,10 +23,12 @@ from starlette.datastructures import FormData
 
 from pipeline.actor import Actor
 from pipeline.commands import drafting
+from pipeline.commands import keys as key_cases
 from pipeline.commands import status as status_cases
 from pipeline.commands.accounts import Session
 from pipeline.commands.desk import Upload
 from pipeline.config import Config
+from pipeline.content import workflow
 from pipeline.content.branches import EditConflict
 from pipeline.desk import messages
 from pipeline.desk.texts import T
@@ -90,6 +92,47 @@ T.update(
         ),
         "attached": ("Lampiran diterima dan dikonversi.", "Attachment received and converted."),
         "refused_files": ("Berkas ditolak:", "Files refused:"),
+        "submit_title": ("Ajukan untuk disetujui", "Submit for approval"),
+        "submit_hint": (
+            "Sebagai editor Anda memeriksa draf ini; pemeriksaan harus lulus.",
+            "As the editor you review this draft; the review must pass.",
+        ),
+        "submit_button": ("Periksa dan ajukan", "Review and submit"),
+        "passphrase": ("Frasa sandi kunci tanda tangan", "Signing key passphrase"),
+        "approve_title": ("Setujui dan gabungkan", "Approve and merge"),
+        "approve_hint": (
+            "Persetujuan ditandatangani dengan kunci Anda dan dapat dibuktikan dari git.",
+            "The approval is signed with your key and can be proven from git.",
+        ),
+        "approve_button": ("Setujui", "Approve"),
+        "note": ("Catatan (tidak wajib)", "Note (optional)"),
+        "submitted": ("Draf diajukan untuk disetujui.", "Draft submitted for approval."),
+        "approved": ("Disetujui dan digabungkan ke cabang terbit.", "Approved and merged."),
+        "status_label": ("Status", "Status"),
+        "author_label": ("Penulis", "Author"),
+        "key_title": ("Kunci tanda tangan", "Signing key"),
+        "key_intro": (
+            "Persetujuan dan pemeriksaan di meja layanan ditandatangani dengan kunci Anda "
+            "sendiri. Kunci disimpan terenkripsi dengan frasa sandi yang hanya Anda ketahui.",
+            "Approvals and reviews in the desk are signed with your own key. It is kept "
+            "encrypted with a passphrase only you know.",
+        ),
+        "key_none": ("Anda belum punya kunci.", "You have no key yet."),
+        "key_public": ("Kunci publik Anda", "Your public key"),
+        "key_trusted": (
+            "Tercatat di warta.yml: tanda tangan Anda sah.",
+            "Listed in warta.yml: your signatures verify.",
+        ),
+        "key_untrusted": (
+            "Belum tercatat di warta.yml: minta admin web menambahkannya (ssh_key) melalui "
+            "perubahan yang disetujui.",
+            "Not yet in warta.yml: ask the web admin to add it (ssh_key) through an approved "
+            "change.",
+        ),
+        "key_make": ("Buat kunci baru", "Make a new key"),
+        "passphrase_again": ("Ulangi frasa sandi", "Passphrase again"),
+        "key_made": ("Kunci dibuat.", "Key made."),
+        "mismatch": ("Frasa sandi tidak sama.", "The passphrases differ."),
     }
 )
 
@@ -113,6 +156,26 @@ messages.MESSAGES.extend(
             "draf {slug} sudah masuk tahap berikutnya dan tidak diubah lagi",
         ),
         (r"no draft '(?P<slug>[^']*)' in the desk", "tidak ada draf {slug} di meja layanan"),
+        (r"wrong key passphrase", "frasa sandi kunci salah; tidak ada yang ditandatangani"),
+        (r"the review found (?P<n>\d+) error\(s\)", "pemeriksaan menemukan {n} kesalahan"),
+        (
+            r"(?P<who>.+) wrote this item and may not review it",
+            "{who} menulis item ini dan tidak dapat memeriksanya sendiri",
+        ),
+        (
+            r"draft (?P<slug>\S+) changed since it was shown to you",
+            "draf {slug} berubah sejak ditampilkan kepada Anda",
+        ),
+        (
+            r"the desk holds no signing key of (?P<who>\S+)",
+            "meja layanan belum menyimpan kunci tanda tangan {who}",
+        ),
+        (r"the key passphrase is too short", "frasa sandi kunci terlalu pendek"),
+        (
+            r"(?P<who>.+) may not (?P<what>review content|approve [a-z]+ changes): needs the role "
+            r"(?P<roles>.+)",
+            "{who} tidak dapat melakukan langkah ini: memerlukan peran {roles}",
+        ),
     ]
 )
 messages.HINTS.extend(
@@ -212,6 +275,7 @@ def install(app: FastAPI, kit: Kit) -> None:
                 "labels": dict(categories()),
                 "chosen": kategori,
                 "mine": bool(saya),
+                "notice": request.query_params.get("pesan", ""),
             },
             session=session,
         )
@@ -239,6 +303,10 @@ def install(app: FastAPI, kit: Kit) -> None:
                 "values": values,
                 "expected": expected or (draft.head if draft else ""),
                 "categories": categories(),
+                "signing": config.signing.enabled,
+                "may_review": session.has_role("editor", "redaktur"),
+                "may_approve": draft is not None
+                and session.has_role(*workflow.approver_roles(config, draft.item.front.attention)),
                 **extra,
             },
             session=session,
@@ -308,6 +376,75 @@ def install(app: FastAPI, kit: Kit) -> None:
                 refused=[f"{p.where}: {p.message}" for p in done.refused],
             )
         return RedirectResponse(f"/konten/{slug}?pesan=lampiran", status_code=303)
+
+    @app.post("/konten/{slug}/ajukan")
+    async def submit(request: Request, slug: str) -> Response:
+        session = await member(request)
+        if isinstance(session, Response):
+            return session
+        form = await kit.read_form(request)
+        kit.check_csrf(form, session.csrf)
+        await run_in_threadpool(
+            lambda: drafting.submit(
+                config,
+                by=kit.who(session, request),
+                slug=slug,
+                expected=kit.field(form, "expected"),
+                passphrase=kit.field(form, "passphrase"),
+                now=kit.clock(),
+            )
+        )
+        return RedirectResponse(f"/konten/{slug}?pesan=diajukan", status_code=303)
+
+    @app.post("/konten/{slug}/setujui")
+    async def approve(request: Request, slug: str) -> Response:
+        session = await member(request)
+        if isinstance(session, Response):
+            return session
+        form = await kit.read_form(request)
+        kit.check_csrf(form, session.csrf)
+        await run_in_threadpool(
+            lambda: drafting.approve(
+                config,
+                by=kit.who(session, request),
+                slug=slug,
+                expected=kit.field(form, "expected"),
+                passphrase=kit.field(form, "passphrase"),
+                note=kit.field(form, "note")[:500],
+                now=kit.clock(),
+            )
+        )
+        return RedirectResponse("/konten?pesan=disetujui", status_code=303)
+
+    @app.get("/akun/kunci")
+    async def key_page(request: Request) -> Response:
+        session = await member(request)
+        if isinstance(session, Response):
+            return session
+        shown = await run_in_threadpool(
+            lambda: key_cases.status(config, by=kit.who(session, request))
+        )
+        notice = request.query_params.get("pesan", "")
+        return kit.render(
+            request, "content_key.html", {"key": shown, "notice": notice}, session=session
+        )
+
+    @app.post("/akun/kunci")
+    async def make_key(request: Request) -> Response:
+        session = await member(request)
+        if isinstance(session, Response):
+            return session
+        form = await kit.read_form(request)
+        kit.check_csrf(form, session.csrf)
+        phrase = kit.field(form, "passphrase")
+        if phrase != kit.field(form, "passphrase2"):
+            return RedirectResponse("/akun/kunci?pesan=beda", status_code=303)
+        await run_in_threadpool(
+            lambda: key_cases.make(
+                config, by=kit.who(session, request), passphrase=phrase, now=kit.clock()
+            )
+        )
+        return RedirectResponse("/akun/kunci?pesan=dibuat", status_code=303)
 
     @app.get("/konten/{slug}")
     async def edit(request: Request, slug: str) -> Response:
