@@ -85,6 +85,12 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
             '<iframe src="https://www.youtube-nocookie.com/embed/x" title="Video"></iframe>\n'
         ),
     )
+    p.published(
+        "judul-jahat",
+        title="Berita <img src=x onerror=\"window.__planted='title'\"> kelapasawitunik",
+        summary="Ringkasan <svg onload=\"window.__planted='summary'\"> kelapasawitunik.",
+        body="\n## Isi\n\nKata kelapasawitunik ada di sini <b>tebal</b>.\n",
+    )
     (p.root / "drafts").mkdir()
     done = CliRunner().invoke(cli, ["--config", str(p.root / "warta.yml"), "publish"])
     assert done.exit_code == 0, done.output
@@ -211,3 +217,23 @@ def test_a_planted_script_is_refused_and_reported(
     assert planted is None  # neither the inline script nor the handler ran
     directives = sorted({v["directive"] for v in violations if isinstance(v, dict)})
     assert directives == ["script-src-attr", "script-src-elem"], violations
+
+
+def test_search_results_show_a_hostile_title_as_text(chromium: Any, nginx: dict[str, str]) -> None:
+    """Pagefind indexes the built page and renders its results in the page: a title made
+    of markup comes back as text, and nothing runs (no handler, no violation)."""
+    page, violations = visit(
+        chromium,
+        nginx["documented"] + "cari/?q=kelapasawitunik",
+        wait_for=".pagefind-ui__result-link",
+    )
+    titles = page.eval_on_selector_all(
+        ".pagefind-ui__result-link", "els => els.map(e => e.textContent)"
+    )
+    images = page.eval_on_selector_all(
+        ".pagefind-ui__results img[src='x'], .pagefind-ui__results svg[onload]", "els => els.length"
+    )
+    planted = page.evaluate("window.__planted")
+    page.close()
+    assert any("<img src=x" in title for title in titles), titles
+    assert images == 0 and planted is None and violations == []
