@@ -257,3 +257,32 @@ def test_review_and_approval_in_the_browser_are_signed_and_verify(project: Proje
     assert approved.status_code == 303, approved.text
     report = approval.verify(desk.config, base=base)
     assert report.ok and len(report.approvals) == 1
+
+    # The web admin publishes from the desk: verify runs from the host's trust file.
+    import json
+
+    from pipeline.desk.app import create_app
+
+    trust = project.root.parent / "trust.json"
+    trust.write_text(json.dumps({"version": 1, "base": base}))
+    desk.app = create_app(desk.config, clock=desk.clock, trust_file=trust)
+    first.account("dimas")
+    dimas = desk.login("dimas")
+    board = dimas.get("/konten")
+    assert "Terbitkan sekarang" in board.text
+    published = dimas.post("/konten/terbitkan", data={"csrf": csrf_of(board.text)})
+    assert published.status_code == 200, published.text
+    assert "Hasil penerbitan" in published.text and "Situs dibangun" in published.text
+    # The approval merge promoted the item; the build put it on the site.
+    built = project.root / "site"
+    pages = [p for p in built.rglob("index.html") if NEW["title"] in p.read_text()]
+    assert pages, "the approved article is not on the built site"
+    assert (
+        json.loads(trust.read_text())["verified"]
+        == subprocess.run(
+            ["git", "-C", root, "rev-parse", "HEAD"], capture_output=True, text=True, check=True
+        ).stdout.strip()
+    )
+    assert rina.get("/konten").status_code == 200
+    refused = rina.post("/konten/terbitkan", data={"csrf": csrf_of(rina.get("/konten").text)})
+    assert refused.status_code == 403  # only the web admin publishes

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ipaddress
 import os
+from pathlib import Path
 
 import click
 
@@ -27,9 +28,16 @@ from pipeline.cli.common import (
     is_flag=True,
     help="Allow listening on an address other than loopback (put nginx with TLS in front).",
 )
+@click.option(
+    "--trust-file",
+    type=click.Path(path_type=Path, dir_okay=False),
+    envvar="WARTA_TRUST_FILE",
+    help="The trust file on this host (docs/approval.md): publishing from the desk verifies "
+    "from it when signing is on.",
+)
 @click.pass_context
 @handle_errors
-def desk(ctx: click.Context, host: str, port: int, public: bool) -> None:
+def desk(ctx: click.Context, host: str, port: int, public: bool, trust_file: Path | None) -> None:
     """Serve the staff desk (the web interface of the SOPs) on 127.0.0.1.
 
     Production: behind nginx with TLS (docs/desk.md), with desk.trusted_proxies set.
@@ -55,7 +63,7 @@ def desk(ctx: click.Context, host: str, port: int, public: bool) -> None:
     password = os.environ.get(email.password_env, "") if email else ""
     out.print(f"warta desk on http://{host}:{port}/ (Ctrl+C stops it)", markup=False)
     uvicorn.run(
-        create_app(config, smtp_password=password),
+        create_app(config, smtp_password=password, trust_file=trust_file),
         host=host,
         port=port,
         proxy_headers=False,  # the desk itself decides whom to believe (desk.trusted_proxies)

@@ -145,6 +145,7 @@ def create_app(
     *,
     smtp_password: str = "",
     clock: Callable[[], datetime] = now_utc,
+    trust_file: Path | None = None,
 ) -> Guard:
     """The desk for the site of ``config`` as an ASGI application (the FastAPI app inside
     the guard that adds the security headers, even to the last-resort error page);
@@ -853,6 +854,7 @@ def create_app(
             clock=clock,
             save_uploads=save_uploads,
             upload_root=upload_root,
+            trust_file=trust_file,
         ),
     )
 

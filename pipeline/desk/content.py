@@ -24,6 +24,7 @@ from starlette.datastructures import FormData
 from pipeline.actor import Actor
 from pipeline.commands import drafting
 from pipeline.commands import keys as key_cases
+from pipeline.commands import publish as publish_cases
 from pipeline.commands import status as status_cases
 from pipeline.commands.accounts import Session
 from pipeline.commands.desk import Upload
@@ -133,6 +134,19 @@ T.update(
         "passphrase_again": ("Ulangi frasa sandi", "Passphrase again"),
         "key_made": ("Kunci dibuat.", "Key made."),
         "mismatch": ("Frasa sandi tidak sama.", "The passphrases differ."),
+        "publish_title": ("Terbitkan", "Publish"),
+        "publish_hint": (
+            "Menerbitkan semua draf yang sudah disetujui dan jatuh waktunya, lalu membangun "
+            "situs (dengan pemeriksaan riwayat git bila penandatanganan aktif).",
+            "Publishes every approved draft that is due and builds the site (verifying the "
+            "git history when signing is on).",
+        ),
+        "publish_button": ("Terbitkan sekarang", "Publish now"),
+        "published_items": ("Terbit", "Published"),
+        "embargoed_items": ("Tertahan embargo sampai", "Embargoed until"),
+        "refused_items": ("Ditolak", "Refused"),
+        "built": ("Situs dibangun: {pages} halaman.", "Site built: {pages} pages."),
+        "publish_result": ("Hasil penerbitan", "Publication result"),
     }
 )
 
@@ -210,6 +224,7 @@ class Kit:
     clock: Callable[[], datetime]
     save_uploads: Callable[[FormData, Path], Awaitable[list[Upload]]]
     upload_root: Path
+    trust_file: Path | None = None
 
 
 def _form(kit: Kit, form: FormData) -> drafting.DraftForm:
@@ -276,6 +291,7 @@ def install(app: FastAPI, kit: Kit) -> None:
                 "chosen": kategori,
                 "mine": bool(saya),
                 "notice": request.query_params.get("pesan", ""),
+                "may_publish": session.has_role(*publish_cases.PUBLISH_ROLES),
             },
             session=session,
         )
@@ -415,6 +431,26 @@ def install(app: FastAPI, kit: Kit) -> None:
             )
         )
         return RedirectResponse("/konten?pesan=disetujui", status_code=303)
+
+    @app.post("/konten/terbitkan")
+    async def publish_now(request: Request) -> Response:
+        session = await member(request)
+        if isinstance(session, Response):
+            return session
+        form = await kit.read_form(request)
+        kit.check_csrf(form, session.csrf)
+        who = kit.who(session, request)
+        result = await run_in_threadpool(
+            lambda: publish_cases.publish(
+                config, by=who.person, now=kit.clock(), trust_file=kit.trust_file
+            )
+        )
+        return kit.render(
+            request,
+            "content_published.html",
+            {"result": result, "pages": result.build.pages if result.build else 0},
+            session=session,
+        )
 
     @app.get("/akun/kunci")
     async def key_page(request: Request) -> Response:
