@@ -21,7 +21,7 @@ ENGLISH = frozenset(
     cannot could connect connection connections attempts attempt timeout timed refused
     reset unreachable unknown unavailable available availability outage operational
     ongoing open opened closed close closing resolved pending started start end ended
-    high medium low critical urgent normal priority priorities severity
+    high medium low critical urgent priority priorities severity
     step steps stage stages draft drafts review reviewed approval approved publish
     published archive archived collect convert embargo
     incident incidents ticket tickets report reports summary service services

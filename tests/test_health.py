@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -14,7 +15,10 @@ from click.testing import CliRunner
 from pipeline.cli import cli
 from pipeline.commands.health import list_incidents, run_checks, run_freshness
 from pipeline.commands.publish import publish
+from pipeline.health import status_page
+from pipeline.health.history import Incident
 from tests.conftest import MKDOCS_YML, WARTA_YML, Project
+from tests.english import english_words
 from tests.servers import MailSink, Nginx, Switchable, free_port
 
 NOW = datetime(2026, 11, 25, 1, 0, tzinfo=UTC)
@@ -358,10 +362,71 @@ def test_status_page_from_history(served: tuple[Project, Nginx], switchable: Swi
     assert [i["endpoint"] for i in data["incidents"]] == ["layanan"]
     assert data["incidents"][0]["closed_at"] is None
     assert "<title>Status Layanan — Pengadilan Agama Uji</title>" in page
-    assert '<td class="down">Gangguan</td>' in page and "50.00%" in page
+    assert '<td class="down">Gangguan</td>' in page and "50,00%" in page
     assert page.count("<polyline") == 2  # a response-time chart per endpoint
     assert "<script" not in page
     # A rebuild of the site keeps the status page (the plugin writes it too).
     publish(project.config, now=NOW)
     rebuilt = json.loads((project.root / "site/status/status.json").read_text())
     assert [i["endpoint"] for i in rebuilt["incidents"]] == ["layanan"]
+
+
+def _status_data() -> status_page.StatusData:
+    now = datetime(2026, 11, 1, 0, 20, 44, 123456, tzinfo=UTC)
+    points = [(now - timedelta(hours=h), 150.0 + 10 * h) for h in (20, 12, 4, 1)]
+    return status_page.StatusData(
+        now,
+        [
+            status_page.EndpointStatus(
+                "beranda", "up", {"24h": 1.0, "7d": 0.99876, "30d": 0.9995}, points
+            ),
+            status_page.EndpointStatus("layanan", "down", {"24h": 0.0, "7d": 0.5, "30d": None}),
+            status_page.EndpointStatus("baru", "unknown", {"24h": None, "7d": None, "30d": None}),
+        ],
+        [
+            Incident(
+                1,
+                "layanan",
+                now - timedelta(hours=30),
+                None,
+                "cannot connect: All connection attempts failed",
+                "",
+            ),
+            Incident(
+                2,
+                "beranda",
+                now - timedelta(days=3),
+                now - timedelta(days=3) + timedelta(minutes=12),
+                "timed out",
+                "checks pass again",
+            ),
+        ],
+    )
+
+
+@pytest.mark.parametrize("language", ["id", "en"])
+def test_status_page_golden(language: str) -> None:
+    """The public page in each language, against tests/golden/status/ (UPDATE_GOLDEN=1)."""
+    page = status_page.render(
+        _status_data(), site_name="Pengadilan Agama Uji", language=language, tz="Asia/Makassar"
+    )
+    golden = Path(__file__).parent / "golden" / "status" / f"index.{language}.html"
+    if os.environ.get("UPDATE_GOLDEN"):
+        golden.parent.mkdir(parents=True, exist_ok=True)
+        golden.write_text(page, encoding="utf-8")
+    assert page == golden.read_text(encoding="utf-8")
+
+
+def test_status_page_speaks_indonesian_only() -> None:
+    page = status_page.render(
+        _status_data(), site_name="Pengadilan Agama Uji", language="id", tz="Asia/Makassar"
+    )
+    assert english_words(page) == []
+    assert "tidak dapat terhubung ke server" in page  # the cause, not httpx's English
+    assert "All connection attempts failed" not in page
+    assert "1 November 2026 08.20 WITA" in page and "99,88%" in page
+    assert "Ketersediaan 24 jam" in page and "Ketersediaan 30 hari" in page
+    english = status_page.render(
+        _status_data(), site_name="Pengadilan Agama Uji", language="en", tz="Asia/Makassar"
+    )
+    assert "cannot connect to the server" in english

@@ -13,46 +13,62 @@ from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
-from pipeline import opsdb
+from pipeline import i18n, opsdb, templating
 from pipeline.config import Config
 from pipeline.fsutil import atomic_write_bytes
-from pipeline.health import history
+from pipeline.health import causes, history
 from pipeline.health.policy import UNKNOWN
 from pipeline.health.store import database_path, shared_history
+from pipeline.i18n import Locale
 from pipeline.site.live import now_utc
+from pipeline.templating import Markup
 
-TEXTS = {
-    "id": {
-        "title": "Status Layanan",
-        "updated": "Diperbarui",
-        "up": "Normal",
-        "down": "Gangguan",
-        "unknown": "Belum diperiksa",
-        "uptime": "Ketersediaan",
-        "response": "Waktu respons 24 jam terakhir (ms)",
-        "incidents": "Insiden",
-        "none": "Tidak ada insiden.",
-        "open": "berlangsung",
-        "no_data": "Belum ada data.",
-        "service": "Layanan",
-    },
-    "en": {
-        "title": "Service Status",
-        "updated": "Updated",
-        "up": "Operational",
-        "down": "Outage",
-        "unknown": "Not checked yet",
-        "uptime": "Uptime",
-        "response": "Response time, last 24 hours (ms)",
-        "incidents": "Incidents",
-        "none": "No incidents.",
-        "open": "ongoing",
-        "no_data": "No data yet.",
-        "service": "Service",
-    },
-}
+i18n.register(
+    {
+        "id": {
+            "status.title": "Status Layanan",
+            "status.updated": "Diperbarui {when}",
+            "status.up": "Normal",
+            "status.down": "Gangguan",
+            "status.unknown": "Belum diperiksa",
+            "status.uptime": "Ketersediaan {span}",
+            "status.response": "Waktu respons 24 jam terakhir",
+            "status.incidents": "Insiden {days} hari terakhir",
+            "status.none": "Tidak ada insiden.",
+            "status.open": "masih berlangsung",
+            "status.no_data": "Belum ada data.",
+            "status.service": "Layanan",
+            "status.state": "Keadaan",
+            "status.max": "tertinggi {ms}",
+            "status.span.24h": "24 jam",
+            "status.span.7d": "7 hari",
+            "status.span.30d": "30 hari",
+        },
+        "en": {
+            "status.title": "Service Status",
+            "status.updated": "Updated {when}",
+            "status.up": "Operational",
+            "status.down": "Outage",
+            "status.unknown": "Not checked yet",
+            "status.uptime": "Uptime {span}",
+            "status.response": "Response time, last 24 hours",
+            "status.incidents": "Incidents, last {days} days",
+            "status.none": "No incidents.",
+            "status.open": "ongoing",
+            "status.no_data": "No data yet.",
+            "status.service": "Service",
+            "status.state": "State",
+            "status.max": "highest {ms}",
+            "status.span.24h": "24 hours",
+            "status.span.7d": "7 days",
+            "status.span.30d": "30 days",
+        },
+    }
+)
+
+INCIDENT_DAYS = 30
+"""Incidents closed within this many days are listed."""
 
 
 @dataclass
@@ -88,6 +104,7 @@ class StatusData:
                     "opened_at": i.opened_at.isoformat(),
                     "closed_at": i.closed_at.isoformat() if i.closed_at else None,
                     "cause": i.cause,
+                    "cause_key": causes.key(i.cause)[0],
                 }
                 for i in self.incidents
             ],
@@ -95,7 +112,7 @@ class StatusData:
 
 
 def collect(
-    db: sqlite3.Connection, names: list[str], now: datetime, incident_days: int = 30
+    db: sqlite3.Connection, names: list[str], now: datetime, incident_days: int = INCIDENT_DAYS
 ) -> StatusData:
     """Everything the page shows, read from the history."""
     endpoints = []
@@ -116,14 +133,16 @@ def collect(
     return StatusData(now, endpoints, recent)
 
 
-def _percent(value: float | None) -> str:
-    return "—" if value is None else f"{value * 100:.2f}%"
-
-
 def sparkline(
-    points: list[tuple[datetime, float]], *, end: datetime, width: int = 600, height: int = 80
+    points: list[tuple[datetime, float]],
+    *,
+    end: datetime,
+    label: str,
+    width: int = 600,
+    height: int = 80,
 ) -> str:
-    """An SVG line of response times over the 24 hours before ``end``."""
+    """An SVG line of response times over the 24 hours before ``end``; ``label`` is the
+    (translated, formatted) highest value, shown in the corner."""
     if not points:
         return ""
     start = end - timedelta(hours=24)
@@ -133,66 +152,52 @@ def sparkline(
         x = (moment - start).total_seconds() / 86400 * width
         y = height - ms / top * (height - 10) - 5
         coords.append(f"{x:.1f},{y:.1f}")
+    text = html.escape(label)
     return (
         f'<svg viewBox="0 0 {width} {height}" width="100%" height="{height}" role="img" '
         'preserveAspectRatio="none" '
-        f'aria-label="max {top:.0f} ms"><polyline fill="none" stroke="#2e7d32" '
+        f'aria-label="{text}"><polyline fill="none" stroke="#2e7d32" '
         f'stroke-width="2" points="{" ".join(coords)}"/>'
-        f'<text x="4" y="12" font-size="11" fill="#555">{top:.0f} ms</text></svg>'
+        f'<text x="4" y="12" font-size="11" fill="#5f6368">{text}</text></svg>'
     )
 
 
 def render(data: StatusData, *, site_name: str, language: str, tz: str) -> str:
-    """The page's HTML."""
-    t = TEXTS.get(language, TEXTS["id"])
-    local = ZoneInfo(tz)
-    esc = html.escape
-
-    def when(moment: datetime) -> str:
-        return moment.astimezone(local).strftime("%Y-%m-%d %H:%M %Z")
-
-    rows, charts = [], []
+    """The page's HTML: the ``status.html`` template on the shared ``base.html``."""
+    loc = Locale(language, tz)
+    endpoints = []
     for e in data.endpoints:
-        label = t.get(e.state, t["unknown"]) if e.state != UNKNOWN else t["unknown"]
-        rows.append(
-            f'<tr><td>{esc(e.name)}</td><td class="{esc(e.state)}">{esc(label)}</td>'
-            + "".join(f"<td>{_percent(e.uptime[p])}</td>" for p in history.PERIODS)
-            + "</tr>"
+        state = e.state if e.state in {"up", "down"} and e.state != UNKNOWN else "unknown"
+        top = max((ms for _t, ms in e.response), default=None)
+        chart = sparkline(e.response, end=data.generated, label=loc.t("status.max", ms=loc.ms(top)))
+        endpoints.append(
+            {
+                "name": e.name,
+                "state": state,
+                "uptime": [e.uptime[p] for p in history.PERIODS],
+                "chart": Markup(chart) if chart else None,  # built above, labels escaped
+            }
         )
-        chart = sparkline(e.response, end=data.generated)
-        if chart:
-            charts.append(f"<h3>{esc(e.name)}</h3>{chart}")
-    incidents = (
-        "".join(
-            f"<li><strong>{esc(i.endpoint)}</strong> — {esc(when(i.opened_at))} → "
-            f"{esc(when(i.closed_at)) if i.closed_at else t['open']}: {esc(i.cause)}</li>"
-            for i in data.incidents
-        )
-        or f"<li>{t['none']}</li>"
+    incidents = [
+        {
+            "endpoint": i.endpoint,
+            "opened": i.opened_at,
+            "closed": i.closed_at,
+            "cause": causes.describe(i.cause, loc),
+        }
+        for i in data.incidents
+    ]
+    return templating.render(
+        "status.html",
+        loc,
+        site_name=site_name,
+        title=loc.t("status.title"),
+        subtitle=loc.t("status.updated", when=loc.datetime(data.generated)),
+        spans=[loc.t_or(f"status.span.{p}", p) for p in history.PERIODS],
+        endpoints=endpoints,
+        incidents=incidents,
+        incident_days=INCIDENT_DAYS,
     )
-    body = (
-        f"<table><thead><tr><th>{t['service']}</th><th></th>"
-        + "".join(f"<th>{t['uptime']} {p}</th>" for p in history.PERIODS)
-        + f"</tr></thead><tbody>{''.join(rows)}</tbody></table>"
-        if rows
-        else f"<p>{t['no_data']}</p>"
-    )
-    return f"""<!doctype html>
-<html lang="{esc(language)}"><head><meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{t["title"]} — {esc(site_name)}</title>
-<style>
-body{{font-family:system-ui,sans-serif;max-width:760px;margin:2rem auto;padding:0 1rem;color:#222}}
-table{{border-collapse:collapse;width:100%}}td,th{{padding:.4rem;border-bottom:1px solid #ddd;
-text-align:left}}.up{{color:#2e7d32}}.down{{color:#c62828;font-weight:bold}}
-.unknown{{color:#777}}h3{{margin:1rem 0 .2rem;font-size:1rem}}
-</style></head><body>
-<h1>{t["title"]}</h1><p>{esc(site_name)} · {t["updated"]} {esc(when(data.generated))}</p>
-{body}
-<h2>{t["response"]}</h2>{"".join(charts) or f"<p>{t['no_data']}</p>"}
-<h2>{t["incidents"]}</h2><ul>{incidents}</ul>
-</body></html>
-"""
 
 
 def files(data: StatusData, *, site_name: str, language: str, tz: str) -> dict[str, bytes]:
