@@ -587,6 +587,25 @@ class AlertSettings(_Model):
     """E-mail alerts."""
     webhooks: list[str] = []
     """URLs receiving a JSON POST per state change (e.g. a Telegram or WhatsApp gateway)."""
+    apprise: list[str] = []
+    """Apprise URLs (``mailto://``, ``tgram://``, ``whatsapp://``, ``workflows://`` for
+    Microsoft Teams, ``json://``…); ``${NAME}`` is replaced by the environment variable
+    ``NAME`` when sending, so tokens stay out of ``warta.yml``."""
+
+    @field_validator("apprise")
+    @classmethod
+    def _known_services(cls, urls: list[str]) -> list[str]:
+        from apprise.manager_plugins import NotificationManager
+
+        known = NotificationManager().schemas()
+        for url in urls:
+            scheme = url.split("://", 1)[0].lower() if "://" in url else ""
+            if scheme not in known:
+                raise ValueError(
+                    f"{url.split('?', 1)[0][:40]!r} is not an apprise URL (scheme://...); "
+                    "see apprise's list of services"
+                )
+        return urls
 
 
 class RenewalSettings(_Model):

@@ -105,7 +105,7 @@ class Locale:
         """Whether ``key`` is in the catalogue (in Indonesian, the reference language)."""
         return key in _CATALOGUE[DEFAULT_LANGUAGE]
 
-    def t(self, key: str, /, count: int | None = None, **values: Any) -> str:
+    def t(self, key: str, /, count: Any = None, **values: Any) -> str:
         """The text of ``key`` in this language, filled with ``values``.
 
         With ``count``, ``key_one`` is used when ``count == 1`` and it exists (English
@@ -113,6 +113,8 @@ class Locale:
         """
         reference = _CATALOGUE[DEFAULT_LANGUAGE]
         table = _CATALOGUE[self.language]
+        if count is not None and not isinstance(count, int):
+            raise TypeError(f"count of {key!r} must be an int, got {count!r}")
         if count is not None:
             values["count"] = self.number(count)
             if count == 1 and (key + "_one") in table:

@@ -179,6 +179,8 @@ class Switchable:
         self.healthy = True
         self.delay = 1.5
         self.posted: list[bytes] = []
+        self.posted_to: list[str] = []
+        """The path of each POST, in the order of ``posted``."""
         self.documents: dict[str, bytes] = {}
         """Path → JSON body served with 200 (RDAP documents, bootstrap files)."""
         self.hits: list[str] = []
@@ -208,6 +210,7 @@ class Switchable:
 
             def do_POST(self) -> None:
                 length = int(self.headers.get("Content-Length", "0"))
+                outer.posted_to.append(self.path)
                 outer.posted.append(self.rfile.read(length))
                 self.send_response(204)
                 self.end_headers()

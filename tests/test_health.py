@@ -310,7 +310,8 @@ def test_alerts_on_state_changes_only(
         "[Pengadilan Agama Uji] layanan TIDAK DAPAT DIAKSES",
         "[Pengadilan Agama Uji] layanan kembali normal",
     ]
-    assert "Penyebab: failed: [STATUS] == 200" in mail_sink.messages[0].get_content()
+    body = mail_sink.messages[0].get_content()
+    assert "Penyebab: syarat pemeriksaan tidak terpenuhi: [STATUS] == 200" in body
     events = [json.loads(body) for body in switchable.posted]
     assert [(e["event"], e["endpoint"]) for e in events] == [("down", "layanan"), ("up", "layanan")]
 
@@ -430,3 +431,84 @@ def test_status_page_speaks_indonesian_only() -> None:
         _status_data(), site_name="Pengadilan Agama Uji", language="en", tz="Asia/Makassar"
     )
     assert "cannot connect to the server" in english
+
+
+def test_alerts_through_apprise(
+    served: tuple[Project, Nginx],
+    switchable: Switchable,
+    mail_sink: MailSink,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """E-mail, a JSON webhook, a Teams-style and a Telegram-style endpoint, all through
+    apprise URLs in warta.yml, received by servers on 127.0.0.1; the bot token comes from
+    the environment, never from warta.yml."""
+    project, _ = served
+    hook = f"127.0.0.1:{switchable.port}"
+    monkeypatch.setenv("WARTA_BOT_TOKEN", "123456:rahasia")
+    configure(
+        project,
+        [{"name": "layanan", "url": switchable.url("/flip"), "retries": 0, "failure_threshold": 1}],
+        alerts={
+            "apprise": [
+                f"mailto://127.0.0.1:{mail_sink.port}?mode=insecure&from=warta@pa-uji.example"
+                "&to=admin@pa-uji.example&cto=3&rto=3",
+                f"json://{hook}/hook",
+                # Teams' incoming webhooks take {"title", "text"}
+                f"json://{hook}/teams?:version=&:type=&:attachments=&:message=text",
+                # a Telegram-style bot API: /bot<token>/sendMessage with chat_id and text
+                f"json://{hook}/bot${{WARTA_BOT_TOKEN}}/sendMessage?:version=&:type="
+                "&:attachments=&:title=&:message=text&:chat_id=-100123",
+            ]
+        },
+    )
+    assert "rahasia" not in (project.root / "warta.yml").read_text()
+    run_checks(project.config)
+    switchable.healthy = False
+    down = run_checks(project.config)
+    assert [(d.channel.split(" ", 1)[0], d.ok) for d in down.deliveries] == [("apprise", True)] * 4
+    assert all("rahasia" not in d.channel for d in down.deliveries)  # tokens never shown
+    (message,) = mail_sink.messages
+    assert message["Subject"] == "[Pengadilan Agama Uji] layanan TIDAK DAPAT DIAKSES"
+    text = message.get_body(preferencelist=("plain",))
+    assert text is not None and "Penyebab: syarat pemeriksaan tidak terpenuhi" in text.get_content()
+    posts = dict(zip(switchable.posted_to, map(json.loads, switchable.posted), strict=True))
+    assert posts["/hook"]["title"] == "[Pengadilan Agama Uji] layanan TIDAK DAPAT DIAKSES"
+    assert set(posts["/teams"]) == {"title", "text"} and "Penyebab" in posts["/teams"]["text"]
+    telegram = posts["/bot123456:rahasia/sendMessage"]
+    assert telegram["chat_id"] == "-100123" and "TIDAK DAPAT DIAKSES" not in telegram["text"]
+    assert "gagal sejak" in telegram["text"]
+
+
+def test_apprise_channel_failures_are_reported_not_raised(
+    served: tuple[Project, Nginx], switchable: Switchable, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    project, _ = served
+    monkeypatch.delenv("WARTA_BOT_TOKEN", raising=False)
+    closed = free_port()
+    configure(
+        project,
+        [{"name": "layanan", "url": switchable.url("/flip"), "retries": 0, "failure_threshold": 1}],
+        alerts={
+            "apprise": [
+                f"json://127.0.0.1:{closed}/hook?cto=2&rto=2",
+                "json://127.0.0.1:1/bot${WARTA_BOT_TOKEN}/sendMessage",
+            ]
+        },
+    )
+    run_checks(project.config)
+    switchable.healthy = False
+    down = run_checks(project.config)
+    errors = sorted(d.error for d in down.deliveries)
+    assert [d.ok for d in down.deliveries] == [False, False]
+    assert "environment variable WARTA_BOT_TOKEN is not set" in errors[1]
+    assert "Connection error" in errors[0]
+    assert len(list_incidents(project.config, open_only=True)) == 1  # recorded all the same
+
+
+def test_an_unknown_apprise_service_is_a_config_error(project: Project) -> None:
+    configure(project, [], alerts={"apprise": ["carrier-pigeon://coop/42"]})
+    result = CliRunner().invoke(
+        cli, ["--config", str(project.root / "warta.yml"), "health", "check"]
+    )
+    assert result.exit_code == 3, result.output
+    assert "health.alerts.apprise" in result.output and "not an apprise URL" in result.output

@@ -9,6 +9,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from pipeline import opsdb
+from pipeline.commands.health import apprise_channels
 from pipeline.config import Config
 from pipeline.errors import ContentError, NotFoundError, Problem, WorkflowError
 from pipeline.fsutil import sha256_file, staging_dir
@@ -153,7 +154,9 @@ def remind(config: Config, *, now: datetime | None = None, smtp_password: str = 
     subject_t, body_t = TEXTS.get(language, TEXTS["id"])
     mail = mail_channel(config, smtp_password)
     hooks = list(config.health.alerts.webhooks)
+    notify, unusable = apprise_channels(config)
     result = Reminders()
+    result.deliveries += unusable
     with open_history(config, write=True) as db:
         for renewal in register.all_renewals(db):
             left = renewal.days_left(today)
@@ -181,7 +184,7 @@ def remind(config: Config, *, now: datetime | None = None, smtp_password: str = 
                 "text": body,
             }
             sent = alerts.broadcast(
-                subject, body, data, endpoint=renewal.id, mail=mail, webhooks=hooks
+                subject, body, data, endpoint=renewal.id, mail=mail, webhooks=hooks, notify=notify
             )
             result.deliveries += sent
             result.due.append((renewal, threshold))

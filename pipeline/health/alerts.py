@@ -1,4 +1,12 @@
-"""Alerts on state changes: e-mail (SMTP) and webhooks (JSON).
+"""Alerts on state changes: e-mail (SMTP), webhooks (JSON) and every service apprise knows.
+
+``health.alerts.apprise`` lists apprise URLs — ``mailto://`` (e-mail), ``tgram://``
+(Telegram), ``whatsapp://`` (WhatsApp Business), ``workflows://`` (Microsoft Teams),
+``json://`` / ``form://`` (any webhook or gateway, with the payload's keys renamed by
+``?:message=text`` options) and the rest of apprise's catalogue. Why apprise: one library
+speaks to the channels a court actually reads (Telegram and WhatsApp groups, Teams, mail)
+with one URL each, instead of a client per service. Secrets stay out of ``warta.yml``:
+``${NAME}`` in a URL is replaced by the environment variable ``NAME`` when sending.
 
 Only transitions are announced — an endpoint going down after its failure
 threshold, or coming back up — so a site that stays down sends one alert, not
@@ -8,38 +16,46 @@ the checks' results are already recorded and must not be lost to a mail outage.
 
 from __future__ import annotations
 
+import logging
+import re
 import smtplib
 import ssl
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
-from zoneinfo import ZoneInfo
+from urllib.parse import urlsplit
 
+import apprise
 import httpx
 
+from pipeline import i18n
 from pipeline.config import Config
+from pipeline.health import causes
 from pipeline.health.policy import Transition
+from pipeline.i18n import Locale
 
-TEXTS = {
-    "id": {
-        "down": "{name} TIDAK DAPAT DIAKSES",
-        "up": "{name} kembali normal",
-        "body_down": "Pemeriksaan {name} ({url}) gagal sejak {at}.\nPenyebab: {cause}\n\n"
-        "Langkah: periksa server dan koneksi; catat penanganan pada insiden "
-        "(warta health incidents).",
-        "body_up": "{name} ({url}) kembali dapat diakses sejak {at}.",
-    },
-    "en": {
-        "down": "{name} IS DOWN",
-        "up": "{name} is back up",
-        "body_down": "Checks of {name} ({url}) have failed since {at}.\nCause: {cause}\n\n"
-        "Next: check the server and the connection; record the handling in the "
-        "incident (warta health incidents).",
-        "body_up": "{name} ({url}) is reachable again since {at}.",
-    },
-}
+i18n.register(
+    {
+        "id": {
+            "alert.down": "{name} TIDAK DAPAT DIAKSES",
+            "alert.up": "{name} kembali normal",
+            "alert.body_down": "Pemeriksaan {name} ({url}) gagal sejak {at}.\nPenyebab: {cause}"
+            "\n\nLangkah: periksa server dan koneksi; catat penanganan pada insiden "
+            "(warta health incidents).",
+            "alert.body_up": "{name} ({url}) kembali dapat diakses sejak {at}.",
+        },
+        "en": {
+            "alert.down": "{name} IS DOWN",
+            "alert.up": "{name} is back up",
+            "alert.body_down": "Checks of {name} ({url}) have failed since {at}.\nCause: {cause}"
+            "\n\nNext: check the server and the connection; record the handling in the "
+            "incident (warta health incidents).",
+            "alert.body_up": "{name} ({url}) is reachable again since {at}.",
+        },
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -79,12 +95,16 @@ def render(
     transition: Transition, *, url: str, site: str, language: str, tz: str
 ) -> tuple[str, str]:
     """(subject, body) of the alert for one transition."""
-    texts = TEXTS.get(language, TEXTS["id"])
-    at = transition.at.astimezone(ZoneInfo(tz)).strftime("%Y-%m-%d %H:%M %Z")
-    values = {"name": transition.name, "url": url, "at": at, "cause": transition.cause}
+    loc = Locale(language, tz)
+    values = {
+        "name": transition.name,
+        "url": url,
+        "at": loc.datetime(transition.at),
+        "cause": causes.describe(transition.cause, loc),
+    }
     kind = "down" if transition.after == "down" else "up"
-    subject = f"[{site}] " + texts[kind].format(**values)
-    return subject, texts[f"body_{kind}"].format(**values)
+    subject = f"[{site}] " + loc.t(f"alert.{kind}", **values)
+    return subject, loc.t(f"alert.body_{kind}", **values)
 
 
 def payload(transition: Transition, *, url: str, subject: str, text: str) -> dict[str, object]:
@@ -130,6 +150,39 @@ def send_mail(mail: Mail, subject: str, body: str, attachments: Sequence[Attachm
         smtp.send_message(message)
 
 
+_VARIABLE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
+
+
+def expand(url: str, environ: Mapping[str, str]) -> tuple[str, list[str]]:
+    """``url`` with each ``${NAME}`` replaced from ``environ``; the names not set."""
+    missing = [name for name in _VARIABLE.findall(url) if not environ.get(name)]
+    return _VARIABLE.sub(lambda m: environ.get(m.group(1), ""), url), missing
+
+
+def shown(url: str) -> str:
+    """The URL as logs and messages may show it: scheme, host and port only (apprise URLs
+    carry tokens in the user, the path and the query)."""
+    parts = urlsplit(url)
+    try:
+        port = f":{parts.port}" if parts.port else ""
+    except ValueError:
+        port = ""
+    return f"{parts.scheme}://{parts.hostname or ''}{port}/…"
+
+
+def send_apprise(url: str, subject: str, body: str) -> str:
+    """Send one message through one apprise URL; "" when it was accepted, else why not."""
+    sender = apprise.Apprise()
+    if not sender.add(url):
+        return "apprise cannot read this URL (see apprise's list of services)"
+    with apprise.LogCapture(level=logging.WARNING) as logs:
+        accepted = bool(sender.notify(title=subject, body=body))
+    if accepted:
+        return ""
+    lines = [line.split(" - ", 2)[-1] for line in str(logs.getvalue()).splitlines() if line]
+    return "; ".join(lines) or "the service did not accept the message"
+
+
 def broadcast(
     subject: str,
     body: str,
@@ -138,10 +191,15 @@ def broadcast(
     endpoint: str,
     mail: Mail | None,
     webhooks: list[str],
+    notify: Sequence[str] = (),
     timeout: float = 10.0,
 ) -> list[Delivery]:
-    """Send one message on every channel; report each outcome instead of raising."""
+    """Send one message on every channel (``notify``: apprise URLs, already expanded);
+    report each outcome instead of raising."""
     deliveries: list[Delivery] = []
+    for url in notify:
+        error = send_apprise(url, subject, body)
+        deliveries.append(Delivery(f"apprise {shown(url)}", endpoint, not error, error))
     if mail is not None:
         try:
             send_mail(mail, subject, body)
@@ -169,6 +227,7 @@ def deliver(
     tz: str,
     mail: Mail | None,
     webhooks: list[str],
+    notify: Sequence[str] = (),
     timeout: float = 10.0,
 ) -> list[Delivery]:
     """Announce every transition on every channel; report what happened."""
@@ -184,6 +243,7 @@ def deliver(
             endpoint=transition.name,
             mail=mail,
             webhooks=webhooks,
+            notify=notify,
             timeout=timeout,
         )
     return deliveries
