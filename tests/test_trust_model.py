@@ -624,3 +624,50 @@ def test_collect_and_archive_follow_no_link(project: Project, outside: Path) -> 
     link.symlink_to("/proc/self/environ")
     with pytest.raises(ContentError, match="files/environ"):
         run_archive(project.config)
+
+
+# -- honest work still passes ------------------------------------------------------------
+
+
+def test_honest_branches_with_attachments_and_an_updated_base_verify(repo: Repo) -> None:
+    # An item with files/: the promotion moves every file unchanged.
+    repo.draft_branch(
+        "dengan-lampiran",
+        files={"surat.pdf": b"%PDF-1.4 uji\n"},
+        body="\n## Isi\n\nLihat [surat](files/surat.pdf).\n",
+    )
+    approval.approve(repo.config, "dengan-lampiran", by="hasan", key=str(repo.keys["hasan"]))
+    # A branch made before that approval, brought up to date by merging main into it.
+    repo.git("switch", "-q", "-c", "konten/lama", "dasar")
+    repo.project.draft("lama")
+    repo.commit_all("Draft lama")
+    repo.git("merge", "-q", "--no-edit", "main")
+    approval.submit(repo.config, "lama", by="sari", key=str(repo.keys["sari"]))
+    repo.git("switch", "-q", "main")
+    approval.approve(repo.config, "lama", by="hasan", key=str(repo.keys["hasan"]))
+    report = repo.verify()
+    assert [v.reviewer for v in report.approvals] == ["sari", "sari"]
+    assert (repo.root / "content/berita/posts/dengan-lampiran/files/surat.pdf").read_bytes() == (
+        b"%PDF-1.4 uji\n"
+    )
+
+
+def test_a_promotion_that_changes_the_reviewed_text_is_refused(repo: Repo) -> None:
+    repo.draft_branch("sidang-keliling")
+    merge = approval.approve(
+        repo.config, "sidang-keliling", by="hasan", key=str(repo.keys["hasan"])
+    ).commit
+    placed = "content/berita/posts/sidang-keliling/index.md"
+    text = repo.git("show", f"{merge}:{placed}") + "\nDitambah saat penggabungan.\n"
+    tree = tree_with(repo, merge, {placed: text})
+    parents = repo.git("rev-list", "--parents", "-n", "1", merge).split()[1:]
+    forged = forge(
+        repo,
+        tree,
+        parents,
+        repo.git("log", "-1", "--format=%B", merge),
+        key="hasan",
+        who=("Hasan PJ", "hasan@pa-uji.example"),
+    )
+    move_main(repo, forged)
+    assert placed in _refused(repo, "approval.tree", forged)
