@@ -9,12 +9,14 @@ README's first command already published the example in the working tree.
 import json
 import shutil
 import subprocess
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
 from pipeline.cli import cli
+from pipeline.commands.compliance import run_compliance
 from pipeline.commands.content import run_review
 from pipeline.config import load_config
 from pipeline.content.store import scan
@@ -44,6 +46,14 @@ def test_example_covers_what_a_court_must_publish(example: Path) -> None:
 def test_example_content_passes_review(example: Path) -> None:
     report = run_review(load_config(example / "warta.yml"), include_content=True)
     assert [str(f.as_dict()) for f in report.findings if f.severity == "error"] == []
+
+
+def test_example_scores_full_marks_on_the_checklist(example: Path) -> None:
+    # The example's dates are fixed; its news and reports are fresh as of this moment.
+    moment = datetime(2026, 12, 1, 8, 0, tzinfo=UTC)
+    result = run_compliance(load_config(example / "warta.yml"), now=moment)
+    assert [(f.item.id, f.status, f.todo) for f in result.to_do] == []
+    assert result.percent == 100.0
 
 
 def test_readme_first_command(example: Path) -> None:

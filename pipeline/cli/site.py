@@ -168,4 +168,57 @@ def deploy_cmd(state: State, dry_run: bool, force: bool) -> None:
         )
 
 
-COMMANDS = [publish, archive, deploy_cmd]
+# -- compliance -----------------------------------------------------------------------
+
+
+@click.command()
+@click.option("--json", "as_json", is_flag=True, help="Print the findings as JSON.")
+@click.option(
+    "--fail-under",
+    type=click.FloatRange(0, 100),
+    default=0,
+    show_default=True,
+    help="Exit with status 1 when the score is below this percentage.",
+)
+@now_option
+@pass_state
+@handle_errors
+def compliance(state: State, as_json: bool, fail_under: float, now: str | None) -> None:
+    """Score the site against the assessment's checklist (SK KMA 2-144/2022, Badilag)."""
+    from pipeline.commands.compliance import run_compliance
+    from pipeline.site.compliance import BASES
+
+    result = run_compliance(state.config, now=parse_now(now))
+    if as_json:
+        findings = [
+            {
+                "id": f.item.id,
+                "title": f.item.title,
+                "basis": BASES[f.item.basis],
+                "where": f.item.where.shown(),
+                "status": f.status,
+                "present": f.present,
+                "fresh": f.fresh,
+                "linked": f.linked,
+                "file": f.found,
+                "newest": f.newest.isoformat() if f.newest else None,
+                "todo": f.todo,
+            }
+            for f in result.findings
+        ]
+        out.print_json(json.dumps({"score": round(result.percent, 1), "findings": findings}))
+    else:
+        table = Table("item", "where", "status", "to do")
+        for f in result.findings:
+            table.add_row(f.item.id, f.item.where.shown(), f.status, f.todo)
+        out.print(table)
+        done = len(result.findings) - len(result.to_do)
+        out.print(
+            f"score {result.percent:.1f}% — {done} of {len(result.findings)} items complete"
+            + (f"; {len(result.to_do)} to fill" if result.to_do else "")
+        )
+    if result.percent < fail_under:
+        sys.exit(1)
+
+
+COMMANDS = [publish, archive, deploy_cmd, compliance]

@@ -45,7 +45,8 @@ from pipeline.report.model import (
     Tickets,
     Visitors,
 )
-from pipeline.site.live import aware
+from pipeline.site import compliance as site_compliance
+from pipeline.site.live import aware, is_live
 from pipeline.tickets.engine import COLUMNS
 from pipeline.tickets.engine import Ticket as TicketRecord
 from pipeline.tickets.incidents import request_time
@@ -201,7 +202,39 @@ def content(
     ]
     freshness = judge(config.categories, live, now=period.until, tz=tz, language=language)
     waiting.sort(key=lambda r: (r.since or period.until, r.slug))
-    return Content(categories, published, freshness, waiting)
+    score = checklist_score(config, items, period.until)
+    return Content(
+        categories,
+        published,
+        freshness,
+        waiting,
+        site_compliance=score.percent,
+        site_to_fill=tuple(f.item.id for f in score.to_do),
+    )
+
+
+def checklist_score(
+    config: Config, items: Iterable[Item], moment: datetime
+) -> site_compliance.Score:
+    """The site's live content at ``moment`` against the assessment's checklist."""
+    docs = config.path("content")
+    live = []
+    for item in items:
+        if item.location != "content" or not is_live(
+            item.front, now=moment, tz=config.site.timezone
+        ):
+            continue
+        folder = item.folder.resolve()
+        if folder.is_relative_to(docs):
+            live.append((folder.relative_to(docs).as_posix(), item))
+    home = docs / "index.md"
+    return site_compliance.score(
+        config,
+        site_compliance.load_checklist(),
+        live,
+        home_markdown=home.read_text(encoding="utf-8") if home.is_file() else None,
+        now=moment,
+    )
 
 
 # -- visitors -------------------------------------------------------------------------

@@ -171,6 +171,11 @@ class Content:
     """Verdicts at the end of the period (categories with a ``max_age``)."""
     waiting_late: list[ItemStatus]
     """Drafts over their step's target at the end of the period."""
+    site_compliance: float | None = None
+    """The site's score (0–100) against the assessment's checklist at the end of the
+    period (``warta compliance``); ``None`` when it was not computed."""
+    site_to_fill: tuple[str, ...] = ()
+    """The checklist items not yet complete, by id."""
 
     @property
     def has_data(self) -> bool:

@@ -309,6 +309,14 @@ def _late_text(t: Catalogue, item: object) -> str:
 def _content(report: SituationReport, t: Catalogue) -> Section:
     data = report.content
     section = Section(t("s_content"))
+    if data.site_compliance is not None:
+        section.blocks.append(
+            Para(t("site_compliance", share=t.percent(data.site_compliance / 100, 1)))
+        )
+        if data.site_to_fill:
+            first = ", ".join(data.site_to_fill[:6]) + (", …" if len(data.site_to_fill) > 6 else "")
+            count = str(len(data.site_to_fill))
+            section.blocks.append(Para(t("site_to_fill", count=count, items=first)))
     section.blocks.append(Sub(t("freshness")))
     if data.freshness:
         section.blocks.append(

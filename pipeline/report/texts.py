@@ -78,6 +78,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "resolution": "Penanganan",
         "ongoing": "berlangsung",
         # content
+        "site_compliance": "Kelengkapan situs menurut daftar periksa penilaian: {share}.",
+        "site_to_fill": "{count} butir belum lengkap: {items} (lihat warta compliance).",
         "freshness": "Kesegaran per kategori (akhir periode)",
         "no_freshness": "Tidak ada kategori dengan batas umur (max_age).",
         "category": "Kategori",
@@ -258,6 +260,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "cause": "Cause",
         "resolution": "Resolution",
         "ongoing": "ongoing",
+        "site_compliance": "Site completeness against the assessment checklist: {share}.",
+        "site_to_fill": "{count} items still to complete: {items} (see warta compliance).",
         "freshness": "Freshness per category (end of the period)",
         "no_freshness": "No category has a maximum age (max_age).",
         "category": "Category",
