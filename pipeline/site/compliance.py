@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Literal
+from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
@@ -176,7 +177,7 @@ def score(
     ``content/`` (``profil/visi-misi``, ``berita/posts/<slug>``); ``home_markdown`` is the
     home page's text, ``None`` when there is none.
     """
-    today = now.date()
+    today = now.astimezone(ZoneInfo(config.site.timezone)).date()  # the court's day
     links = {link.id for link in config.court.links}
     targets = home_targets(home_markdown or "")
     cards = {c.id for c in config.categories if c.kind == "post"}  # the home page's cards
