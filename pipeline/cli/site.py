@@ -22,6 +22,7 @@ from pipeline.cli.common import (
     progress_bar,
     trust_file_option,
 )
+from pipeline.site.starter import TIMEZONES
 
 
 @click.command()
@@ -221,4 +222,70 @@ def compliance(state: State, as_json: bool, fail_under: float, now: str | None) 
         sys.exit(1)
 
 
-COMMANDS = [publish, archive, deploy_cmd, compliance]
+# -- init ---------------------------------------------------------------------------
+
+
+@click.command("init")
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@click.option(
+    "--name", prompt="Court name (e.g. Pengadilan Agama Lembah Hijau)", help="The court's name."
+)
+@click.option(
+    "--url", prompt="Public site address (https://...)", help="The public site's address."
+)
+@click.option(
+    "--timezone",
+    type=click.Choice(TIMEZONES),
+    default="Asia/Makassar",
+    show_default=True,
+    help="The court's time zone.",
+)
+@click.option(
+    "--person",
+    "people",
+    multiple=True,
+    metavar="ID:NAME:EMAIL:ROLES",
+    help="A person and their roles (comma-separated); repeat for each. Prompted when absent.",
+)
+@click.option("--sipp-url", default="", help="The address of the court's SIPP (a quick link).")
+@click.option("--no-git", is_flag=True, help="Do not make the folder a git repository.")
+@now_option
+@handle_errors
+def init_cmd(
+    directory: Path,
+    name: str,
+    url: str,
+    timezone: str,
+    people: tuple[str, ...],
+    sipp_url: str,
+    no_git: bool,
+    now: str | None,
+) -> None:
+    """Create a court's own site repository in DIRECTORY, ready to build."""
+    from pipeline.commands.init import run_init
+    from pipeline.site.starter import NewSite, parse_person
+
+    if not people:
+        people = (
+            click.prompt(
+                "Web admin (id:Name:email:roles, e.g. dimas:Dimas Prasetyo:dimas@pa-x.go.id:"
+                "operator,web-admin)"
+            ),
+        )
+    try:
+        persons = tuple(parse_person(text) for text in people)
+    except ValueError as error:
+        raise click.BadParameter(str(error), param_hint="--person") from None
+    result = run_init(
+        directory,
+        NewSite(name=name, url=url, timezone=timezone, people=persons, sipp_url=sipp_url),
+        now=parse_now(now),
+        git=not no_git,
+    )
+    out.print(
+        f"created {result.root} ({len(result.files)} files" + (", git" if result.git else "") + ")"
+    )
+    out.print(f"next: cd {result.root} && warta publish && warta compliance")
+
+
+COMMANDS = [publish, archive, deploy_cmd, compliance, init_cmd]

@@ -72,6 +72,14 @@ def build_site(
         )
     # mkdocs follows symlinks: a link under content/ would publish what it points at.
     refuse_unsafe([config.path("content"), mkdocs_file], root=config.root, action="built")
+    home = config.path("content") / "index.md"
+    if not home.is_file():
+        # mkdocs would build a site whose address shows nothing (or a directory listing).
+        raise BuildError(
+            "the site has no home page",
+            where=str(home),
+            hint=f"create {home} (warta init writes one to start from)",
+        )
     collector = _Collect()
     mkdocs_log = logging.getLogger("mkdocs")
     mkdocs_log.addHandler(collector)
