@@ -48,8 +48,7 @@ site_url: https://bench.example/
 docs_dir: content
 theme: {{name: material, language: id, features: [navigation.tabs, navigation.prune]}}
 plugins:
-{warta}  - search
-  - tags
+{warta}  - tags
   - blog:
       blog_dir: berita
       post_date_format: long
@@ -260,7 +259,8 @@ def generate(
     rng = random.Random(seed)
     root.mkdir(parents=True, exist_ok=True)
     (root / "warta.yml").write_text(WARTA_YML)
-    plugin = "  - warta\n" if warta_plugin else ""
+    # warta indexes with Pagefind (its plugin runs it); plain mkdocs-material keeps lunr.
+    plugin = "  - warta\n" if warta_plugin else "  - search\n"
     (root / "mkdocs.yml").write_text(MKDOCS_YML.format(warta=plugin))
     content = root / "content"
     (content / "berita").mkdir(parents=True, exist_ok=True)

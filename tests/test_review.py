@@ -187,3 +187,17 @@ def test_rules_documented() -> None:
     docs = (ROOT / "docs/review-rules.md").read_text(encoding="utf-8")
     missing = [rule for rule in RULES if f"`{rule}`" not in docs]
     assert missing == []
+
+
+def test_web_variants_of_a_shown_photo_count_as_linked(project: Project) -> None:
+    files = {
+        "foto-1600.jpg": b"\xff\xd8big",
+        "foto-800.jpg": b"\xff\xd8small",
+        "lain-800.jpg": b"x",
+    }
+    project.draft(
+        "foto", body="\n![Majelis hakim di balai desa](files/foto-1600.jpg)\n", files=files
+    )
+    report = run_review(project.config)
+    unreferenced = [f.message for f in report.findings if f.rule == "attachments.unreferenced"]
+    assert unreferenced == ["attachment 'files/lain-800.jpg' is not linked from the text"]

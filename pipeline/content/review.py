@@ -142,6 +142,9 @@ class ReviewReport:
         }
 
 
+_WEB_VARIANT = re.compile(r"(.+)-\d{3,4}\.jpe?g")
+
+
 def review(config: Config, scan: Scan, *, only: Iterable[Path] | None = None) -> ReviewReport:
     """Review the items of ``scan`` (or only those at ``only``) against every rule.
 
@@ -372,6 +375,17 @@ def _attachments(config: Config, item: Item, body: MarkdownOutline, out: FileRep
     if unsafe:
         return  # nothing behind a link is read, not even to check its checksum
     linked = {unquote(urlsplit(link.href).path).removeprefix("./") for link in body.links}
+    # The site shows a linked photo with every web variant warta convert made of it
+    # (<name>-<width>.jpg, in its srcset): the variants are linked through it.
+    linked |= {
+        attachment.path
+        for attachment in item.front.attachments
+        if (variant := _WEB_VARIANT.fullmatch(attachment.path))
+        and any(
+            (other := _WEB_VARIANT.fullmatch(target)) and other.group(1) == variant.group(1)
+            for target in linked
+        )
+    }
     limit = config.review.max_attachment_mb * 1024 * 1024
     listed: set[str] = set()
     for index, attachment in enumerate(item.front.attachments):
