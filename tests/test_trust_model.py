@@ -521,6 +521,13 @@ def test_withdrawal_with_signing_only_through_a_branch(repo: Repo) -> None:
         repo.config, "konten/tarik-visi-misi", by="hasan", key=str(repo.keys["hasan"])
     )
     assert [v.signer for v in repo.verify().approvals] == ["hasan"] and step.route == "routine"
+    # The record: the archive keeps the withdrawn version, with the approving commit.
+    from pipeline.commands.archive import run_archive
+
+    publish(repo.config, by="dimas", base=repo.base)
+    bags = {b.slug: b for b in run_archive(repo.config).created}
+    assert bags["visi-misi"].status == "withdrawn"
+    assert bags["visi-misi"].git_commit == step.commit
 
 
 # -- bad input ----------------------------------------------------------------------------
