@@ -33,7 +33,14 @@ from pipeline.content import workflow
 from pipeline.content.branches import EditConflict
 from pipeline.desk import messages
 from pipeline.desk.texts import T
-from pipeline.errors import ContentError, NotFoundError, WartaError
+from pipeline.errors import (
+    BuildError,
+    ConfigError,
+    ContentError,
+    IntegrityError,
+    NotFoundError,
+    WartaError,
+)
 
 CONTENT_ROLES = ("operator", "editor", "redaktur", "penanggung-jawab", "ketua", "web-admin")
 """Who sees the content rooms (the people of SOP 1)."""
@@ -147,6 +154,20 @@ T.update(
         "refused_items": ("Ditolak", "Refused"),
         "built": ("Situs dibangun: {pages} halaman.", "Site built: {pages} pages."),
         "publish_result": ("Hasil penerbitan", "Publication result"),
+        "publish_refused_IntegrityError": (
+            "Tidak ada yang diterbitkan: riwayat git tidak lolos pemeriksaan persetujuan "
+            "(warta verify). Ada perubahan yang tidak disetujui dengan tanda tangan yang sah:",
+            "Nothing was published: the git history did not pass the approval check "
+            "(warta verify). A change was not approved with a valid signature:",
+        ),
+        "publish_refused_ConfigError": (
+            "Tidak ada yang diterbitkan: pengaturan penerbitan belum benar:",
+            "Nothing was published: the publishing setup is not right:",
+        ),
+        "publish_refused_BuildError": (
+            "Tidak ada yang diterbitkan: situs gagal dibangun; situs yang lama tetap tampil:",
+            "Nothing was published: the site did not build; the old site stays:",
+        ),
     }
 )
 
@@ -440,11 +461,22 @@ def install(app: FastAPI, kit: Kit) -> None:
         form = await kit.read_form(request)
         kit.check_csrf(form, session.csrf)
         who = kit.who(session, request)
-        result = await run_in_threadpool(
-            lambda: publish_cases.publish(
-                config, by=who.person, now=kit.clock(), trust_file=kit.trust_file
+        try:
+            result = await run_in_threadpool(
+                lambda: publish_cases.publish(
+                    config, by=who.person, now=kit.clock(), trust_file=kit.trust_file
+                )
             )
-        )
+        except (IntegrityError, ConfigError, BuildError) as refused:
+            # Nothing was published: say why, with every problem verify or the build found
+            # (their locations are commits and files, which the web admin acts on).
+            return kit.render(
+                request,
+                "content_published.html",
+                {"refusal": refused, "kind": type(refused).__name__},
+                session=session,
+                status=409 if isinstance(refused, IntegrityError) else 500,
+            )
         return kit.render(
             request,
             "content_published.html",
