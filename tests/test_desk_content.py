@@ -286,3 +286,49 @@ def test_review_and_approval_in_the_browser_are_signed_and_verify(project: Proje
     assert rina.get("/konten").status_code == 200
     refused = rina.post("/konten/terbitkan", data={"csrf": csrf_of(rina.get("/konten").text)})
     assert refused.status_code == 403  # only the web admin publishes
+
+
+def test_send_back_live_preview_and_a_registered_key(desk: Desk) -> None:
+    from pipeline.content.keys import generate
+
+    rina, sari = desk.login("rina"), desk.login("sari")
+    page = rina.get("/konten/baru")
+    rina.post("/konten/baru", data={**NEW, "csrf": csrf_of(page.text)})
+    editor = sari.get(f"/konten/{SLUG}").text
+    done = sari.post(
+        f"/konten/{SLUG}/ajukan", data={"csrf": csrf_of(editor), "expected": _expected(editor)}
+    )
+    assert done.status_code == 303
+    shown = sari.get(f"/konten/{SLUG}").text
+    assert "Kembalikan ke penulis" in shown
+    no_reason = sari.post(
+        f"/konten/{SLUG}/kembalikan",
+        data={"csrf": csrf_of(shown), "expected": _expected(shown), "reason": "  "},
+    )
+    assert no_reason.status_code == 409 and "alasan wajib diisi" in no_reason.text
+    back = sari.post(
+        f"/konten/{SLUG}/kembalikan",
+        data={"csrf": csrf_of(shown), "expected": _expected(shown), "reason": "Foto kurang jelas."},
+    )
+    assert back.status_code == 303
+    item = drafting.load(desk.config, SLUG).item
+    assert (
+        item.front.status.value == "draft" and item.front.history[-1].note == "Foto kurang jelas."
+    )
+    # The live preview renders as the site does, sanitised.
+    editor = rina.get(f"/konten/{SLUG}").text
+    live = rina.post(
+        f"/konten/{SLUG}/pratinjau",
+        data={"csrf": csrf_of(editor), "body": "**tebal** <img src=x onerror=alert(1)>"},
+    )
+    assert live.status_code == 200 and "<strong>tebal</strong>" in live.text
+    assert "onerror" not in live.text
+    assert rina.post(f"/konten/{SLUG}/pratinjau", data={"body": "x"}).status_code == 403
+    # A key made elsewhere: its public line is registered, never a private key.
+    public = generate("empat kata yang panjang", "rina@pa-uji.example").public
+    key_page = rina.get("/akun/kunci").text
+    bad = rina.post("/akun/kunci/publik", data={"csrf": csrf_of(key_page), "public": "halo"})
+    assert bad.status_code == 422 and "bukan kunci publik SSH" in bad.text
+    ok = rina.post("/akun/kunci/publik", data={"csrf": csrf_of(key_page), "public": public})
+    assert ok.status_code == 303
+    assert public in rina.get("/akun/kunci").text

@@ -125,6 +125,9 @@ def test_operator_editor_approver_and_web_admin_in_the_browser(
     rina.page.fill("#body", body)
     rina.submit("form.card button[type=submit]")
     rina.accessible("editor")
+    # The live preview follows the typing (static script, allowed by the desk's CSP).
+    rina.page.fill("#body", rina.page.input_value("#body") + "\nKalimat **penutup**.\n")
+    rina.page.wait_for_selector("#preview strong:has-text('penutup')", timeout=10_000)
     assert "Tidak ada temuan." in rina.page.content() or "baris" not in rina.page.content()
 
     sari = Person(chromium, base_url)

@@ -437,6 +437,42 @@ def approve(
         )
 
 
+def reject(
+    config: Config,
+    *,
+    by: Actor | str,
+    slug: str,
+    expected: str,
+    reason: str,
+    now: datetime | None = None,
+) -> Saved:
+    """Send a desk draft back to its writer with a reason (a commit on its branch)."""
+    actor = as_actor(config, by)
+    moment = now or now_utc()
+    found = branches(config)
+    item = found.item(config, slug, at=expected) if expected else None
+    if item is None:
+        raise NotFoundError(f"no draft {slug!r} at {expected[:12]!r}", where=f"konten/{slug}")
+    front = workflow.reject(
+        config, item.front, by=actor.person, at=moment, note=reason, where=f"konten/{slug}"
+    )
+    text = render_item(front, item.body, item.passthrough)
+    return found.save(
+        slug,
+        {"index.md": text.encode()},
+        author=_author(config, actor),
+        message=f"Dikembalikan: {slug}\n\n{reason.strip()}",
+        expected=expected,
+        now=moment,
+    )
+
+
+def preview(config: Config, body: str) -> str:
+    """A body rendered as the site renders it, sanitised (the editor's live preview)."""
+    html = HtmlCheck(config)
+    return Sanitiser(config.html, site_url=config.site.url).clean(html.render(body))
+
+
 def draft_path(config: Config, slug: str) -> Path:
     """Where the draft will be in the published branch once it is approved."""
     return config.path("drafts") / slug / "index.md"

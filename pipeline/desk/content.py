@@ -154,6 +154,20 @@ T.update(
         "refused_items": ("Ditolak", "Refused"),
         "built": ("Situs dibangun: {pages} halaman.", "Site built: {pages} pages."),
         "publish_result": ("Hasil penerbitan", "Publication result"),
+        "reject_title": ("Kembalikan ke penulis", "Send back to the writer"),
+        "reason": ("Alasan", "Reason"),
+        "reject_button": ("Kembalikan", "Send back"),
+        "sent_back": ("Draf dikembalikan ke penulisnya.", "Draft sent back to its writer."),
+        "key_register": (
+            "Atau daftarkan kunci publik dari komputer Anda sendiri",
+            "Or register the public key of a key made on your own computer",
+        ),
+        "key_register_hint": (
+            "Tempel satu baris berkas .pub Anda; Anda lalu menandatangani dengan baris perintah.",
+            "Paste the one line of your .pub file; you then sign with the command line.",
+        ),
+        "key_register_button": ("Daftarkan", "Register"),
+        "key_registered": ("Kunci publik didaftarkan.", "Public key registered."),
         "publish_refused_IntegrityError": (
             "Tidak ada yang diterbitkan: riwayat git tidak lolos pemeriksaan persetujuan "
             "(warta verify). Ada perubahan yang tidak disetujui dengan tanda tangan yang sah:",
@@ -206,6 +220,8 @@ messages.MESSAGES.extend(
             "meja layanan belum menyimpan kunci tanda tangan {who}",
         ),
         (r"the key passphrase is too short", "frasa sandi kunci terlalu pendek"),
+        (r"a reason is required", "alasan wajib diisi"),
+        (r"not an SSH public key", "ini bukan kunci publik SSH"),
         (
             r"(?P<who>.+) may not (?P<what>review content|approve [a-z]+ changes): needs the role "
             r"(?P<roles>.+)",
@@ -483,6 +499,53 @@ def install(app: FastAPI, kit: Kit) -> None:
             {"result": result, "pages": result.build.pages if result.build else 0},
             session=session,
         )
+
+    @app.post("/konten/{slug}/kembalikan")
+    async def send_back(request: Request, slug: str) -> Response:
+        session = await member(request)
+        if isinstance(session, Response):
+            return session
+        form = await kit.read_form(request)
+        kit.check_csrf(form, session.csrf)
+        await run_in_threadpool(
+            lambda: drafting.reject(
+                config,
+                by=kit.who(session, request),
+                slug=slug,
+                expected=kit.field(form, "expected"),
+                reason=kit.field(form, "reason")[:1000],
+                now=kit.clock(),
+            )
+        )
+        return RedirectResponse(f"/konten/{slug}?pesan=dikembalikan", status_code=303)
+
+    @app.post("/konten/{slug}/pratinjau")
+    async def live_preview(request: Request, slug: str) -> Response:
+        session = await member(request)
+        if isinstance(session, Response):
+            return session
+        form = await kit.read_form(request)
+        kit.check_csrf(form, session.csrf)
+        body = kit.field(form, "body")[:200_000]
+        html = await run_in_threadpool(drafting.preview, config, body)
+        return HTMLResponse(html)
+
+    @app.post("/akun/kunci/publik")
+    async def register_key(request: Request) -> Response:
+        session = await member(request)
+        if isinstance(session, Response):
+            return session
+        form = await kit.read_form(request)
+        kit.check_csrf(form, session.csrf)
+        await run_in_threadpool(
+            lambda: key_cases.register(
+                config,
+                by=kit.who(session, request),
+                public=kit.field(form, "public"),
+                now=kit.clock(),
+            )
+        )
+        return RedirectResponse("/akun/kunci?pesan=didaftarkan", status_code=303)
 
     @app.get("/akun/kunci")
     async def key_page(request: Request) -> Response:
