@@ -132,7 +132,7 @@ def test_hostile_markdown_never_runs_in_the_preview(desk: Desk) -> None:
     body = 'Halo <img src=x onerror="alert(1)"> <script>alert(2)</script>\n'
     rina.post("/konten/baru", data={**NEW, "body": body, "csrf": csrf_of(page.text)})
     editor = rina.get(f"/konten/{SLUG}")
-    preview = editor.text.split('class="preview">', 1)[1]
+    preview = editor.text.split('aria-live="polite">', 1)[1]
     assert "onerror" not in preview.split("</div>", 1)[0] and "<script>" not in preview
     assert "script-src 'self'" in editor.headers["content-security-policy"]
 
