@@ -678,3 +678,15 @@ def test_a_promotion_that_changes_the_reviewed_text_is_refused(repo: Repo) -> No
     )
     move_main(repo, forged)
     assert placed in _refused(repo, "approval.tree", forged)
+
+
+def test_a_malformed_allowed_signers_file_is_never_trusted(repo: Repo) -> None:
+    """verify builds the signers from the verified policy; the file in the tree is only
+    checked by ``roles sync --check`` and owned by the policy rule."""
+    approval.roles_sync(repo.config)
+    path = repo.root / ".github/allowed_signers"
+    path.write_text("mallory@pa-uji.example namespaces=git ssh-ed25519 !!!\n")
+    assert approval.roles_sync(repo.config, check=True).changed == [path]
+    forged = repo.commit_all("hand-edited allowed signers")
+    text = _refused(repo, "approval.unapproved-change", forged)
+    assert "allowed_signers" in text
