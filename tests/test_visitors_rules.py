@@ -276,3 +276,28 @@ def test_incidents_use_the_request_dates(project: Project) -> None:
     # Recorded in 2027, but the requests were in November 2026: not suspicious "now".
     assert visitor_conditions(db, datetime(2027, 1, 1, tzinfo=UTC), timedelta(days=7)) == []
     assert visitor_conditions(db, datetime(2026, 11, 26, tzinfo=UTC), timedelta(days=7))
+
+
+def test_compact_buckets_keep_dates_and_state(project: Project) -> None:
+    from pipeline.visitors.rules import as_logged
+
+    assert as_logged(1795572000.0, "01/Jan/2026:00:00:00 +0800") == "25/Nov/2026:10:00:00 +0800"
+    assert as_logged(1795572000.0, "2026-01-01T00:00:00Z") == "2026-11-25T02:00:00+00:00"
+    # A rule counting distinct agents makes its bucket at the second agent, with the
+    # first one poured at its own time: the finding is dated by the first request.
+    detector = Detector()
+    agents = [req("/", agent=f"Mozilla/5.0 tool-{i}", second=i) for i in range(12)]
+    for hit in hits(agents):
+        detector.add(hit)
+    (finding,) = [f for f in detector.results() if f.rule == "switching-agents"]
+    assert finding.first == "25/Nov/2026:10:00:00 +0800" and finding.count == 12
+    # aggressive-crawling keeps its buckets in arrays: a burst split over two incremental
+    # runs still overflows, and the finding starts at the burst's first request.
+    log = project.root / "logs/access.log"
+    log.parent.mkdir()
+    log.write_text("".join(req(f"/a{i}", second=i // 40) + "\n" for i in range(200)))
+    assert analyze(project.config, [log], incremental=True).findings == []
+    with log.open("a") as handle:
+        handle.write("".join(req(f"/b{i}", second=5 + i // 40) + "\n" for i in range(200)))
+    (burst,) = analyze(project.config, [log], incremental=True).findings
+    assert burst.rule == "aggressive-crawling" and burst.first == "25/Nov/2026:10:00:00 +0800"

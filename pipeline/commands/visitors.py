@@ -19,7 +19,7 @@ from pipeline.progress import NoProgress, Progress
 from pipeline.site.live import now_utc
 from pipeline.visitors.allow import AllowList, Resolver
 from pipeline.visitors.parse import PRESETS, LogFormat, Reader, is_gzip, open_log
-from pipeline.visitors.rules import Bucket, Detector, Finding, configured, iso
+from pipeline.visitors.rules import Addresses, Bucket, Detector, Finding, configured, iso
 from pipeline.visitors.schema import ParseError
 from pipeline.visitors.stats import Figures
 from pipeline.visitors.tail import Position, Segment, fingerprint, plan
@@ -125,8 +125,9 @@ def analyze(
             )
     fmt = log_format(config, format_spec)
     allow = AllowList(settings.allow, resolver)
-    figures = Figures()
-    detector = Detector(configured(settings.thresholds()), allow=allow)
+    addresses = Addresses()
+    figures = Figures(hosts=addresses.ids)
+    detector = Detector(configured(settings.thresholds()), allow=allow, addresses=addresses)
     report = VisitorReport(figures, [])
     moment = now or now_utc()
     with open_history(config, write=True) as db:  # the activity log is always written
@@ -195,10 +196,9 @@ def _read(
     parse = fmt.parse
     add, count = figures.add, detector.add
     with open_log(segment.path) as handle:
-        reader = Reader(handle, segment.start, hold_partial=live)
-        done = segment.start
+        reader = Reader(handle, segment.start, hold_partial=live, progress=progress.advance)
         number = 0
-        for number, (end, text) in enumerate(reader, start=1):
+        for number, text in enumerate(reader, start=1):
             hit = parse(text)
             if isinstance(hit, str):
                 figures.add_failed(hit, f"{name}:{number}" if not segment.start else name)
@@ -207,9 +207,6 @@ def _read(
             else:
                 add(hit)
                 count(hit)
-            if end - done > 1 << 20:
-                progress.advance(end - done)
-                done = end
     if reader.held:
         report.notes.append(
             f"{name}: the last line has no newline yet (still being written): "

@@ -86,8 +86,22 @@ class Hit:
     """Time taken to answer (``$request_time``), when the format has it."""
 
 
+_SEEN: dict[str, bool] = {}
+"""Recently checked addresses (a few clients make most requests)."""
+
+
 def valid_address(text: str) -> bool:
     """An IPv4 or IPv6 address (``.......`` and ``:::::::`` are not)."""
+    found = _SEEN.get(text)
+    if found is None:
+        found = _check_address(text)
+        if len(_SEEN) >= 4096:
+            _SEEN.clear()
+        _SEEN[text] = found
+    return found
+
+
+def _check_address(text: str) -> bool:
     if _IPV4.fullmatch(text):
         return True
     if ":" not in text or len(text) > 45:
@@ -344,45 +358,62 @@ def open_log(path: Path) -> BinaryIO:
     return path.open("rb")
 
 
+BLOCK = 1 << 20
+"""Progress is reported about every this many bytes."""
+
+
 class Reader:
-    """The lines of one log, from byte ``start``: ``for end, text in reader``.
+    """The lines of one log, from byte ``start``: ``for text in reader``.
 
     A last line without its newline is read, unless ``hold_partial`` (a live file in an
     incremental run: it may still be being written; the next run reads it) — then
     :attr:`held` says so.  A damaged compressed file ends the iteration and sets
-    :attr:`damage`; everything before the damage is read.
+    :attr:`damage`; everything before the damage is read.  :attr:`end` is the offset after
+    the last line read; ``progress`` is called with the bytes of each block.
     """
 
-    def __init__(self, handle: BinaryIO, start: int = 0, *, hold_partial: bool = False) -> None:
+    def __init__(
+        self,
+        handle: BinaryIO,
+        start: int = 0,
+        *,
+        hold_partial: bool = False,
+        progress: Callable[[int], None] | None = None,
+    ) -> None:
         self.handle = handle
         self.start = start
         self.hold_partial = hold_partial
+        self.progress = progress
         self.damage = ""
         self.held = False
         self.end = start
 
-    def __iter__(self) -> Iterator[tuple[int, str]]:
+    def __iter__(self) -> Iterator[str]:
         handle = self.handle
         if self.start:
             handle.seek(self.start)
-        offset = self.start
+        offset = reported = self.start
+        progress = self.progress
         try:
             for raw in handle:
-                if not raw.endswith(b"\n"):
+                if raw[-1:] != b"\n":
                     if self.hold_partial:
                         self.held = True
                         break
                     offset += len(raw)
-                    self.end = offset
-                    yield offset, raw.decode("utf-8", "replace").rstrip("\r")
+                    yield raw.decode("utf-8", "replace").rstrip("\r")
                     break
                 offset += len(raw)
-                self.end = offset
-                yield offset, raw.decode("utf-8", "replace").rstrip("\r\n")
+                if progress is not None and offset - reported > BLOCK:
+                    progress(offset - reported)
+                    reported = offset
+                yield raw.decode("utf-8", "replace").rstrip("\r\n")
         except (EOFError, OSError, zlib.error) as error:  # gzip: truncated, trailing bytes, CRC
             self.damage = f"{DAMAGED}: {error}"
+        finally:
+            self.end = offset
 
 
-def lines(handle: BinaryIO, start: int = 0) -> Iterator[tuple[int, str]]:
-    """(offset after the line, text) of every line from byte ``start`` (see :class:`Reader`)."""
+def lines(handle: BinaryIO, start: int = 0) -> Iterator[str]:
+    """Every line from byte ``start`` (see :class:`Reader`)."""
     return iter(Reader(handle, start))

@@ -23,9 +23,10 @@ from __future__ import annotations
 
 import heapq
 import re
-from collections.abc import Callable, Iterable, Mapping
+from array import array
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta, timezone
 from urllib.parse import unquote_plus
 
 from pipeline.visitors.parse import Hit
@@ -231,6 +232,11 @@ HTTP_VERSIONS = frozenset(
 )
 
 
+_USUAL_METHODS = frozenset(("GET", "HEAD"))
+"""Requests with these methods (of a path, in a real HTTP version, not answered 401/403)
+match no rule that has a test: the tests are skipped for them."""
+
+
 def _brute_force(hit: Hit) -> bool:
     if hit.status == 401:
         return True
@@ -248,10 +254,6 @@ def _open_proxy(hit: Hit) -> bool:
 
 def _bad_version(hit: Hit) -> bool:
     return hit.protocol != "" and hit.protocol not in HTTP_VERSIONS
-
-
-def _always(hit: Hit) -> bool:
-    return True
 
 
 RULES: list[Rule] = [
@@ -358,7 +360,6 @@ RULES: list[Rule] = [
         "switching-agents",
         "one address switching user agents quickly (a tool rotating its agent)",
         *THRESHOLDS["switching-agents"],
-        test=_always,
         distinct="agent",
     ),
     Rule(
@@ -499,13 +500,166 @@ Allow = Callable[[str, str], bool]
 is about to be reported)."""
 
 
+class Addresses:
+    """One small index per distinct client address, shared by the figures and the rules
+    so that per-address state can live in typed arrays (a million addresses: megabytes,
+    not the hundreds a Python object per address costs)."""
+
+    def __init__(self) -> None:
+        self.ids: dict[str, int] = {}
+
+    def of(self, ip: str) -> int:
+        """The address's index (a new one for a new address)."""
+        found = self.ids.get(ip)
+        if found is None:
+            found = self.ids[ip] = len(self.ids)
+        return found
+
+
+class _Buckets:
+    """The buckets of one rule, one Python object per address (rules that see few
+    addresses: probing, brute force, …)."""
+
+    def __init__(self) -> None:
+        self.by_ip: dict[str, Bucket] = {}
+
+    def get(self, ip: str) -> Bucket | None:
+        return self.by_ip.get(ip)
+
+    def put(self, ip: str, bucket: Bucket) -> None:
+        self.by_ip[ip] = bucket
+
+    def drop(self, ip: str) -> None:
+        self.by_ip.pop(ip, None)
+
+    def items(self) -> Iterator[tuple[str, Bucket]]:
+        return iter(list(self.by_ip.items()))
+
+    def __getitem__(self, ip: str) -> Bucket:
+        return self.by_ip[ip]
+
+
+class _ArrayBuckets(_Buckets):
+    """The buckets of a rule that sees every address (``aggressive-crawling``): four
+    numbers per address in typed arrays; a :class:`Bucket` is made only while one is
+    poured (the time of its first request is kept as a number, its text rebuilt)."""
+
+    def __init__(self, addresses: Addresses) -> None:
+        self.addresses = addresses
+        self.until = array("d")
+        self.latest = array("d")
+        self.start = array("d")
+        self.count = array("q")
+
+    def _grow(self, index: int) -> None:
+        missing = index + 1 - len(self.until)
+        if missing > 0:
+            self.until.extend([0.0] * missing)
+            self.latest.extend([_NEVER] * missing)
+            self.start.extend([_FOREVER] * missing)
+            self.count.extend([0] * missing)
+
+    def pour_in_order(self, ip: str, at: float, rule: Rule) -> bool:
+        """Pour a request that is not older than the bucket's newest one, as
+        :func:`_overflows` does, on the arrays; False when that is done without an
+        overflow. True: the caller takes the general path (a late request, or the pour
+        that overflows, which it repeats on a :class:`Bucket` to report it)."""
+        index = self.addresses.of(ip)
+        if index >= len(self.until):
+            self._grow(index)
+        latest = self.latest[index]
+        if at < latest or rule.leak <= 0:
+            return True
+        until = self.until[index]
+        if at >= until:
+            until = at
+            self.count[index] = 0
+            self.start[index] = at
+        until += 1 / rule.leak
+        if (until - at) * rule.leak > rule.capacity + 1e-9:
+            return True
+        self.until[index] = until
+        self.latest[index] = at
+        self.count[index] += 1
+        return False
+
+    def get(self, ip: str) -> Bucket | None:
+        index = self.addresses.of(ip)
+        if index >= len(self.until) or self.latest[index] == _NEVER:
+            return None
+        return Bucket(
+            self.until[index], self.latest[index], None, self.count[index], self.start[index]
+        )
+
+    def put(self, ip: str, bucket: Bucket) -> None:
+        index = self.addresses.of(ip)
+        self._grow(index)
+        self.until[index] = bucket.until
+        self.latest[index] = bucket.latest
+        self.start[index] = bucket.start
+        self.count[index] = bucket.count
+
+    def drop(self, ip: str) -> None:
+        index = self.addresses.of(ip)
+        if index < len(self.until):
+            self.put(ip, Bucket())
+
+    def items(self) -> Iterator[tuple[str, Bucket]]:
+        for ip, index in list(self.addresses.ids.items()):
+            if index < len(self.until) and self.latest[index] != _NEVER:
+                yield ip, Bucket(
+                    self.until[index], self.latest[index], None, self.count[index],
+                    self.start[index],
+                )  # fmt: skip
+
+    def __getitem__(self, ip: str) -> Bucket:
+        found = self.get(ip)
+        if found is None:
+            raise KeyError(ip)
+        return found
+
+
+_NEVER = float("-inf")
+_FOREVER = float("inf")
+
+
+def as_logged(at: float, like: str) -> str:
+    """A time written the way ``like`` (a logged time) is: the combined format in the same
+    zone, else ISO 8601 UTC."""
+    if len(like) >= 26 and like[2] == "/" and like[-5] in "+-" and like[-4:].isdigit():
+        hours, minutes = int(like[-4:-2]), int(like[-2:])
+        delta = timedelta(hours=hours, minutes=minutes)
+        zone = timezone(-delta if like[-5] == "-" else delta)
+        return datetime.fromtimestamp(at, zone).strftime("%d/%b/%Y:%H:%M:%S %z")
+    return iso(at)
+
+
 class Detector:
     """Feeds hits through every rule; collects findings per (address, rule)."""
 
-    def __init__(self, rules: list[Rule] | None = None, *, allow: Allow | None = None) -> None:
+    def __init__(
+        self,
+        rules: list[Rule] | None = None,
+        *,
+        allow: Allow | None = None,
+        addresses: Addresses | None = None,
+    ) -> None:
         self.rules = rules if rules is not None else RULES
         self.allow = allow
-        self.buckets: dict[str, dict[str, Bucket]] = {rule.id: {} for rule in self.rules}
+        self.addresses = addresses or Addresses()
+        self.buckets: dict[str, _Buckets] = {
+            rule.id: (
+                _ArrayBuckets(self.addresses)
+                if rule.pattern is None and rule.test is None and rule.status is None
+                and rule.distinct is None and rule.capacity > 0
+                else _Buckets()
+            )
+            for rule in self.rules
+        }  # fmt: skip
+        # Each address's first user agent (a hash) and its time, for the rules counting
+        # distinct agents: their bucket is made when a second agent appears.
+        self._first_agent = array("q")
+        self._first_agent_at = array("d")
         self.findings: dict[tuple[str, str], Finding] = {}
         self._pending: list[tuple[float, int, Hit]] = []
         self._newest = float("-inf")
@@ -527,7 +681,10 @@ class Detector:
         self._by_agent = tuple(by_field["agent"])
         self._by_referer = tuple(by_field["referer"])
         # Most requests match no pattern: only these rules look at every one of them.
-        self._plain = tuple(r for r in self.rules if r.pattern is None)
+        self._plain = tuple(r for r in self.rules if r.pattern is None and r.test is None)
+        # The rules with a test (a method, an HTTP version, a 401/403) only look at
+        # requests that are not a plain GET/HEAD of a path answered otherwise.
+        self._unusual = tuple(r for r in self.rules if r.pattern is None and r.test is not None)
 
     def _matches(
         self, cache: dict[str, tuple[Rule, ...]], rules: tuple[Rule, ...], value: str, raw: bool
@@ -573,7 +730,13 @@ class Detector:
             matched += self._matches(self._referers, self._by_referer, hit.referer, False)
         if len(matched) > 1:
             matched = tuple(dict.fromkeys(matched))  # a rule looking at several fields
-        for rules in (matched, self._plain):
+        usual = (
+            hit.method in _USUAL_METHODS
+            and hit.protocol in HTTP_VERSIONS
+            and hit.path[:1] == "/"
+            and status not in (401, 403)
+        )
+        for rules in (matched, self._plain) if usual else (matched, self._plain, self._unusual):
             for rule in rules:
                 if rule.status is not None and not rule.status[0] <= status <= rule.status[1]:
                     continue
@@ -594,18 +757,28 @@ class Detector:
             del self.findings[key]  # quiet long enough: what comes now is a new finding
         buckets = self.buckets[rule.id]
         if rule.capacity > 0:
+            if isinstance(buckets, _ArrayBuckets) and not buckets.pour_in_order(ip, at, rule):
+                return  # poured in time order without overflowing (the common case)
             bucket = buckets.get(ip)
             if bucket is None:
-                bucket = buckets[ip] = Bucket(seen=set() if rule.distinct else None)
+                if rule.distinct == "agent":
+                    bucket = self._second_agent(rule, ip, hit)
+                    if bucket is None:
+                        return
+                else:
+                    bucket = Bucket(seen=set() if rule.distinct else None)
             if bucket.seen is not None:
-                value = hit.path if rule.distinct == "path" else hit.agent
+                value = hit.path if rule.distinct == "path" else str(hash(hit.agent) or 1)
                 if value in bucket.seen and at <= bucket.until:
                     return
                 bucket.seen.add(value)
-            if not _overflows(rule, bucket, at, hit.time):
+            overflows = _overflows(rule, bucket, at, hit.time)
+            if not overflows:
+                buckets.put(ip, bucket)
                 return
-            del buckets[ip]
-            count, first_at, first = bucket.count, bucket.start, bucket.start_text
+            buckets.drop(ip)
+            first = bucket.start_text or as_logged(bucket.start, hit.time)
+            count, first_at = bucket.count, bucket.start
         else:
             count, first_at, first = 1, at, hit.time
         if not self._may_report(ip, hit.agent):
@@ -614,6 +787,26 @@ class Detector:
             ip, rule.id, first, hit.time, count, [_sample(hit)], first_at, at
         )
         self.touched.add(key)
+
+    def _second_agent(self, rule: Rule, ip: str, hit: Hit) -> Bucket | None:
+        """The bucket of a distinct-agent rule once an address shows a second agent (with
+        the first one poured at its time); None while it shows only one."""
+        index = self.addresses.of(ip)
+        first, times = self._first_agent, self._first_agent_at
+        if index >= len(first):
+            missing = index + 1 - len(first)
+            first.extend([0] * missing)
+            times.extend([0.0] * missing)
+        token = hash(hit.agent) or 1
+        if first[index] == 0:
+            first[index], times[index] = token, hit.at
+            return None
+        if first[index] == token:
+            return None
+        bucket = Bucket(seen={str(first[index])})
+        _overflows(rule, bucket, times[index], as_logged(times[index], hit.time))
+        first[index] = -1  # from now on the bucket counts
+        return bucket
 
     def _may_report(self, ip: str, agent: str) -> bool:
         if self.allow is None:
@@ -655,6 +848,7 @@ class Detector:
             for ip, b in by_ip.items()
             if b.until > horizon or self._leakless(rule_id)
         ]
+
         open_findings = [f for f in self.findings.values() if horizon - f.last_at <= QUIET]
         return buckets, open_findings
 
@@ -670,7 +864,7 @@ class Detector:
                 continue  # a rule since disabled
             if distinct[rule_id] and bucket.seen is None:
                 bucket.seen = set()
-            by_ip[ip] = bucket
+            by_ip.put(ip, bucket)
         for finding in findings:
             if finding.rule in self.buckets:
                 self.findings[(finding.ip, finding.rule)] = finding

@@ -9,17 +9,23 @@
   operating systems, crawlers and feed readers, status codes by group, and the time
   distribution per hour.
 
-Memory is the constraint (a million distinct addresses must fit where GoAccess fits):
-visitor keys are kept as 64-bit hashes, and each host's hits, visitors and bytes are
-packed in one integer.
+Memory is the constraint (a million distinct addresses must fit where GoAccess fits): a
+request that counts for visitors appends a 64-bit hash of (IP, date, agent) and four small
+indexes to typed arrays (19 bytes), each host's hits and bytes are two array cells, and the
+distinct counts are made once at the end with numpy (sorting, not hash sets of Python
+objects).
 """
 
 from __future__ import annotations
 
+import heapq
+from array import array
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
 from urllib.parse import urlsplit
+
+import numpy as np
 
 from pipeline.visitors.agents import CRAWLERS, FEED, classify
 from pipeline.visitors.parse import Hit
@@ -98,11 +104,6 @@ STATUS_GROUPS = {
     "5": "5xx Server Errors",
 }
 
-# Packed per-host value: hits in the low 24+8 bits, visitors in the next 32, bytes above.
-_VISITOR = 1 << 32
-_BYTE = 1 << 64
-_LOW = (1 << 32) - 1
-
 
 def is_static(path: str) -> bool:
     """Whether the path (its query left out) names a static file by its extension."""
@@ -123,21 +124,35 @@ def _referer_host(referer: str) -> str | None:
         return None
 
 
-@dataclass
+@dataclass(slots=True)
 class _Item:
-    """Hits, visitors and bytes of one panel row."""
+    """Hits, visitors and bytes of one panel row (visitors are counted at the end)."""
 
+    index: int
     hits: int = 0
     visitors: int = 0
     bandwidth: int = 0
+
+
+def _index(table: dict[str, _Item], key: str) -> _Item:
+    item = table.get(key)
+    if item is None:
+        item = table[key] = _Item(len(table))
+    return item
+
+
+# Spreads a small index over 64 bits before it is mixed with a visitor's hash.
+_MIX = np.int64(-7046029254386353131)  # 0x9E3779B97F4A7C15 as a signed 64-bit integer
 
 
 @dataclass
 class Figures:
     """Accumulates hits; :meth:`as_dict` gives the report's figures and panels.
 
-    The per-request work is kept to counting raw values (agents, referers, paths); each
-    distinct value is classified once, in :meth:`as_dict`.
+    The per-request work is kept to counting raw values (agents, referers, paths) and to
+    appending a few integers per request; distinct visitors (overall, per day, host, page
+    and hour) are counted once, at the end, over those arrays. Each distinct agent and
+    referer is classified once, in :meth:`as_dict`.
     """
 
     total: int = 0
@@ -152,20 +167,26 @@ class Figures:
     """Failed lines by reason."""
     failed_where: dict[str, str] = field(default_factory=dict)
     """The first place (``file:line``) of each reason."""
-    visitors: set[int] = field(default_factory=set)
-    """Hashes of (IP, date, user agent)."""
     paths: dict[str, _Item] = field(default_factory=dict)
     not_found: dict[str, _Item] = field(default_factory=dict)
     days: dict[str, _Item] = field(default_factory=dict)
     hosts: dict[str, int] = field(default_factory=dict)
-    """IP → hits + visitors × 2³² + bytes × 2⁶⁴."""
-    pairs: set[int] = field(default_factory=set)
-    """Hashes of (visitor, path) and (visitor, hour): who was counted where already."""
+    """Address → its index in :attr:`host_hits` and :attr:`host_bytes` (may be shared with
+    :class:`pipeline.visitors.rules.Addresses`, which indexes addresses the same way)."""
+    host_hits: array[int] = field(default_factory=lambda: array("q"))
+    host_bytes: array[int] = field(default_factory=lambda: array("q"))
     referers: Counter[str] = field(default_factory=Counter)
     agents: Counter[str] = field(default_factory=Counter)
     statuses: Counter[int] = field(default_factory=Counter)
     hours: list[int] = field(default_factory=lambda: [0] * 24)
-    hour_visitors: list[int] = field(default_factory=lambda: [0] * 24)
+    # One entry per request that counts for visitors (not 4xx): the visitor's hash of
+    # (IP, date, agent), and the indexes of its day, host, path and hour.
+    v_token: array[int] = field(default_factory=lambda: array("q"))
+    v_day: array[int] = field(default_factory=lambda: array("i"))
+    v_host: array[int] = field(default_factory=lambda: array("i"))
+    v_path: array[int] = field(default_factory=lambda: array("i"))
+    v_hour: array[int] = field(default_factory=lambda: array("b"))
+    _counted: bool = False
 
     def add_failed(self, reason: str, where: str = "") -> None:
         """Count one line that could not be read."""
@@ -184,7 +205,6 @@ class Figures:
         status = hit.status
         self.statuses[status] += 1
         path = hit.path
-        date = hit.date
         agent = hit.agent
         ip = hit.ip
         hour = hit.hour
@@ -194,45 +214,69 @@ class Figures:
         self.hours[hour] += 1
         item = self.paths.get(path)
         if item is None:
-            item = self.paths[path] = _Item()
+            item = self.paths[path] = _Item(len(self.paths))
         item.hits += 1
         item.bandwidth += size
+        date = hit.date
         day = self.days.get(date)
         if day is None:
-            day = self.days[date] = _Item()
+            day = self.days[date] = _Item(len(self.days))
         day.hits += 1
         day.bandwidth += size
-        host = self.hosts.get(ip, 0) + 1 + size * _BYTE
-        missing = None
+        host = self.hosts.get(ip)
+        if host is None:
+            host = self.hosts[ip] = len(self.hosts)
+        if host >= len(self.host_hits):  # (the index may be shared with the rules)
+            grow = host + 1 - len(self.host_hits)
+            self.host_hits.extend([0] * grow)
+            self.host_bytes.extend([0] * grow)
+        self.host_hits[host] += 1
+        self.host_bytes[host] += size
         if status == 404:
-            missing = self.not_found.get(path)
-            if missing is None:
-                missing = self.not_found[path] = _Item()
+            missing = _index(self.not_found, path)
             missing.hits += 1
             missing.bandwidth += size
-        if not 400 <= status < 500:  # GoAccess leaves 4xx out of unique visitors
-            token = hash((ip, date, agent))
-            visitors = self.visitors
-            before = len(visitors)
-            visitors.add(token)
-            if len(visitors) != before:
-                day.visitors += 1
-                host += _VISITOR
-            pairs = self.pairs
-            before = len(pairs)
-            pairs.add(hash((token, path)))
-            if len(pairs) != before:
-                item.visitors += 1
-            before = len(pairs)
-            pairs.add(token ^ hour)  # a different mix than (token, path): no collisions
-            if len(pairs) != before:
-                self.hour_visitors[hour] += 1
-        self.hosts[ip] = host
+        elif not 400 <= status < 500:  # GoAccess leaves 4xx out of unique visitors
+            self.v_token.append(hash((ip, date, agent)))
+            self.v_day.append(day.index)
+            self.v_host.append(host)
+            self.v_path.append(item.index)
+            self.v_hour.append(hour)
         at = hit.at
         if at < self.first_at:
             self.first_at, self.first = at, hit.time
         if at > self.last_at:
             self.last_at, self.last = at, hit.time
+
+    def _count_visitors(self) -> tuple[int, list[int], list[int]]:
+        """(unique visitors, visitors per host index, per hour); fills the items' visitors."""
+        tokens = np.frombuffer(self.v_token, dtype=np.int64)
+        if not len(tokens):
+            return 0, [0] * len(self.host_hits), [0] * 24
+        _, first = np.unique(tokens, return_index=True)
+        days = np.frombuffer(self.v_day, dtype=np.dtype(f"i{self.v_day.itemsize}"))
+        hosts = np.frombuffer(self.v_host, dtype=np.dtype(f"i{self.v_host.itemsize}"))
+        paths = np.frombuffer(self.v_path, dtype=np.dtype(f"i{self.v_path.itemsize}"))
+        hours = np.frombuffer(self.v_hour, dtype=np.int8)
+        per_day = np.bincount(days[first], minlength=len(self.days))
+        per_host = np.bincount(hosts[first], minlength=len(self.host_hits))
+
+        def distinct(index: np.ndarray, size: int) -> np.ndarray:
+            # A visitor counts once per row: distinct (visitor, row) pairs, mixed into one
+            # 64-bit key (collisions among a million keys: about 1 in 10^7).
+            with np.errstate(over="ignore"):
+                keys = tokens ^ ((index.astype(np.int64) + 1) * _MIX)
+            _, where = np.unique(keys, return_index=True)
+            return np.bincount(index[where], minlength=size)
+
+        per_path = distinct(paths, len(self.paths))
+        per_hour = distinct(hours.astype(np.int64), 24)
+        by_index = {item.index: item for item in self.paths.values()}
+        for i, count in enumerate(per_path.tolist()):
+            by_index[i].visitors = count
+        for item in self.days.values():
+            item.visitors = int(per_day[item.index])
+        return len(first), per_host.tolist(), per_hour.tolist()
 
     def _derived(self) -> tuple[Counter[str], Counter[str], Counter[str], Counter[str], int]:
         browsers: Counter[str] = Counter()
@@ -268,6 +312,7 @@ class Figures:
             ]
 
         valid = self.valid or 1
+        unique, host_visitors, hour_visitors = self._count_visitors()
         browsers, systems, referrers, robots, crawlers = self._derived()
         pages = {k: v for k, v in self.paths.items() if not _static(k)}
         static = {k: v for k, v in self.paths.items() if _static(k)}
@@ -279,7 +324,8 @@ class Figures:
             codes = group["codes"]
             assert isinstance(codes, dict)
             codes[str(status)] = hits
-        hosts = sorted(self.hosts.items(), key=lambda kv: (-(kv[1] & _LOW), kv[0]))[:top]
+        per_host = self.host_hits
+        hosts = heapq.nsmallest(top, self.hosts.items(), key=lambda kv: (-per_host[kv[1]], kv[0]))
         return {
             "version": 2,
             "period": {"first": self.first, "last": self.last},
@@ -290,7 +336,7 @@ class Figures:
                 {"reason": reason, "lines": count, "first": self.failed_where.get(reason, "")}
                 for reason, count in sorted(self.reasons.items(), key=lambda kv: (-kv[1], kv[0]))
             ],
-            "unique_visitors": len(self.visitors),
+            "unique_visitors": unique,
             "bandwidth": self.bandwidth,
             "crawler_share": round(crawlers / valid, 4) if self.valid else 0.0,
             "static_requests": sum(v.hits for v in static.values()),
@@ -308,19 +354,18 @@ class Figures:
             "hosts": [
                 {
                     "name": ip,
-                    "hits": value & _LOW,
-                    "visitors": (value >> 32) & _LOW,
-                    "bandwidth": value >> 64,
+                    "hits": per_host[i],
+                    "visitors": host_visitors[i],
+                    "bandwidth": self.host_bytes[i],
                 }
-                for ip, value in hosts
+                for ip, i in hosts
             ],
             "referring_sites": ranked(referrers),
             "browsers": ranked(browsers),
             "operating_systems": ranked(systems),
             "crawlers": ranked(robots),
             "hours": [
-                {"hour": h, "hits": self.hours[h], "visitors": self.hour_visitors[h]}
-                for h in range(24)
+                {"hour": h, "hits": self.hours[h], "visitors": hour_visitors[h]} for h in range(24)
             ],
         }
 
