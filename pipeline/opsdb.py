@@ -42,6 +42,7 @@ from pipeline.accounts.schema import SCHEMA as accounts_schema
 from pipeline.backup.schema import SCHEMA as backup_schema
 from pipeline.content.schema import SCHEMA as signing_keys_schema
 from pipeline.content.schema import TOKENS as api_tokens_schema
+from pipeline.errors import IntegrityError, Problem
 from pipeline.health.schema import SCHEMA as renewals_schema
 from pipeline.report.schema import ANNEX as report_annex
 from pipeline.report.schema import SCHEMA as report_schema
@@ -144,16 +145,90 @@ MIGRATIONS = [
 ]
 
 
-def connect(path: Path) -> sqlite3.Connection:
-    """Open (creating and migrating) the database; safe for concurrent processes."""
+SQLITE_HEADER = b"SQLite format 3\x00"
+_CORRUPT, _NOTADB = 11, 26  # SQLite's primary result codes for a damaged or foreign file
+
+
+def _fix(path: Path) -> str:
+    return (
+        f"move {path.name} aside and restore it from the latest backup (warta backup "
+        f"restore latest --target DIR, then copy {path.name} back); or move it aside to "
+        "start an empty database"
+    )
+
+
+def damaged(path: Path, what: str) -> IntegrityError:
+    """The error for a database that is damaged or not warta's, naming the file and the fix."""
+    return IntegrityError(
+        "the operational database cannot be used", [Problem(str(path), what, _fix(path))]
+    )
+
+
+def _check_header(path: Path) -> None:
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(len(SQLITE_HEADER))
+    except FileNotFoundError:
+        return
+    if head and head != SQLITE_HEADER:
+        raise damaged(path, "not a SQLite database (its first bytes are not SQLite's header)")
+
+
+def is_damage(error: sqlite3.DatabaseError) -> bool:
+    """Whether SQLite says the file is damaged or foreign (not merely busy or locked)."""
+    code = getattr(error, "sqlite_errorcode", None)
+    if code is not None:
+        return code & 0xFF in (_CORRUPT, _NOTADB)
+    text = str(error)
+    return "malformed" in text or "not a database" in text
+
+
+def integrity(db: sqlite3.Connection, *, full: bool = False) -> list[str]:
+    """SQLite's own check: ``quick_check`` (O(size), no index cross-check) or the full
+    ``integrity_check``; the problems it lists, none when the file is sound."""
+    pragma = "integrity_check" if full else "quick_check"
+    rows = [str(r[0]) for r in db.execute(f"PRAGMA {pragma}(20)").fetchall()]
+    return [] if rows == ["ok"] else rows
+
+
+def connect(path: Path, *, check: bool = True) -> sqlite3.Connection:
+    """Open (creating and migrating) the database; safe for concurrent processes.
+
+    Refuses, naming the file and the fix: a file that is not SQLite, a damaged one
+    (``PRAGMA quick_check`` at every open, unless ``check`` is False), and one whose
+    schema version is newer than this program's (written by a later warta).
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
+    _check_header(path)
     db = sqlite3.connect(path, timeout=30, isolation_level=None)
-    db.execute("PRAGMA journal_mode=WAL")
-    db.execute("PRAGMA busy_timeout=30000")
-    version = db.execute("PRAGMA user_version").fetchone()[0]
-    for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
-        # One script per version, applied with its version bump in one transaction.
-        db.executescript(f"BEGIN IMMEDIATE;\n{script}\nPRAGMA user_version={number};\nCOMMIT;")
+    try:
+        db.execute("PRAGMA busy_timeout=30000")
+        version = db.execute("PRAGMA user_version").fetchone()[0]
+        if version > len(MIGRATIONS):
+            raise IntegrityError(
+                "the operational database is newer than this warta",
+                [
+                    Problem(
+                        str(path),
+                        f"schema version {version}, this warta knows up to {len(MIGRATIONS)}",
+                        "upgrade warta to the version that wrote it; nothing was changed",
+                    )
+                ],
+            )
+        if check and (found := integrity(db)):
+            raise damaged(path, "damaged: " + "; ".join(found[:3]))
+        db.execute("PRAGMA journal_mode=WAL")
+        for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
+            # One script per version, applied with its version bump in one transaction.
+            db.executescript(f"BEGIN IMMEDIATE;\n{script}\nPRAGMA user_version={number};\nCOMMIT;")
+    except sqlite3.DatabaseError as error:
+        db.close()
+        if is_damage(error):
+            raise damaged(path, f"damaged or not a database ({error})") from None
+        raise
+    except BaseException:
+        db.close()
+        raise
     return db
 
 

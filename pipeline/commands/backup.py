@@ -20,6 +20,7 @@ from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from pipeline import opsdb
 from pipeline.backup import engine, events, policy
 from pipeline.backup.repository import LockHolder, PackInfo, Repository, Snapshot, locked
 from pipeline.backup.storage import open_backend
@@ -45,8 +46,13 @@ def open_repository(config: Config, *, create: bool = False) -> Repository:
 
 
 def _record(config: Config, event: events.BackupEvent) -> None:
-    with open_history(config, write=True) as db:
-        events.record(db, event)
+    try:
+        with open_history(config, write=True) as db:
+            events.record(db, event)
+    except IntegrityError:
+        # The database itself is damaged or newer: there is nowhere to record into, and
+        # the command reports that problem itself (a backup names it as not backed up).
+        pass
 
 
 @contextmanager
@@ -117,14 +123,25 @@ def sources(config: Config, database_copy: Path) -> tuple[list[engine.Source], s
     return chosen, exclude
 
 
-def _copy_database(config: Config, target: Path) -> None:
-    """A consistent copy of the operational database (SQLite's online backup API)."""
-    with open_history(config, write=False) as source:
-        copy = sqlite3.connect(target)
-        try:
-            source.backup(copy)
-        finally:
-            copy.close()
+def _copy_database(config: Config, target: Path) -> Problem | None:
+    """A consistent copy of the operational database (SQLite's online backup API), made
+    only after SQLite's full ``integrity_check`` passed: a damaged database is not copied
+    (a backup of damaged pages would look sound); the problem says which file and the fix.
+    """
+    try:
+        with open_history(config, write=False) as source:
+            found = opsdb.integrity(source, full=True)
+            if found:
+                error = opsdb.damaged(database_path(config), "damaged: " + "; ".join(found[:3]))
+                return error.problems[0]
+            copy = sqlite3.connect(target)
+            try:
+                source.backup(copy)
+            finally:
+                copy.close()
+    except IntegrityError as refused:
+        return refused.problems[0]
+    return None
 
 
 @contextmanager
@@ -159,8 +176,10 @@ def run(
         repo = open_repository(config, create=True)
         with tempfile.TemporaryDirectory(prefix="warta-backup-") as tmp:
             copy = Path(tmp) / database_path(config).name
-            _copy_database(config, copy)
+            unusable = _copy_database(config, copy)
             chosen, exclude = sources(config, copy)
+            if unusable is not None:  # the rest is backed up; the database is named
+                chosen = [c for c in chosen if c.path != copy]
             with _locked(config, repo, "backup", wait) as holder:
                 result = engine.backup(
                     repo,
@@ -172,6 +191,8 @@ def run(
                     progress=progress,
                     on_pack=on_pack,
                 )
+            if unusable is not None:
+                result.skipped.append(unusable)
     detail = ""
     if result.skipped:
         detail = f"{len(result.skipped)} file(s) not backed up: " + "; ".join(

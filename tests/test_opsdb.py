@@ -1,0 +1,109 @@
+"""The operational database knows its own health: damaged, foreign and newer files are
+refused at open with the file and the fix named; a backup never copies damaged pages."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from pipeline import opsdb
+from pipeline.cli import cli
+from pipeline.commands import backup
+from pipeline.errors import IntegrityError
+from pipeline.health.store import database_path
+from tests.conftest import Project
+from tests.test_backup import NOW, configure, snapshot_paths
+
+
+def _filled(path: Path) -> None:
+    db = opsdb.connect(path)
+    with opsdb.transaction(db):
+        db.executemany(
+            "INSERT INTO health_results (endpoint, at, success, error) VALUES (?, ?, 1, ?)",
+            [("beranda", f"2026-11-{1 + i % 28:02d}", "x" * 200) for i in range(2000)],
+        )
+    db.close()
+    with sqlite3.connect(path) as plain:  # fold the WAL into the file before damaging it
+        plain.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+
+def _damage_a_page(path: Path) -> None:
+    data = bytearray(path.read_bytes())
+    page = int.from_bytes(data[16:18], "big")
+    for number in range(20, 24):  # the headers and cell pointers of four b-tree pages
+        for offset in range(page * number, page * number + 64):
+            data[offset] = 0xAB
+    path.write_bytes(bytes(data))
+
+
+def test_random_bytes_are_refused_naming_the_file_and_the_fix(project: Project) -> None:
+    database = database_path(project.config)
+    database.parent.mkdir(parents=True, exist_ok=True)
+    database.write_bytes(os.urandom(8192))
+    before = database.read_bytes()
+    with pytest.raises(IntegrityError) as caught:
+        opsdb.connect(database)
+    (problem,) = caught.value.problems
+    assert problem.where == str(database) and "not a SQLite database" in problem.message
+    assert "restore" in problem.hint and "move" in problem.hint
+    assert database.read_bytes() == before  # nothing written to it
+    # Through the CLI: exit 8 and the message, never a traceback (was exit 70).
+    result = CliRunner().invoke(
+        cli, ["--config", str(project.root / "warta.yml"), "health", "incidents"]
+    )
+    assert result.exit_code == 8, result.output
+    assert "warta.sqlite" in result.output and "Traceback" not in result.output
+
+
+def test_a_damaged_header_is_refused(project: Project) -> None:
+    database = database_path(project.config)
+    _filled(database)
+    data = bytearray(database.read_bytes())
+    data[16:24] = b"\xff" * 8  # page size and format bytes after the magic string
+    database.write_bytes(bytes(data))
+    with pytest.raises(IntegrityError, match="cannot be used") as caught:
+        opsdb.connect(database)
+    assert caught.value.problems[0].where == str(database)
+
+
+def test_damaged_pages_are_found_at_open(project: Project) -> None:
+    database = database_path(project.config)
+    _filled(database)
+    _damage_a_page(database)
+    with pytest.raises(IntegrityError) as caught:
+        opsdb.connect(database)
+    assert "damaged" in caught.value.problems[0].message
+    assert "backup restore" in caught.value.problems[0].hint
+
+
+def test_a_newer_schema_is_refused_and_left_unchanged(project: Project) -> None:
+    database = database_path(project.config)
+    opsdb.connect(database).close()
+    with sqlite3.connect(database) as db:
+        db.execute("PRAGMA user_version = 99")
+    before = database.read_bytes()
+    with pytest.raises(IntegrityError, match="newer than this warta") as caught:
+        opsdb.connect(database)
+    assert "schema version 99" in caught.value.problems[0].message
+    assert database.read_bytes() == before
+    with sqlite3.connect(database) as db:
+        assert db.execute("PRAGMA user_version").fetchone()[0] == 99
+
+
+def test_backup_never_copies_a_damaged_database(project: Project) -> None:
+    config = configure(project, repository="../repo")
+    database = database_path(config)
+    _filled(database)
+    backup.run(config, now=NOW)  # sound: copied through the backup API
+    assert ".warta/warta.sqlite" in snapshot_paths(config)
+    _damage_a_page(database)
+    result = backup.run(config, now=NOW)
+    (problem,) = result.skipped
+    assert problem.where == str(database) and "damaged" in problem.message
+    assert "restore" in problem.hint
+    latest = snapshot_paths(config)
+    assert ".warta/warta.sqlite" not in latest and "warta.yml" in latest
