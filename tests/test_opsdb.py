@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -101,7 +102,7 @@ def test_backup_never_copies_a_damaged_database(project: Project) -> None:
     backup.run(config, now=NOW)  # sound: copied through the backup API
     assert ".warta/warta.sqlite" in snapshot_paths(config)
     _damage_a_page(database)
-    result = backup.run(config, now=NOW)
+    result = backup.run(config, now=NOW + timedelta(hours=1))
     (problem,) = result.skipped
     assert problem.where == str(database) and "damaged" in problem.message
     assert "restore" in problem.hint
