@@ -115,6 +115,10 @@ def collect(
             document=document,
             shown=item.shown.removesuffix("/index.md"),
         )
+        if created and not result.collected:
+            # Every file was refused: the draft made for them would be an empty shell.
+            shutil.rmtree(item.folder, ignore_errors=True)
+            return CollectOutcome(result, False)
         if result.collected:
             note = f"{len(result.collected)} file(s)"
             history = [
@@ -197,6 +201,8 @@ def convert(
                 f"no OCR: ocrmypdf or tesseract data for '{config.convert.ocr_language}' "
                 "is not installed, so scans are not searchable"
             )
+        if not result.made and result.refused:
+            return result  # every source refused: nothing is written
         write_manifest(item.folder, manifest)
         front = item.front
         attachments = list(front.attachments)

@@ -11,6 +11,7 @@ from __future__ import annotations
 from pipeline.config import Config
 from pipeline.content.collect import manifest_path, read_manifest
 from pipeline.content.documents import (
+    active_content_problems,
     check_file,
     detect,
     metadata_problems,
@@ -58,4 +59,21 @@ def attachment_problems(config: Config, item: Item) -> list[tuple[int, Problem]]
                 max_pixels=settings.max_pixels,
             )
         found += [(index, problem) for problem in problems]
+    return found
+
+
+def active_content(item: Item) -> list[tuple[int, Problem]]:
+    """(index in ``attachments``, problem) for every PDF attachment of a draft that still
+    carries active content (JavaScript, actions, embedded files…), collected or not."""
+    if item.location != "draft":
+        return []
+    found: list[tuple[int, Problem]] = []
+    for index, attachment in enumerate(item.front.attachments):
+        path = item.folder / attachment.path
+        if not path.is_file():
+            continue
+        with path.open("rb") as handle:
+            if b"%PDF-" not in handle.read(1024):
+                continue
+        found += [(index, p) for p in active_content_problems(path, attachment.path)]
     return found

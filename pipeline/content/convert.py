@@ -4,7 +4,10 @@
   without re-encoding (JPEG data is embedded byte for byte), with an sRGB output intent
   and XMP metadata (title, author, date, source); searchable when an OCR tool is given;
 - photos → JPEG web variants: orientation applied, EXIF (and so GPS) removed;
-- PDFs → checked with qpdf's rules (through pikepdf), metadata filled in, linearised;
+- PDFs → checked with qpdf's rules (through pikepdf), active content (JavaScript, open
+  and event actions, launch actions, embedded files, rich media, XFA) removed and
+  reported (or the PDF refused where removing it would change the document), metadata
+  filled in, linearised; a PDF/A stays PDF/A;
 - audio and video → validated and stored as they are; where ffmpeg is installed, a
   web copy is added beside the original (AAC in ``.m4a``; H.264 and AAC in ``.mp4``
   with the index at the front, so it plays while it downloads).
@@ -23,6 +26,7 @@ import io
 import os
 import subprocess
 import tempfile
+from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -35,12 +39,14 @@ from PIL import Image, ImageCms, ImageOps
 from pipeline.config import ConvertSettings
 from pipeline.content.collect import Manifest, OutputEntry, SourceEntry
 from pipeline.content.documents import (
+    active_content_problems,
     check_file,
     metadata_problems,
     pdf_problems,
     size_problem,
     web_image_problems,
 )
+from pipeline.content.pdf_active import ActiveContentRefused, describe, strip_active
 from pipeline.errors import Problem
 from pipeline.fsutil import FILE_MODE, fsync_dir, sha256_file
 from pipeline.progress import NoProgress, Progress
@@ -308,6 +314,22 @@ def photo_variants(path: Path, widths: list[int], quality: int) -> list[tuple[in
     return variants
 
 
+@dataclass
+class NormalisedPdf:
+    """A source PDF as convert stores it."""
+
+    data: bytes
+    removed: Counter[str]
+    """The active content removed (see :mod:`pipeline.content.pdf_active`)."""
+    pdfa: bool
+    """The source declared PDF/A (XMP ``pdfaid`` and an output intent) and stays so."""
+
+
+def is_pdfa(pdf: pikepdf.Pdf) -> bool:
+    """Whether a PDF declares PDF/A: its XMP identification and an output intent."""
+    return bool(pdf.open_metadata().get("pdfaid:part")) and "/OutputIntents" in pdf.Root
+
+
 def normalise_pdf(
     path: Path,
     *,
@@ -316,9 +338,16 @@ def normalise_pdf(
     created: datetime,
     source: str,
     now: datetime,
-) -> bytes:
-    """A source PDF with its metadata completed (existing title/author kept), linearised."""
+) -> NormalisedPdf:
+    """A source PDF without active content, its metadata completed (existing title and
+    author kept), linearised; a PDF/A (one warta made, collected again) stays PDF/A.
+
+    Raises :class:`ActiveContentRefused` when removing the active content would
+    change the document.
+    """
     with pikepdf.open(path) as pdf:
+        removed = strip_active(pdf)
+        pdfa = is_pdfa(pdf)
         set_metadata(
             pdf,
             title=title,
@@ -326,10 +355,10 @@ def normalise_pdf(
             created=created,
             source=source,
             now=now,
-            pdfa=False,
+            pdfa=pdfa,
             keep_existing=True,
         )
-        return _save(pdf)
+        return NormalisedPdf(_save(pdf, pdfa=pdfa), removed, pdfa)
 
 
 def place(data: bytes, target: Path, validate: Callable[[Path], list[Problem]]) -> list[Problem]:
@@ -606,13 +635,37 @@ def _convert_group(
             made.append(entry(name, data, "web-image"))
         return made, [], notes
     if group.kind == "pdf":
-        data = normalise_pdf(
-            paths[0], title=title, author=labels.author, created=created, source=source, now=now
-        )
+        try:
+            normalised = normalise_pdf(
+                paths[0], title=title, author=labels.author, created=created, source=source, now=now
+            )
+        except ActiveContentRefused as error:
+            return (
+                [],
+                [
+                    Problem(
+                        f"{shown}/sources/{names[0]}",
+                        f"the PDF has active content that cannot be removed: {error}",
+                        "ask for a flattened copy (print it to PDF) and collect that instead",
+                    )
+                ],
+                notes,
+            )
         name = _output_name(group, "pdf", planned)
         where = f"{shown}/{name}"
-        problems = place(data, folder / name, valid_pdf(where, pdfa=False))
-        return ([] if problems else [entry(name, data, "pdf")]), problems, notes
+
+        def valid(tmp: Path) -> list[Problem]:
+            return valid_pdf(where, pdfa=normalised.pdfa)(tmp) or active_content_problems(
+                tmp, where
+            )
+
+        problems = place(normalised.data, folder / name, valid)
+        if normalised.removed and not problems:
+            removed = describe(normalised.removed)
+            notes.append(f"{group.document}: removed active content: {removed}")
+        kind = "document" if normalised.pdfa else "pdf"
+        made = [] if problems else [entry(name, normalised.data, kind, pdfa=normalised.pdfa)]
+        return made, problems, notes
     # Audio and video: validated on collect and again above; stored as they are, and
     # transcoded for the web beside the original where ffmpeg is installed.
     extension = first.name.rsplit(".", 1)[-1]

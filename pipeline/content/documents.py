@@ -194,6 +194,28 @@ def pdf_problems(path: Path, where: str) -> list[Problem]:
     ]
 
 
+def active_content_problems(path: Path, where: str) -> list[Problem]:
+    """Refuse a PDF that still carries active content (JavaScript, actions, embedded
+    files…): ``warta convert`` removes it, so an attachment that has any did not go
+    through convert or was changed after."""
+    from pipeline.content.pdf_active import describe, find_active
+
+    try:
+        with pikepdf.open(path) as pdf:
+            found = find_active(pdf)
+    except (pikepdf.PdfError, OSError, ValueError):
+        return []  # not readable as a PDF at all: the document rules say so
+    if not found:
+        return []
+    return [
+        Problem(
+            where,
+            f"the PDF carries active content: {describe(found)}",
+            "collect it and run warta convert SLUG, which removes it",
+        )
+    ]
+
+
 def _encrypted(where: str) -> Problem:
     return Problem(
         where,

@@ -15,7 +15,7 @@ from urllib.parse import unquote, urlsplit
 
 from pipeline.config import Config
 from pipeline.content import privacy
-from pipeline.content.attachment_check import attachment_problems
+from pipeline.content.attachment_check import active_content, attachment_problems
 from pipeline.content.attachment_text import attachment_text
 from pipeline.content.findings import Finding, Severity
 from pipeline.content.limits import markdown_limits
@@ -47,6 +47,7 @@ RULES: dict[str, str] = {
     "files.link": "No symbolic link, device file or hard link in the item's folder.",
     "attachments.unlisted": "Every file in files/ is listed in the front matter (warning).",
     "attachments.too-large": "No attachment is larger than review.max_attachment_mb.",
+    "attachments.active-content": "No PDF attachment carries scripts, actions or embedded files.",
     "attachments.document": "Attachments of collected drafts are valid electronic documents.",
     "links.internal": "Internal links point at pages and files that exist.",
     "html.element": "The rendered body has no element outside html.allowed_tags.",
@@ -426,6 +427,14 @@ def _attachments(config: Config, item: Item, body: MarkdownOutline, out: FileRep
                 f"attachment '{attachment.path}' is not linked from the text",
                 f"add a link such as [Unduh]({attachment.path})",
             )
+    for index, problem in active_content(item):
+        out.add(
+            item.where(("attachments", index)),
+            "attachments.active-content",
+            ERROR,
+            f"'{problem.where}': {problem.message}",
+            problem.hint,
+        )
     for index, problem in attachment_problems(config, item):
         out.add(
             item.where(("attachments", index)) if index >= 0 else item.where(),
