@@ -76,27 +76,40 @@ class BackupResult:
     stored_bytes: int = 0
     recovered_packs: int = 0
     skipped: list[Problem] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    """What the run found and worked around (damaged snapshots, missing packs…)."""
 
 
 def _scan(
-    source: Source, exclude: set[Path], entries: list[dict[str, Any]], skipped: list[Problem]
+    source: Source,
+    exclude: set[Path],
+    entries: list[dict[str, Any]],
+    skipped: list[Problem],
+    links: dict[tuple[int, int], str],
 ) -> dict[str, Path]:
-    """Add ``source``'s entries (lstat only); return snapshot path → real path of files."""
+    """Add ``source``'s entries (lstat only); return snapshot path → real path of files.
+
+    ``links`` maps (device, inode) to the first name of a file with several hard links.
+    """
     files: dict[str, Path] = {}
 
     def add(name: str, path: Path, info: os.stat_result) -> None:
         mode = stat.S_IMODE(info.st_mode)
         if stat.S_ISREG(info.st_mode):
-            entries.append(
-                {
-                    "path": name,
-                    "type": "file",
-                    "mode": mode,
-                    "size": info.st_size,
-                    "mtime_ns": info.st_mtime_ns,
-                    "inode": info.st_ino,
-                }
-            )
+            entry = {
+                "path": name,
+                "type": "file",
+                "mode": mode,
+                "size": info.st_size,
+                "mtime_ns": info.st_mtime_ns,
+                "inode": info.st_ino,
+            }
+            if info.st_nlink > 1:
+                # Another name of a file seen already: restored as a hard link to it.
+                first = links.setdefault((info.st_dev, info.st_ino), name)
+                if first != name:
+                    entry["hardlink"] = first
+            entries.append(entry)
             files[name] = path
         elif stat.S_ISLNK(info.st_mode):
             entries.append(
@@ -186,16 +199,30 @@ def backup(
     skipped: list[Problem] = []
     paths: dict[str, Path] = {}
     excluded = set(exclude)
+    links: dict[tuple[int, int], str] = {}
     for source in sources:
-        paths.update(_scan(source, excluded, entries, skipped))
+        paths.update(_scan(source, excluded, entries, skipped, links))
+    notes: list[str] = []
+    removed = repo.backend.remove_temporaries()
+    if removed:
+        notes.append(f"removed {removed} temporary file(s) left by a killed run")
     repo.load_index(recover=True)
+    if repo.missing_packs:
+        notes.append(
+            f"{len(repo.missing_packs)} pack(s) listed in the index are missing: their data "
+            "is read again, never reused (older snapshots that need them fail verify)"
+        )
+    for problem in repo.damaged_indexes:
+        notes.append(f"skipped a damaged index file: {problem}")
     snapshots = repo.snapshots()
+    for problem in repo.damaged_snapshots:
+        notes.append(f"skipped a damaged snapshot: {problem}")
     parent = snapshots[-1] if snapshots else None
     previous = {f["path"]: f for f in parent.file_entries()} if parent else {}
 
     todo: list[dict[str, Any]] = []
     for entry in entries:
-        if entry["type"] != "file":
+        if entry["type"] != "file" or "hardlink" in entry:
             continue
         old = previous.get(entry["path"])
         if (
@@ -210,7 +237,7 @@ def backup(
         else:
             todo.append(entry)
 
-    result = BackupResult(snapshot="", recovered_packs=len(repo.recovered_packs))
+    result = BackupResult(snapshot="", recovered_packs=len(repo.recovered_packs), notes=notes)
     packer = Packer(repo, on_pack=on_pack)
     progress.start("backup", total=len(todo))
     gone: set[str] = set()
@@ -241,6 +268,13 @@ def backup(
     # everything it refers to is stored and indexed.
     # Packs recovered from an interrupted run are indexed now: the snapshot may use them.
     repo.write_index([repo.packs[p] for p in repo.recovered_packs] + packer.stored)
+    by_path = {e["path"]: e for e in entries}
+    for entry in entries:
+        first = by_path.get(entry.get("hardlink", ""))
+        if first is not None and "chunks" in first:
+            entry.update(chunks=first["chunks"], sha256=first["sha256"], size=first["size"])
+        elif "hardlink" in entry:
+            gone.add(entry["path"])  # its first name could not be read
     entries = [e for e in entries if e["path"] not in gone]
     files = [e for e in entries if e["type"] == "file"]
     result.files = len(files)
@@ -281,6 +315,9 @@ class RestoreResult:
     target: Path
     files: int = 0
     bytes: int = 0
+    failed: list[Problem] = field(default_factory=list)
+    """With ``partial``: the files that were not restored and why."""
+    not_restored: list[str] = field(default_factory=list)
 
 
 def _safe(name: str) -> PurePosixPath:
@@ -320,13 +357,17 @@ def restore(
     target: Path,
     *,
     overwrite: bool = False,
+    partial: bool = False,
     progress: Progress | None = None,
     workers: int = WORKERS,
 ) -> RestoreResult:
     """Write ``snapshot`` to ``target``, checking every blob's hash on the way.
 
     The files are assembled in a staging folder beside ``target`` and moved into place
-    only when every hash matched: a failed restore leaves ``target`` as it was.
+    only when every hash matched: a failed restore leaves ``target`` as it was. With
+    ``partial``, every intact file is restored and those with a missing or damaged part
+    are left out and listed in :attr:`RestoreResult.failed`. A symlink already in
+    ``target`` is never followed: it is replaced by what the snapshot holds.
     """
     progress = progress or NoProgress()
     if target.exists() and not target.is_dir():
@@ -342,27 +383,35 @@ def restore(
     entries = list(snapshot.files)
     for entry in entries:
         _safe(entry["path"])
+        if "hardlink" in entry:
+            _safe(entry["hardlink"])
     missing: dict[str, str] = {}
-    by_pack: dict[str, dict[str, list[tuple[str, int]]]] = defaultdict(lambda: defaultdict(list))
     for entry in snapshot.file_entries():
-        offset = 0
         for chunk in entry["chunks"]:
-            location = repo.index.get(chunk)
-            if location is None:
+            if chunk not in repo.index:
                 missing[chunk] = "object missing from the repository's index"
-            else:
-                by_pack[location.pack][chunk].append((entry["path"], offset))
-                offset += location.raw_length
-    if missing:
+    if missing and not partial:
         problems, _ = _group_problems(missing, [snapshot])
         raise IntegrityError(f"snapshot {snapshot.short} cannot be restored", problems)
+    skipped = {e["path"] for e in snapshot.file_entries() if any(c in missing for c in e["chunks"])}
+    by_pack: dict[str, dict[str, list[tuple[str, int]]]] = defaultdict(lambda: defaultdict(list))
+    for entry in snapshot.file_entries():
+        if entry["path"] in skipped or "hardlink" in entry:
+            continue
+        offset = 0
+        for chunk in entry["chunks"]:
+            location = repo.index[chunk]
+            by_pack[location.pack][chunk].append((entry["path"], offset))
+            offset += location.raw_length
     target.parent.mkdir(parents=True, exist_ok=True)
     with staging_dir(target, "restore") as staging:
         for entry in entries:  # folders and empty files first
             path = staging / entry["path"]
             if entry["type"] == "dir":
                 path.mkdir(parents=True, exist_ok=True)
-            elif entry["type"] == "file":
+            elif entry["type"] == "file" and "hardlink" not in entry:
+                if entry["path"] in skipped:
+                    continue
                 path.parent.mkdir(parents=True, exist_ok=True)
                 fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
                 try:
@@ -395,24 +444,42 @@ def restore(
             for done in [pool.submit(fill, p, w) for p, w in by_pack.items()]:
                 done.result()
         for entry in snapshot.file_entries():
-            if len(entry["chunks"]) > 1:  # one chunk: its checked hash is the file's
-                digest = _sha256_file(staging / entry["path"])
+            if entry["path"] in skipped or "hardlink" in entry:
+                continue
+            if len(entry["chunks"]) > 1 and not any(c in damaged for c in entry["chunks"]):
+                digest = _sha256_file(staging / entry["path"])  # one chunk: its hash is checked
                 if digest != entry["sha256"]:
                     damaged[entry["chunks"][0]] = "whole-file hash differs"
-        if damaged:
+        if damaged and not partial:
             problems, _ = _group_problems(damaged, [snapshot])
             raise IntegrityError(f"snapshot {snapshot.short} cannot be restored", problems)
+        if missing or damaged:
+            result.failed, _ = _group_problems({**missing, **damaged}, [snapshot])
+            for entry in snapshot.file_entries():
+                if "hardlink" not in entry and any(c in damaged for c in entry["chunks"]):
+                    skipped.add(entry["path"])
+                    (staging / entry["path"]).unlink(missing_ok=True)
         for entry in entries:
             path = staging / entry["path"]
             if entry["type"] == "symlink":
                 path.parent.mkdir(parents=True, exist_ok=True)
                 os.symlink(entry["target"], path)
                 os.utime(path, ns=(entry["mtime_ns"], entry["mtime_ns"]), follow_symlinks=False)
-            elif entry["type"] == "file":
+            elif entry["type"] == "file" and "hardlink" in entry:
+                first = staging / entry["hardlink"]
+                if entry["hardlink"] in skipped or not first.is_file() or first.is_symlink():
+                    skipped.add(entry["path"])
+                    continue
+                path.parent.mkdir(parents=True, exist_ok=True)
+                os.link(first, path)
+                result.files += 1
+                result.bytes += entry["size"]
+            elif entry["type"] == "file" and entry["path"] not in skipped:
                 os.chmod(path, entry["mode"])
                 os.utime(path, ns=(entry["mtime_ns"], entry["mtime_ns"]))
                 result.files += 1
                 result.bytes += entry["size"]
+        result.not_restored = sorted(skipped)
         sync_tree(staging)
         if not target.exists() or not any(target.iterdir()):
             with contextlib.suppress(FileNotFoundError):
@@ -425,21 +492,39 @@ def restore(
         (e for e in entries if e["type"] == "dir"), key=lambda e: -e["path"].count("/")
     ):  # deepest first: setting a folder's mtime after its children are in place
         path = target / entry["path"]
+        if path.is_symlink():  # never follow: the merge made every snapshot folder real
+            continue
         os.chmod(path, entry["mode"])
         os.utime(path, ns=(entry["mtime_ns"], entry["mtime_ns"]))
     return result
 
 
+def _real_dir(path: Path) -> None:
+    """Make ``path`` a real folder: a symlink or a file there is replaced, never followed
+    (a link planted in the target must not send the restore's files elsewhere)."""
+    try:
+        info = path.lstat()
+    except FileNotFoundError:
+        path.mkdir()
+        return
+    if stat.S_ISDIR(info.st_mode):
+        return
+    path.unlink()
+    path.mkdir()
+
+
 def _merge(staging: Path, target: Path) -> None:
-    """Move every file of ``staging`` over ``target`` (``--overwrite``)."""
+    """Move every file of ``staging`` over ``target`` (``--overwrite``), never following
+    a symlink that is in ``target``."""
     for folder, dirs, files in os.walk(staging):
         relative = Path(folder).relative_to(staging)
-        (target / relative).mkdir(parents=True, exist_ok=True)
+        if relative != Path("."):
+            _real_dir(target / relative)  # parents were made real one level up
         for name in files + [d for d in dirs if (Path(folder) / d).is_symlink()]:
             destination = target / relative / name
             if destination.is_dir() and not destination.is_symlink():
                 shutil.rmtree(destination)
-            os.replace(Path(folder) / name, destination)
+            os.replace(Path(folder) / name, destination)  # replaces a symlink, not its target
 
 
 def _sha256_file(path: Path) -> str:
@@ -451,6 +536,39 @@ def _sha256_file(path: Path) -> str:
 
 
 # -- verify --------------------------------------------------------------------------
+
+
+def _unsafe_paths(snapshot: Snapshot, location: str) -> list[Problem]:
+    """Paths restore would refuse (absolute, ``..``), and hard links to no earlier file."""
+    problems: list[Problem] = []
+    files: set[str] = set()
+    for entry in snapshot.files:
+        names = [entry.get("path", "")]
+        if "hardlink" in entry:
+            names.append(entry["hardlink"])
+            if entry["hardlink"] not in files:
+                problems.append(
+                    Problem(
+                        f"{location}/snapshots/{snapshot.id}",
+                        f"{entry['path']!r} is a hard link to {entry['hardlink']!r}, which is "
+                        "not a file listed before it",
+                        "this manifest was not written by warta: restore another snapshot",
+                    )
+                )
+        for name in names:
+            try:
+                _safe(str(name))
+            except IntegrityError:
+                problems.append(
+                    Problem(
+                        f"{location}/snapshots/{snapshot.id}",
+                        f"unsafe path {name!r} (absolute or with '..'): restore refuses it",
+                        "this manifest was not written by warta: restore another snapshot",
+                    )
+                )
+        if entry.get("type") == "file":
+            files.add(str(entry.get("path")))
+    return problems
 
 
 @dataclass
@@ -514,6 +632,14 @@ def verify(
     snapshots = repo.snapshots(problems)
     repo.load_index(recover=False, problems=problems)
     result.snapshots = len(snapshots)
+    for snapshot in snapshots:
+        problems += _unsafe_paths(snapshot, repo.location)
+    leftovers = repo.backend.temporaries()
+    if leftovers:
+        result.notes.append(
+            f"{len(leftovers)} temporary file(s) left by a killed run (the next run or "
+            "prune removes them): " + ", ".join(leftovers[:3])
+        )
     existing = repo.list_packs()
     result.packs = len(existing)
     damaged: dict[str, str] = {}
@@ -613,6 +739,8 @@ def prune(repo: Repository, keep: set[str], *, dry_run: bool = False) -> PruneRe
     Order: the forgotten manifests go first; then one new index of the packs that stay;
     then the old index files; then the unused packs. An interruption at any point leaves
     every kept snapshot whole (an unused pack is removed by the next prune)."""
+    if not dry_run:
+        repo.backend.remove_temporaries()  # under the lock: what killed runs left
     snapshots = repo.snapshots()
     result = PruneResult(
         kept=[s for s in snapshots if s.id in keep],

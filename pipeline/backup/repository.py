@@ -136,6 +136,9 @@ class Repository:
         self.packs: dict[str, PackInfo] = {}
         self.index_files: list[str] = []
         self.recovered_packs: list[str] = []
+        self.damaged_snapshots: list[Problem] = []
+        self.damaged_indexes: list[Problem] = []
+        self.missing_packs: list[str] = []
 
     # -- config ---------------------------------------------------------------
 
@@ -236,24 +239,48 @@ class Repository:
         self.index.clear()
         self.packs.clear()
         self.index_files = []
+        self.damaged_indexes = []
         for key, _size in self.backend.list("index/"):
             try:
                 data = json.loads(self.read_named(key))
                 packs = [PackInfo.from_dict(p) for p in data["packs"]]
             except (ValueError, KeyError, TypeError, MissingObject) as error:
-                if problems is None:
+                problem = Problem(
+                    f"{self.location}/{key}",
+                    f"index unreadable: {error}",
+                    "warta backup repair moves it aside (the packs it listed are found again "
+                    "from their own headers)",
+                )
+                self.damaged_indexes.append(problem)
+                if problems is None and not recover:
                     raise IntegrityError(
-                        "an index file of the repository is damaged",
-                        [Problem(f"{self.location}/{key}", str(error), "run warta backup verify")],
+                        "an index file of the repository is damaged", [problem]
                     ) from None
-                problems.append(Problem(f"{self.location}/{key}", f"index unreadable: {error}"))
+                if problems is not None:
+                    problems.append(problem)
                 continue
             self.index_files.append(key)
             for pack in packs:
                 self._add_pack(pack)
+        existing = self.list_packs()
+        # An index may list a pack that is gone (deleted by hand, a failed disk), while a
+        # later run stored the same blobs again elsewhere: a blob is looked up in a pack
+        # that exists first. With ``recover`` (a run), packs that are gone are dropped,
+        # so that their blobs are never reused and the next snapshot restores in full.
+        self.missing_packs = [p for p, info in self.packs.items() if existing.get(p) != info.size]
+        if self.missing_packs:
+            gone = set(self.missing_packs)
+            self.index.clear()
+            for pack in sorted(self.packs.values(), key=lambda p: p.id in gone):
+                for blob, location in pack.blobs.items():
+                    self.index.setdefault(blob, location)
         if recover:
             self.recovered_packs = []
-            for pack_id, size in self.list_packs().items():
+            if self.missing_packs:
+                for pack_id in self.missing_packs:
+                    del self.packs[pack_id]
+                self.index = {b: loc for b, loc in self.index.items() if loc.pack not in gone}
+            for pack_id, size in existing.items():
                 if pack_id in self.packs:
                     continue
                 try:
@@ -309,29 +336,59 @@ class Repository:
         )
 
     def snapshots(self, problems: list[Problem] | None = None) -> list[Snapshot]:
-        """Every snapshot, oldest first (damaged ones are reported in ``problems``)."""
+        """Every readable snapshot, oldest first.
+
+        A damaged snapshot never blocks a command: it is skipped, listed in
+        :attr:`damaged_snapshots` (and in ``problems`` when given) with the fix,
+        ``warta backup repair``, which moves it aside.
+        """
         found = []
+        self.damaged_snapshots = []
         for snapshot_id in self.snapshot_ids():
             try:
                 found.append(self.load_snapshot(snapshot_id))
             except (ValueError, KeyError, TypeError, MissingObject) as error:
                 problem = Problem(
-                    f"{self.location}/snapshots/{snapshot_id}", f"snapshot unreadable: {error}"
+                    f"{self.location}/snapshots/{snapshot_id}",
+                    f"snapshot unreadable: {error}",
+                    "warta backup repair moves it aside; the other snapshots are intact",
                 )
-                if problems is None:
-                    raise IntegrityError(
-                        "a snapshot of the repository is damaged", [problem]
-                    ) from None
-                problems.append(problem)
+                self.damaged_snapshots.append(problem)
+                if problems is not None:
+                    problems.append(problem)
         return sorted(found, key=lambda s: (s.time, s.id))
 
     def find_snapshot(self, name: str) -> Snapshot | None:
-        """``latest`` or a (prefix of a) snapshot id."""
+        """``latest`` (the newest readable one) or a (prefix of a) snapshot id."""
         if name == "latest":
             every = self.snapshots()
             return every[-1] if every else None
         matches = [s for s in self.snapshot_ids() if s.startswith(name)]
-        return self.load_snapshot(matches[0]) if len(matches) == 1 else None
+        if len(matches) != 1:
+            return None
+        try:
+            return self.load_snapshot(matches[0])
+        except (ValueError, KeyError, TypeError, MissingObject) as error:
+            raise IntegrityError(
+                f"snapshot {matches[0][:8]} is damaged",
+                [
+                    Problem(
+                        f"{self.location}/snapshots/{matches[0]}",
+                        f"snapshot unreadable: {error}",
+                        "restore another snapshot (warta backup list); warta backup repair "
+                        "moves this one aside",
+                    )
+                ],
+            ) from None
+
+    def move_aside(self, key: str) -> str:
+        """Move a damaged object to ``damaged/<key>`` (kept for inspection, never read)."""
+        target = f"damaged/{key}"
+        self.backend.write_once(target, self.backend.read(key))
+        self.backend.delete(key)
+        if self.cache is not None:
+            (self.cache / key).unlink(missing_ok=True)
+        return target
 
     def write_snapshot(self, manifest: dict[str, Any]) -> str:
         return self.write_named("snapshots", _json(manifest))

@@ -59,6 +59,12 @@ class Backend(Protocol):
     def list(self, prefix: str) -> Iterator[tuple[str, int]]:
         """``(key, size)`` of every object whose key starts with ``prefix``."""
 
+    def temporaries(self) -> Sequence[str]:
+        """Partly written objects a killed process left (a folder's ``.*.tmp`` files)."""
+
+    def remove_temporaries(self) -> int:
+        """Remove :meth:`temporaries` (only while holding the lock); how many."""
+
 
 def full_error(location: str, key: str, error: OSError) -> StorageError:
     return StorageError(
@@ -162,6 +168,23 @@ class LocalBackend:
     def delete(self, key: str) -> None:
         with contextlib.suppress(FileNotFoundError):
             self._path(key).unlink()
+
+    def temporaries(self) -> Sequence[str]:
+        found = []
+        for current, _dirs, files in os.walk(self.root):
+            for name in files:
+                if name.startswith(".") and name.endswith(".tmp"):
+                    found.append((Path(current) / name).relative_to(self.root).as_posix())
+        return sorted(found)
+
+    def remove_temporaries(self) -> int:
+        # Under the repository's lock no other process is writing: every temp file is
+        # what a killed run left (a pack half written, never linked to its name).
+        found = self.temporaries()
+        for key in found:
+            with contextlib.suppress(FileNotFoundError):
+                self._path(key).unlink()
+        return len(found)
 
     def list(self, prefix: str) -> Iterator[tuple[str, int]]:
         folder = self._path(prefix.rstrip("/")) if prefix.endswith("/") else self.root
@@ -302,6 +325,12 @@ class S3Backend:
             self.client.delete_object(Bucket=self.where.bucket, Key=self._key(key))
         except (ClientError, BotoCoreError) as error:
             raise self._fail(key, error) from None
+
+    def temporaries(self) -> Sequence[str]:
+        return []  # a put is atomic: a bucket never holds half an object
+
+    def remove_temporaries(self) -> int:
+        return 0
 
     def list(self, prefix: str) -> Iterator[tuple[str, int]]:
         from botocore.exceptions import BotoCoreError, ClientError

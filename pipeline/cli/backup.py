@@ -66,6 +66,8 @@ def backup_run(state: State, wait: float | None) -> None:
     )
     if result.recovered_packs:
         out.print(f"reused {result.recovered_packs} pack(s) left by an interrupted run")
+    for note in result.notes:
+        err.print(f"note: {note}", markup=False)
     for problem in result.skipped:
         err.print(f"not backed up: {problem}", markup=False)
     if result.skipped:
@@ -103,6 +105,8 @@ def backup_list(state: State, fmt: str) -> None:
             human_size(int(s.summary.get("stored_bytes", 0))),
         )
     out.print(table)
+    for problem in found.damaged:
+        err.print(f"skipped a damaged snapshot: {problem}", markup=False)
     drill = found.last_drill
     if drill is None:
         out.print("no restore drill yet: run warta backup drill")
@@ -140,23 +144,58 @@ def backup_verify(state: State, read_data: bool, subset: str | None, wait: float
     "--target", type=click.Path(path_type=Path), required=True, help="Folder to restore into."
 )
 @click.option("--overwrite", is_flag=True, help="Write over files in a non-empty target.")
+@click.option(
+    "--partial",
+    is_flag=True,
+    help="Restore every intact file and list those that are damaged (exit 8 if any).",
+)
 @wait_option
 @pass_state
 @handle_errors
 def backup_restore(
-    state: State, snapshot: str, target: Path, overwrite: bool, wait: float | None
+    state: State, snapshot: str, target: Path, overwrite: bool, partial: bool, wait: float | None
 ) -> None:
     """Restore SNAPSHOT (an id, its first characters, or 'latest') into a folder."""
     from pipeline.commands.backup import restore
+    from pipeline.errors import IntegrityError
 
     with progress_bar() as bar:
         result = restore(
-            state.config, snapshot, target, overwrite=overwrite, wait=wait, progress=bar
+            state.config,
+            snapshot,
+            target,
+            overwrite=overwrite,
+            partial=partial,
+            wait=wait,
+            progress=bar,
         )
     out.print(
         f"restored snapshot {result.snapshot[:8]}: {result.files} files "
         f"({human_size(result.bytes)}) into {result.target}, every hash checked",
         markup=False,
+    )
+    for problem in result.failed:
+        err.print(f"not restored: {problem}", markup=False)
+    if result.failed:
+        err.print(f"{len(result.not_restored)} file(s) not restored", markup=False)
+        sys.exit(IntegrityError.exit_code)
+
+
+@backup.command("repair")
+@wait_option
+@pass_state
+@handle_errors
+def backup_repair(state: State, wait: float | None) -> None:
+    """Move damaged snapshots and index files aside (to damaged/) and remove the
+    temporary files of killed runs, so that every command works again."""
+    from pipeline.commands.backup import repair
+
+    result = repair(state.config, wait=wait)
+    for key in result.moved:
+        out.print(f"moved aside: {key}", markup=False)
+    out.print(
+        f"{len(result.moved)} damaged object(s) moved aside, "
+        f"{result.temporaries} temporary file(s) removed"
     )
 
 

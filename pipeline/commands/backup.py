@@ -15,7 +15,7 @@ import tempfile
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -219,6 +219,8 @@ def run(
 class Listing:
     snapshots: list[Snapshot]
     last_drill: events.BackupEvent | None
+    damaged: list[Problem] = field(default_factory=list)
+    """Snapshots that could not be read (``warta backup repair`` moves them aside)."""
 
 
 def listing(config: Config) -> Listing:
@@ -227,7 +229,7 @@ def listing(config: Config) -> Listing:
     snapshots = repo.snapshots()
     with open_history(config, write=False) as db:
         drills = events.recent(db, "drill", limit=1)
-    return Listing(snapshots, drills[0] if drills else None)
+    return Listing(snapshots, drills[0] if drills else None, list(repo.damaged_snapshots))
 
 
 def verify(
@@ -287,14 +289,41 @@ def restore(
     target: Path,
     *,
     overwrite: bool = False,
+    partial: bool = False,
     wait: float | None = None,
     progress: Progress | None = None,
 ) -> engine.RestoreResult:
-    """Restore snapshot ``name`` (an id, a prefix or ``latest``) into ``target``."""
+    """Restore snapshot ``name`` (an id, a prefix or ``latest``) into ``target``; with
+    ``partial``, every intact file (the others are listed in ``failed``)."""
     repo = open_repository(config)
     with _locked(config, repo, "restore", wait):
         snapshot = _find(repo, name)
-        return engine.restore(repo, snapshot, target, overwrite=overwrite, progress=progress)
+        return engine.restore(
+            repo, snapshot, target, overwrite=overwrite, partial=partial, progress=progress
+        )
+
+
+@dataclass
+class RepairResult:
+    moved: list[str] = field(default_factory=list)
+    """Keys moved aside, to ``damaged/<key>``."""
+    temporaries: int = 0
+
+
+def repair(config: Config, *, wait: float | None = None) -> RepairResult:
+    """Move damaged snapshots and index files aside (to ``damaged/``) and remove the
+    temporary files of killed runs. The packs a damaged index listed are found again
+    from their own headers by the next run; nothing readable is removed."""
+    repo = open_repository(config)
+    result = RepairResult()
+    with _locked(config, repo, "repair", wait):
+        result.temporaries = repo.backend.remove_temporaries()
+        repo.snapshots()
+        repo.load_index(recover=False, problems=[])
+        for problem in [*repo.damaged_snapshots, *repo.damaged_indexes]:
+            key = problem.where.removeprefix(f"{repo.location}/")
+            result.moved.append(repo.move_aside(key))
+    return result
 
 
 def drill(
