@@ -3,7 +3,8 @@
 Generates a warta project of about --mb megabytes like a court's: scans (JPEG bytes:
 incompressible), PDFs (mostly compressed streams), Markdown pages. Then times, for
 warta (the ``warta`` command, a local-folder repository) and restic (a local repository,
-its own cache folder), one after the other on the same files:
+its own cache folder), one after the other on the same files, both encrypting (restic
+always does; warta is given a password, so its repository is format 2, AES-256-GCM):
 
 - first backup; backup with nothing changed; backup after 10 scans changed;
 - verify with data (``warta backup verify --read-data``, ``restic check --read-data``);
@@ -102,6 +103,8 @@ def main() -> int:
             **os.environ,
             "RESTIC_REPOSITORY": str(restic_repo),
             "RESTIC_PASSWORD": "bench",
+            # Both sides encrypt: restic always does; warta writes format 2 with a password.
+            "WARTA_BACKUP_PASSWORD": os.environ.get("BENCH_PASSWORD", "bench"),
             "RESTIC_CACHE_DIR": str(base / "restic-cache"),
             "PYTHONPATH": str(Path(__file__).resolve().parent.parent),
             "NO_MKDOCS_2_WARNING": "1",
@@ -125,7 +128,7 @@ def main() -> int:
                 [restic, "restore", "latest", "--target", str(base / "r-restic")],
             ),
         ]
-        print(f"tree: {files} files, {size / 1e6:.0f} MB")
+        print(f"tree: {files} files, {size / 1e6:.0f} MB; both encrypted (warta format 2)")
         print(f"{'step':<14}{'warta_s':>9}{'restic_s':>10}{'ratio':>8}")
         rng = random.Random(10)
         scans = sorted(root.glob("archive/*/*.jpg"))

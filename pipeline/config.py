@@ -666,6 +666,10 @@ class BackupSettings(_Model):
     standard AWS chain (environment, profile, instance role), never from warta.yml."""
     s3_region: str = "us-east-1"
     """Region of an ``s3://`` repository's bucket."""
+    password_file: str = ""
+    """A file whose first line is the repository's password (relative to ``warta.yml``;
+    ``chmod 600``). With it, or ``WARTA_BACKUP_PASSWORD``, a new repository is encrypted
+    (format version 2, AES-256-GCM, scrypt); an encrypted one needs it to be read."""
     extra_paths: list[str] = []
     """More files or folders to back up besides content, drafts, archive, the built site,
     the configuration and the operational database (relative to warta.yml)."""

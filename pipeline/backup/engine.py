@@ -25,7 +25,6 @@ from typing import Any
 
 from pipeline import __version__
 from pipeline.backup.repository import (
-    FORMAT_VERSION,
     LockHolder,
     Packer,
     PackInfo,
@@ -283,7 +282,7 @@ def backup(
     result.stored_bytes = packer.stored_bytes
     result.skipped = skipped
     manifest = {
-        "version": FORMAT_VERSION,
+        "version": repo.version,
         "time": moment.isoformat(),
         "host": host,
         "warta": __version__,
@@ -601,13 +600,13 @@ def _check_pack(repo: Repository, pack: PackInfo) -> tuple[dict[str, str], int]:
         return {b: f"pack {pack.id[:12]} missing" for b in pack.blobs}, 0
     damaged: dict[str, str] = {}
     try:
-        parse_pack_header(pack.id, body, len(body))
+        parse_pack_header(pack.id, body, len(body), repo.crypto)
     except (ValueError, KeyError, TypeError):
         damaged.update({b: f"pack {pack.id[:12]} header damaged" for b in pack.blobs})
     for blob, location in pack.blobs.items():
         raw = body[location.offset : location.offset + location.length]
         try:
-            good = sha256(decode_blob(raw, location)) == blob
+            good = sha256(decode_blob(raw, location, repo.crypto)) == blob
         except Exception:  # zstd refuses damaged frames with various errors
             good = False
         if not good:

@@ -13,8 +13,11 @@ Every object except ``lock`` is named by a SHA-256 and written once:
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import json
+import os
+import socket
 import struct
 import threading
 import uuid
@@ -26,14 +29,23 @@ from pathlib import Path
 from typing import Any
 
 import zstandard
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
 
 from pipeline.backup.storage import Backend, MissingObject
-from pipeline.errors import IntegrityError, NotFoundError, Problem
+from pipeline.errors import ConfigError, IntegrityError, NotFoundError, Problem
 from pipeline.fsutil import atomic_write_bytes
 from pipeline.lock import Lease, lease
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
+"""What a new repository with a password is written as; version 1 (no encryption) is
+still read, and written when no password is given."""
+READABLE_VERSIONS = (1, 2)
 PACK_MAGIC = b"WARTAPK1"
+PACK_MAGIC_2 = b"WARTAPK2"
+# scrypt's cost: ~0.1 s and 32 MiB per key derivation, once per command.
+SCRYPT = {"n": 1 << 15, "r": 8, "p": 1}
 TRAILER = struct.Struct("<Q8s")
 CHUNK_SIZE = 4 << 20
 PACK_SIZE = 16 << 20
@@ -45,6 +57,41 @@ def sha256(data: bytes | memoryview) -> str:
 
 def pack_key(pack_id: str) -> str:
     return f"data/{pack_id[:2]}/{pack_id}"
+
+
+class Crypto:
+    """Authenticated encryption of every stored object (format version 2).
+
+    AES-256-GCM with a random 96-bit nonce per object: ``nonce | ciphertext | tag``. A
+    changed byte, a wrong key or a truncated object fails the tag check (ValueError).
+    """
+
+    OVERHEAD = 12 + 16
+
+    def __init__(self, key: bytes) -> None:
+        self.key = key
+        self._aead = AESGCM(key)
+
+    def seal(self, data: bytes) -> bytes:
+        nonce = os.urandom(12)
+        return nonce + self._aead.encrypt(nonce, data, None)
+
+    def open(self, data: bytes) -> bytes:
+        if len(data) < self.OVERHEAD:
+            raise ValueError("too short to be encrypted data")
+        try:
+            return self._aead.decrypt(data[:12], data[12:], None)
+        except InvalidTag:
+            raise ValueError("authentication failed (damaged, or another key)") from None
+
+
+def derive_key(password: str, salt: bytes, *, n: int, r: int, p: int) -> bytes:
+    """The key-encryption key of a password (scrypt)."""
+    return Scrypt(salt=salt, length=32, n=n, r=r, p=p).derive(password.encode("utf-8"))
+
+
+def _b64(data: bytes) -> str:
+    return base64.b64encode(data).decode("ascii")
 
 
 @dataclass(frozen=True)
@@ -82,23 +129,29 @@ class PackInfo:
         return pack
 
 
-def decode_blob(data: bytes, location: BlobLocation) -> bytes:
+def decode_blob(data: bytes, location: BlobLocation, crypto: Crypto | None = None) -> bytes:
+    """A stored blob's plain bytes (decrypted, decompressed); raises if damaged."""
+    if crypto is not None:
+        data = crypto.open(data)
     if location.compressed:
         return zstandard.ZstdDecompressor().decompress(data, max_output_size=location.raw_length)
     return data
 
 
-def parse_pack_header(pack_id: str, tail: bytes, size: int) -> PackInfo:
+def parse_pack_header(
+    pack_id: str, tail: bytes, size: int, crypto: Crypto | None = None
+) -> PackInfo:
     """The pack's own list of blobs, from its last bytes (raises ValueError if damaged)."""
     if len(tail) < TRAILER.size:
         raise ValueError("too short")
     length, magic = TRAILER.unpack(tail[-TRAILER.size :])
-    if magic != PACK_MAGIC or length + TRAILER.size > len(tail):
+    expected = PACK_MAGIC if crypto is None else PACK_MAGIC_2
+    if magic != expected or length + TRAILER.size > len(tail):
         raise ValueError("no pack trailer")
     header = tail[-TRAILER.size - length : -TRAILER.size]
     if sha256(header) != pack_id:
         raise ValueError("header does not match the pack's name")
-    data = json.loads(header)
+    data = json.loads(header if crypto is None else crypto.open(header))
     pack = PackInfo(pack_id, size)
     for blob, offset, stored, raw, compressed in data["blobs"]:
         pack.blobs[blob] = BlobLocation(pack_id, offset, stored, raw, bool(compressed))
@@ -132,6 +185,7 @@ class Repository:
         self.location = backend.location
         self.cache = cache if backend.remote else None
         self.config: dict[str, Any] = {}
+        self.crypto: Crypto | None = None
         self.index: dict[str, BlobLocation] = {}
         self.packs: dict[str, PackInfo] = {}
         self.index_files: list[str] = []
@@ -143,11 +197,20 @@ class Repository:
     # -- config ---------------------------------------------------------------
 
     def open(
-        self, *, create: bool, chunk_size: int = CHUNK_SIZE, pack_size: int = PACK_SIZE
+        self,
+        *,
+        create: bool,
+        chunk_size: int = CHUNK_SIZE,
+        pack_size: int = PACK_SIZE,
+        password: str | None = None,
     ) -> bool:
         """Read ``config`` (writing it first when ``create`` and absent); True if created.
 
-        ``chunk_size`` and ``pack_size`` apply to a new repository only."""
+        A new repository is encrypted (format version 2) when a ``password`` is given:
+        a random master key, stored under ``keys/`` encrypted with the password's scrypt
+        key, then the config. ``chunk_size`` and ``pack_size`` apply to a new repository
+        only. A version 2 repository needs its password; version 1 needs none.
+        """
         try:
             raw = self.backend.read("config")
         except MissingObject:
@@ -157,8 +220,8 @@ class Repository:
                     where=self.location,
                     hint="run warta backup run first (it creates the repository)",
                 ) from None
-            config = {
-                "version": FORMAT_VERSION,
+            config: dict[str, Any] = {
+                "version": 1 if password is None else 2,
                 "id": uuid.uuid4().hex,
                 "created": datetime.now(UTC).isoformat(timespec="seconds"),
                 "hash": "sha256",
@@ -166,12 +229,83 @@ class Repository:
                 "pack_size": pack_size,
                 "compression": "zstd",
             }
+            if password is not None:
+                config["encryption"] = "aes-256-gcm"
+                config["kdf"] = "scrypt"
+                self._add_key(password, os.urandom(32))
             created = self.backend.write_once("config", _json(config))
             raw = self.backend.read("config")
             self.config = self._parse_config(raw)
+            self._unlock(password)
             return created
         self.config = self._parse_config(raw)
+        self._unlock(password)
         return False
+
+    @property
+    def version(self) -> int:
+        return int(self.config.get("version", 1))
+
+    def _add_key(self, password: str, master: bytes) -> str:
+        salt = os.urandom(16)
+        kek = Crypto(derive_key(password, salt, **SCRYPT))
+        record = {
+            "version": 2,
+            "kdf": "scrypt",
+            **SCRYPT,
+            "salt": _b64(salt),
+            "created": datetime.now(UTC).isoformat(timespec="seconds"),
+            "host": socket.gethostname(),
+            "data": _b64(kek.seal(master)),
+        }
+        data = _json(record)
+        name = sha256(data)
+        self.backend.write_once(f"keys/{name}", data)
+        return name
+
+    def _unlock(self, password: str | None) -> None:
+        if self.version == 1:
+            self.crypto = None
+            return
+        if password is None:
+            raise ConfigError(
+                "the backup repository is encrypted and no password was given",
+                [
+                    Problem(
+                        f"{self.location}/config",
+                        "format version 2 (AES-256-GCM)",
+                        "set WARTA_BACKUP_PASSWORD or backup.password_file to its password",
+                    )
+                ],
+            )
+        for key, _size in self.backend.list("keys/"):
+            try:
+                record = json.loads(self.backend.read(key))
+                kek = Crypto(
+                    derive_key(
+                        password,
+                        base64.b64decode(record["salt"]),
+                        n=int(record["n"]),
+                        r=int(record["r"]),
+                        p=int(record["p"]),
+                    )
+                )
+                master = kek.open(base64.b64decode(record["data"]))
+            except (ValueError, KeyError, TypeError, MissingObject):
+                continue
+            self.crypto = Crypto(master)
+            return
+        raise ConfigError(
+            "wrong password for the backup repository",
+            [
+                Problem(
+                    f"{self.location}/keys/",
+                    "no key opens with this password",
+                    "check WARTA_BACKUP_PASSWORD or backup.password_file; without the "
+                    "password the snapshots cannot be read",
+                )
+            ],
+        )
 
     def _parse_config(self, raw: bytes) -> dict[str, Any]:
         try:
@@ -182,13 +316,14 @@ class Repository:
                 "the repository's config object is damaged",
                 [Problem(f"{self.location}/config", "not a warta repository config")],
             ) from None
-        if version != FORMAT_VERSION:
+        if version not in READABLE_VERSIONS:
             raise IntegrityError(
                 "unsupported repository version",
                 [
                     Problem(
                         f"{self.location}/config",
-                        f"format version {version}, this warta reads {FORMAT_VERSION}",
+                        f"format version {version}, this warta reads "
+                        f"{', '.join(map(str, READABLE_VERSIONS))}",
                         "use the warta version that wrote it",
                     )
                 ],
@@ -212,15 +347,20 @@ class Repository:
         if cached is not None and cached.is_file():
             data = cached.read_bytes()
             if sha256(data) == name:
-                return data
+                return self._plain(data)
         data = self.backend.read(key)
         if sha256(data) != name:
             raise ValueError(f"{key} does not match its name (damaged)")
         if cached is not None:
             atomic_write_bytes(cached, data, durable=False)
-        return data
+        return self._plain(data)
+
+    def _plain(self, stored: bytes) -> bytes:
+        return stored if self.crypto is None else self.crypto.open(stored)
 
     def write_named(self, folder: str, data: bytes) -> str:
+        if self.crypto is not None:
+            data = self.crypto.seal(data)
         name = sha256(data)
         self.backend.write_once(f"{folder}/{name}", data)
         if self.cache is not None:
@@ -299,20 +439,20 @@ class Repository:
         tail_length = min(size, 64 << 10)
         (tail,) = self.backend.read_ranges(pack_key(pack_id), [(size - tail_length, tail_length)])
         try:
-            return parse_pack_header(pack_id, tail, size)
+            return parse_pack_header(pack_id, tail, size, self.crypto)
         except ValueError:
             if len(tail) < size and len(tail) >= TRAILER.size:
                 length, _ = TRAILER.unpack(tail[-TRAILER.size :])
                 if length + TRAILER.size <= size:
                     need = length + TRAILER.size
                     (tail,) = self.backend.read_ranges(pack_key(pack_id), [(size - need, need)])
-                    return parse_pack_header(pack_id, tail, size)
+                    return parse_pack_header(pack_id, tail, size, self.crypto)
             raise
 
     def write_index(self, packs: list[PackInfo]) -> str | None:
         if not packs:
             return None
-        data = {"version": FORMAT_VERSION, "packs": [p.as_dict() for p in packs]}
+        data = {"version": self.version, "packs": [p.as_dict() for p in packs]}
         name = self.write_named("index", _json(data))
         self.index_files.append(f"index/{name}")
         return name
@@ -324,7 +464,7 @@ class Repository:
 
     def load_snapshot(self, snapshot_id: str) -> Snapshot:
         data = json.loads(self.read_named(f"snapshots/{snapshot_id}"))
-        if data.get("version") != FORMAT_VERSION:
+        if data.get("version") not in READABLE_VERSIONS:
             raise ValueError(f"snapshot format version {data.get('version')}")
         return Snapshot(
             snapshot_id,
@@ -404,8 +544,8 @@ class Repository:
         )
         for blob, location, raw in zip(blobs, locations, data, strict=True):
             try:
-                plain: bytes | None = decode_blob(raw, location)
-            except zstandard.ZstdError:
+                plain: bytes | None = decode_blob(raw, location, self.crypto)
+            except (zstandard.ZstdError, ValueError):
                 plain = None
             if plain is not None and sha256(plain) != blob:
                 plain = None
@@ -453,10 +593,11 @@ class Packer:
             packed = zstandard.ZstdCompressor(level=3).compress(data)
             if len(packed) < len(data) * 0.9:
                 stored = packed
+        compressed = stored is not data
+        if self.repo.crypto is not None:  # compress, then encrypt (encrypted data is noise)
+            stored = self.repo.crypto.seal(stored)
         with self.lock:
-            self.entries.append(
-                [blob, self.filled, len(stored), len(data), int(stored is not data)]
-            )
+            self.entries.append([blob, self.filled, len(stored), len(data), int(compressed)])
             self.buffer.append(stored)
             self.filled += len(stored)
             full = self.filled >= self.repo.pack_size
@@ -478,9 +619,12 @@ class Packer:
             self._store(*taken)
 
     def _store(self, buffer: list[bytes], entries: list[list[Any]]) -> None:
-        header = _json({"version": FORMAT_VERSION, "blobs": entries})
+        header = _json({"version": self.repo.version, "blobs": entries})
+        magic = PACK_MAGIC
+        if self.repo.crypto is not None:
+            header, magic = self.repo.crypto.seal(header), PACK_MAGIC_2
         pack_id = sha256(header)
-        body = b"".join([*buffer, header, TRAILER.pack(len(header), PACK_MAGIC)])
+        body = b"".join([*buffer, header, TRAILER.pack(len(header), magic)])
         self.repo.backend.write_once(pack_key(pack_id), body)
         pack = PackInfo(pack_id, len(body))
         for blob, offset, length, raw, compressed in entries:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -32,6 +33,11 @@ def _subset(value: str | None) -> tuple[int, int] | None:
     return int(n), int(t)
 
 
+def _password() -> str | None:
+    # The adapter reads the environment; the use cases take the password as a value.
+    return os.environ.get("WARTA_BACKUP_PASSWORD") or None
+
+
 wait_option = click.option(
     "--wait",
     type=float,
@@ -57,7 +63,7 @@ def backup_run(state: State, wait: float | None) -> None:
     from pipeline.commands.backup import run
 
     with progress_bar() as bar:
-        result = run(state.config, wait=wait, progress=bar)
+        result = run(state.config, wait=wait, progress=bar, password=_password())
     out.print(
         f"snapshot {result.snapshot[:8]}: {result.files} files ({human_size(result.bytes)}), "
         f"{len(result.read_files)} read ({human_size(result.read_bytes)}), "
@@ -82,7 +88,7 @@ def backup_list(state: State, fmt: str) -> None:
     """Snapshots in the repository, oldest first, and the last restore drill."""
     from pipeline.commands.backup import listing
 
-    found = listing(state.config)
+    found = listing(state.config, password=_password())
     if fmt == "json":
         click.echo(
             json.dumps(
@@ -128,7 +134,12 @@ def backup_verify(state: State, read_data: bool, subset: str | None, wait: float
 
     with progress_bar() as bar:
         result = verify(
-            state.config, read_data=read_data, subset=_subset(subset), wait=wait, progress=bar
+            state.config,
+            read_data=read_data,
+            subset=_subset(subset),
+            wait=wait,
+            progress=bar,
+            password=_password(),
         )
     read = (
         f", {result.packs_read} read ({human_size(result.bytes_read)})" if result.packs_read else ""
@@ -168,6 +179,7 @@ def backup_restore(
             partial=partial,
             wait=wait,
             progress=bar,
+            password=_password(),
         )
     out.print(
         f"restored snapshot {result.snapshot[:8]}: {result.files} files "
@@ -190,7 +202,7 @@ def backup_repair(state: State, wait: float | None) -> None:
     temporary files of killed runs, so that every command works again."""
     from pipeline.commands.backup import repair
 
-    result = repair(state.config, wait=wait)
+    result = repair(state.config, wait=wait, password=_password())
     for key in result.moved:
         out.print(f"moved aside: {key}", markup=False)
     out.print(
@@ -208,7 +220,7 @@ def backup_drill(state: State, wait: float | None) -> None:
     from pipeline.commands.backup import drill
 
     with progress_bar() as bar:
-        result = drill(state.config, wait=wait, progress=bar)
+        result = drill(state.config, wait=wait, progress=bar, password=_password())
     out.print(
         f"restore drill ok: snapshot {result.snapshot[:8]}, {result.checked} files "
         f"({human_size(result.bytes)}) restored and checked"
@@ -244,7 +256,7 @@ def backup_prune(
         weekly=settings.keep_weekly if keep_weekly is None else keep_weekly,
         monthly=settings.keep_monthly if keep_monthly is None else keep_monthly,
     )
-    result = prune(state.config, keep=keep, dry_run=dry_run, wait=wait)
+    result = prune(state.config, keep=keep, dry_run=dry_run, wait=wait, password=_password())
     verb = "would forget" if dry_run else "forgot"
     for snapshot in result.forgotten:
         out.print(f"{verb} {snapshot.short} ({snapshot.time:%Y-%m-%d %H:%M})")

@@ -31,8 +31,40 @@ from pipeline.progress import NoProgress, Progress
 from pipeline.site.live import now_utc
 
 
-def open_repository(config: Config, *, create: bool = False) -> Repository:
-    """The configured repository (created on the first ``run``)."""
+def repository_password(config: Config, password: str | None) -> str | None:
+    """The repository's password: as given by the adapter (from ``WARTA_BACKUP_PASSWORD``),
+    else the first line of ``backup.password_file``; None for no encryption."""
+    if password:
+        return password
+    if not config.backup.password_file:
+        return None
+    path = (config.root / config.backup.password_file).resolve()
+    try:
+        text = path.read_text(encoding="utf-8").splitlines()
+    except OSError as error:
+        raise ConfigError(
+            "backup password file unreadable",
+            [
+                Problem(
+                    f"{config.source}: backup.password_file",
+                    f"{path}: {error.strerror or error}",
+                    "create it (one line, readable only by the web admin: chmod 600)",
+                )
+            ],
+        ) from None
+    if not text or not text[0]:
+        raise ConfigError(
+            "backup password file is empty",
+            [Problem(f"{config.source}: backup.password_file", str(path), "write the password")],
+        )
+    return text[0]
+
+
+def open_repository(
+    config: Config, *, create: bool = False, password: str | None = None
+) -> Repository:
+    """The configured repository (created on the first ``run``; encrypted, format
+    version 2, when a password is given)."""
     settings = config.backup
     backend = open_backend(
         settings.repository,
@@ -41,7 +73,7 @@ def open_repository(config: Config, *, create: bool = False) -> Repository:
         region=settings.s3_region,
     )
     repo = Repository(backend, cache=config.path("state") / "cache" / "backup")
-    repo.open(create=create)
+    repo.open(create=create, password=repository_password(config, password))
     return repo
 
 
@@ -166,6 +198,7 @@ def run(
     now: datetime | None = None,
     progress: Progress | None = None,
     on_pack: Callable[[PackInfo], None] | None = None,
+    password: str | None = None,
 ) -> engine.BackupResult:
     """Take a snapshot of the whole site system."""
     progress = progress or NoProgress()
@@ -173,7 +206,7 @@ def run(
     location = config.backup.repository
     started = time.monotonic()
     with _recorded(config, "backup", location, now):
-        repo = open_repository(config, create=True)
+        repo = open_repository(config, create=True, password=password)
         with tempfile.TemporaryDirectory(prefix="warta-backup-") as tmp:
             copy = Path(tmp) / database_path(config).name
             unusable = _copy_database(config, copy)
@@ -223,9 +256,9 @@ class Listing:
     """Snapshots that could not be read (``warta backup repair`` moves them aside)."""
 
 
-def listing(config: Config) -> Listing:
+def listing(config: Config, *, password: str | None = None) -> Listing:
     """Every snapshot, oldest first, and the last restore drill."""
-    repo = open_repository(config)
+    repo = open_repository(config, password=password)
     snapshots = repo.snapshots()
     with open_history(config, write=False) as db:
         drills = events.recent(db, "drill", limit=1)
@@ -240,12 +273,13 @@ def verify(
     wait: float | None = None,
     now: datetime | None = None,
     progress: Progress | None = None,
+    password: str | None = None,
 ) -> engine.VerifyResult:
     """Check the repository; raise :class:`IntegrityError` naming the files affected."""
     location = config.backup.repository
     started = time.monotonic()
     with _recorded(config, "verify", location, now):
-        repo = open_repository(config)
+        repo = open_repository(config, password=password)
         with _locked(config, repo, "verify", wait):
             result = engine.verify(repo, read_data=read_data, subset=subset, progress=progress)
         if not result.ok:
@@ -292,10 +326,11 @@ def restore(
     partial: bool = False,
     wait: float | None = None,
     progress: Progress | None = None,
+    password: str | None = None,
 ) -> engine.RestoreResult:
     """Restore snapshot ``name`` (an id, a prefix or ``latest``) into ``target``; with
     ``partial``, every intact file (the others are listed in ``failed``)."""
-    repo = open_repository(config)
+    repo = open_repository(config, password=password)
     with _locked(config, repo, "restore", wait):
         snapshot = _find(repo, name)
         return engine.restore(
@@ -310,11 +345,13 @@ class RepairResult:
     temporaries: int = 0
 
 
-def repair(config: Config, *, wait: float | None = None) -> RepairResult:
+def repair(
+    config: Config, *, wait: float | None = None, password: str | None = None
+) -> RepairResult:
     """Move damaged snapshots and index files aside (to ``damaged/``) and remove the
     temporary files of killed runs. The packs a damaged index listed are found again
     from their own headers by the next run; nothing readable is removed."""
-    repo = open_repository(config)
+    repo = open_repository(config, password=password)
     result = RepairResult()
     with _locked(config, repo, "repair", wait):
         result.temporaries = repo.backend.remove_temporaries()
@@ -332,12 +369,13 @@ def drill(
     wait: float | None = None,
     now: datetime | None = None,
     progress: Progress | None = None,
+    password: str | None = None,
 ) -> engine.DrillResult:
     """Restore the latest snapshot into a temporary folder and check every hash."""
     location = config.backup.repository
     started = time.monotonic()
     with _recorded(config, "drill", location, now):
-        repo = open_repository(config)
+        repo = open_repository(config, password=password)
         state = config.path("state")
         state.mkdir(parents=True, exist_ok=True)
         workdir = Path(tempfile.mkdtemp(prefix=".drill-", dir=state))
@@ -371,6 +409,7 @@ def prune(
     dry_run: bool = False,
     wait: float | None = None,
     now: datetime | None = None,
+    password: str | None = None,
 ) -> engine.PruneResult:
     """Forget snapshots outside the keep policy and delete the data only they used."""
     settings = config.backup
@@ -385,7 +424,7 @@ def prune(
                 "prune would forget every snapshot",
                 [Problem("--keep-*", "every keep rule is 0", "keep at least one snapshot")],
             )
-        repo = open_repository(config)
+        repo = open_repository(config, password=password)
         with _locked(config, repo, "prune", wait):
             snapshots = repo.snapshots()
             kept = policy.apply(
