@@ -77,3 +77,27 @@ def test_verify_bench_runs_on_a_short_history() -> None:
     lines = run_bench("bench_verify.py", "--merges", "12", "--window", "4")
     assert "s/1000 merges" in lines[0] and len(lines) == 5  # three windows and the summary
     assert [row.split()[0] for row in lines[1:4]] == ["0", "4", "8"]
+
+
+def test_desk_bench_runs_on_a_small_site() -> None:
+    lines = run_bench(
+        "bench_desk.py",
+        "--tickets",
+        "200",
+        "--days",
+        "2",
+        "--sessions",
+        "3",
+        "--requests",
+        "12",
+        timeout=300,
+    )
+    assert lines[1].split() == ["page", "kind", "requests", "rps", "p50_ms", "p95_ms"]
+    assert [line.split()[:2] for line in lines[2:]] == [
+        ["queue", "http"],
+        ["queue", "sql"],
+        ["dashboard", "http"],
+        ["dashboard", "sql"],
+        ["mine", "http"],
+        ["mine", "sql"],
+    ]

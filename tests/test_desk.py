@@ -15,7 +15,9 @@ from argon2 import PasswordHasher
 
 from pipeline import opsdb
 from pipeline.accounts import store
+from pipeline.commands import desk as rooms
 from pipeline.commands import tickets as ticket_cases
+from pipeline.config import parse_config
 from pipeline.errors import WorkflowError
 from pipeline.health.store import database_path
 from pipeline.report import store as kept_reports
@@ -714,3 +716,36 @@ def test_a_person_removed_from_people_cannot_log_in(site: Project) -> None:
 
 
 _ = (Clock, datetime, UTC)
+
+
+def test_security_round_uat_checklists_through_the_desk(desk: Desk) -> None:
+    c = people(desk, "dimas", "yusuf")
+    token = desk.csrf(c["yusuf"], "/antrean")
+    c["yusuf"].post("/putaran", data={"csrf": token})
+    number = next(t.id for t in ticket_cases.listing(desk.config) if t.workflow == "D")
+    assert step(desk, c["dimas"], number, "D1").status_code == 303
+    page = c["dimas"].get(f"/tiket/{number}").text
+    assert 'name="check-fungsi"' in page and "Semua fungsi berjalan sesuai kebutuhan" in page
+    partial = step(desk, c["dimas"], number, "D2", **{"check-fungsi": "pass"})
+    assert partial.status_code == 409 and "belum dijawab" in partial.text
+    answers = {f"check-{item}": "pass" for item in ("data", "akses", "keamanan", "kinerja")}
+    answers |= {"check-fungsi": "pass", "check-panduan": "fail", "note-check-panduan": "belum ada"}
+    assert step(desk, c["dimas"], number, "D2", **answers).status_code == 303
+    record = ticket_cases.show(desk.config, number)
+    assert record.ticket.step == "D3"
+    assert {(k.item, k.result) for k in record.checks} >= {("fungsi", "pass"), ("panduan", "fail")}
+    assert "belum ada" in c["yusuf"].get(f"/tiket/{number}").text
+
+
+def test_working_days_of_a_queue_match_the_calendar() -> None:
+    calendar = ticket_cases.calendar(parse_config(desk_config(), root=Path("/tmp")))
+    today = date(2026, 3, 13)  # a Friday before Nyepi and Idulfitri
+    counter = rooms._WorkingDays(calendar, today)
+    for offset in [*range(-400, 60, 7), -1, 0, 1, 3, 12]:
+        day = today + timedelta(days=offset)
+        expected = (
+            calendar.working_days_between(today, day)
+            if day >= today
+            else -calendar.working_days_between(day, today)
+        )
+        assert counter.until(day) == expected, day

@@ -37,6 +37,7 @@ from pipeline.report.model import Backups, Content, Renewals, Visitors, period_e
 from pipeline.report.store import StoredReport
 from pipeline.site.live import now_utc
 from pipeline.tickets import engine, queue
+from pipeline.tickets.calendar import WorkingCalendar
 from pipeline.tickets.workflows import Step, Workflow
 
 DASHBOARD_ROLES = ("penanggung-jawab", "ketua", "pranata-komputer", "web-admin", "kasubbag-ti")
@@ -154,7 +155,40 @@ class Standing:
     """Working days left until the current step is due; negative when late."""
 
 
-def _standing(config: Config, rules: engine.Rules, ticket: engine.Ticket, today: date) -> Standing:
+class _WorkingDays:
+    """Working days between ``today`` and many due days, from one pass over the calendar
+    (a queue of hundreds of tickets, some a year late, asks the holiday calendar once per
+    day, not once per day per ticket)."""
+
+    def __init__(self, calendar: WorkingCalendar, today: date) -> None:
+        self.calendar = calendar
+        self.today = today
+        self.counts: dict[date, int] = {today: 0}
+        self.low = self.high = today
+
+    def _extend(self, day: date) -> None:
+        while self.high < day:
+            following = self.high + timedelta(days=1)
+            step = 1 if self.calendar.is_working_day(following) else 0
+            self.counts[following] = self.counts[self.high] + step
+            self.high = following
+        while self.low > day:
+            earlier = self.low - timedelta(days=1)
+            # counts[d] = working days after d up to today, negated for days before today
+            step = 1 if self.calendar.is_working_day(self.low) else 0
+            self.counts[earlier] = self.counts[self.low] - step
+            self.low = earlier
+
+    def until(self, day: date) -> int:
+        """Working days from today to ``day`` (negative: ``day`` is that many working days
+        ago), as :meth:`WorkingCalendar.working_days_between` counts them."""
+        self._extend(day)
+        return self.counts[day]
+
+
+def _standing(
+    config: Config, rules: engine.Rules, ticket: engine.Ticket, days: _WorkingDays
+) -> Standing:
     step = rules.workflow(ticket.workflow).step(ticket.step) if ticket.status == "open" else None
     holders: list[str] = []
     if step is not None:
@@ -165,11 +199,7 @@ def _standing(config: Config, rules: engine.Rules, ticket: engine.Ticket, today:
             holders = [p.name for p in config.people if set(p.roles) & set(step.roles)]
     due_days = None
     if ticket.due is not None and ticket.status == "open":
-        due_day = ticket.due.astimezone(ZoneInfo(config.site.timezone)).date()
-        if due_day >= today:
-            due_days = rules.calendar.working_days_between(today, due_day)
-        else:
-            due_days = -rules.calendar.working_days_between(due_day, today)
+        due_days = days.until(ticket.due.astimezone(ZoneInfo(config.site.timezone)).date())
     return Standing(ticket, step, holders, due_days)
 
 
@@ -177,14 +207,29 @@ def _today(config: Config, now: datetime) -> date:
     return now.astimezone(ZoneInfo(config.site.timezone)).date()
 
 
-def my_requests(config: Config, who: Actor, *, now: datetime | None = None) -> list[Standing]:
+@dataclass(frozen=True)
+class Listing:
+    """The first tickets of a list (a page's worth) and how many there are in all."""
+
+    items: list[Standing]
+    total: int
+
+
+QUEUE_PAGE = 100
+"""Tickets a queue page shows (the most urgent); the rest are counted."""
+MINE_PAGE = 50
+"""Own requests a home page shows (the newest); the rest are counted."""
+
+
+def my_requests(config: Config, who: Actor, *, now: datetime | None = None) -> Listing:
     """The person's own requests, newest first, with step, holder and working days left."""
     person = _person(config, who.person)
     rules = tickets.rules(config)
-    today = _today(config, now or now_utc())
+    days = _WorkingDays(rules.calendar, _today(config, now or now_utc()))
     with open_history(config, write=False) as db:
-        found = queue.requested_by(db, _names(person))
-    return [_standing(config, rules, t, today) for t in found]
+        found = queue.requested_by(db, _names(person), limit=MINE_PAGE)
+        total = queue.count_requested_by(db, _names(person)) if len(found) == MINE_PAGE else 0
+    return Listing([_standing(config, rules, t, days) for t in found], total or len(found))
 
 
 def steps_for(config: Config, who: Actor) -> list[str]:
@@ -198,14 +243,16 @@ def steps_for(config: Config, who: Actor) -> list[str]:
     ]
 
 
-def my_queue(config: Config, who: Actor, *, now: datetime | None = None) -> list[Standing]:
+def my_queue(config: Config, who: Actor, *, now: datetime | None = None) -> Listing:
     """Open tickets (requests, incidents, the monthly rounds) whose current step the
     person's roles may do, the earliest due first."""
     rules = tickets.rules(config)
-    today = _today(config, now or now_utc())
+    days = _WorkingDays(rules.calendar, _today(config, now or now_utc()))
+    steps = steps_for(config, who)
     with open_history(config, write=False) as db:
-        found = queue.at_steps(db, steps_for(config, who))
-    return [_standing(config, rules, t, today) for t in found]
+        found = queue.at_steps(db, steps, limit=QUEUE_PAGE)
+        total = queue.count_at_steps(db, steps) if len(found) == QUEUE_PAGE else 0
+    return Listing([_standing(config, rules, t, days) for t in found], total or len(found))
 
 
 @dataclass(frozen=True)
@@ -232,7 +279,8 @@ def ticket_page(
     if not may_see(config, who, ticket):
         raise _refuse_sight(config, ticket)
     rules = tickets.rules(config)
-    standing = _standing(config, rules, ticket, _today(config, now or now_utc()))
+    days = _WorkingDays(rules.calendar, _today(config, now or now_utc()))
+    standing = _standing(config, rules, ticket, days)
     with open_history(config, write=False) as db:
         trail = accounts.audit_entries(db, target=f"ticket:{ticket.id}")
     step = standing.step
@@ -619,15 +667,11 @@ def _endpoints(config: Config, db: sqlite3.Connection, now: datetime) -> list[En
     views = []
     for endpoint in config.health.endpoints:
         state: EndpointState = history.load_state(db, endpoint.name)
+        week, month = history.uptimes(
+            db, endpoint.name, now - timedelta(days=7), now - timedelta(days=30)
+        )
         views.append(
-            EndpointView(
-                endpoint.name,
-                endpoint.url,
-                state.state,
-                state.changed_at,
-                history.uptime(db, endpoint.name, now - timedelta(days=7)),
-                history.uptime(db, endpoint.name, now - timedelta(days=30)),
-            )
+            EndpointView(endpoint.name, endpoint.url, state.state, state.changed_at, week, month)
         )
     return views
 

@@ -54,6 +54,7 @@ T: dict[str, tuple[str, str]] = {
     ),
     "my_requests": ("Permintaan saya", "My requests"),
     "none": ("Tidak ada.", "None."),
+    "shown_of": ("Menampilkan {shown} dari {total}.", "Showing {shown} of {total}."),
     "ticket": ("Tiket", "Ticket"),
     "title": ("Judul", "Title"),
     "step": ("Langkah", "Step"),

@@ -120,6 +120,23 @@ def uptime(db: sqlite3.Connection, endpoint: str, since: datetime) -> float | No
     return None if total == 0 else good / total
 
 
+def uptimes(
+    db: sqlite3.Connection, endpoint: str, recent: datetime, since: datetime
+) -> tuple[float | None, float | None]:
+    """(share of successful checks since ``recent``, since ``since``) in one pass over the
+    longer window; None where there were no checks."""
+    total, good, recent_total, recent_good = db.execute(
+        "SELECT COUNT(*), COALESCE(SUM(success), 0), COALESCE(SUM(at >= ?), 0), "
+        "COALESCE(SUM(success AND at >= ?), 0) FROM health_results "
+        "WHERE endpoint = ? AND at >= ?",
+        (recent.isoformat(), recent.isoformat(), endpoint, since.isoformat()),
+    ).fetchone()
+    return (
+        None if recent_total == 0 else recent_good / recent_total,
+        None if total == 0 else good / total,
+    )
+
+
 def response_times(
     db: sqlite3.Connection, endpoint: str, since: datetime
 ) -> list[tuple[datetime, float]]:

@@ -26,6 +26,26 @@ def at_steps(db: sqlite3.Connection, steps: Sequence[str], *, limit: int = 500) 
     return [Ticket.from_row(r) for r in rows]
 
 
+def count_at_steps(db: sqlite3.Connection, steps: Sequence[str]) -> int:
+    """How many open tickets stand at one of ``steps``."""
+    if not steps:
+        return 0
+    marks = ", ".join("?" for _ in steps)
+    row = db.execute(
+        f"SELECT COUNT(*) FROM tickets WHERE status = 'open' AND step IN ({marks})", tuple(steps)
+    ).fetchone()
+    return int(row[0])
+
+
+def count_requested_by(db: sqlite3.Connection, names: Sequence[str]) -> int:
+    """How many tickets one of ``names`` requested."""
+    marks = ", ".join("?" for _ in names)
+    row = db.execute(
+        f"SELECT COUNT(*) FROM tickets WHERE requester IN ({marks})", tuple(names)
+    ).fetchone()
+    return int(row[0])
+
+
 def requested_by(db: sqlite3.Connection, names: Sequence[str], *, limit: int = 200) -> list[Ticket]:
     """Tickets whose requester is one of ``names`` (a person's id and full name), newest
     first."""

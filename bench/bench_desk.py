@@ -1,0 +1,321 @@
+"""Bench: the staff desk under 50 concurrent sessions, beside the same pages' SQL alone.
+
+Builds a site with --tickets tickets (nine in ten closed, the rest open at every step of
+workflows B, C and D, a tenth of them incidents) and --days days of health history
+(three endpoints checked every 5 minutes), serves it with ``warta desk`` (uvicorn, its
+own process, real argon2 logins), and sends --requests requests to each page from
+--sessions concurrent sessions, each its own logged-in person's cookie:
+
+- ``/antrean``  the IT staff's queue (web-admin: steps B1, B3, B4, B9, C2, C4, ... D7);
+- ``/dasbor``   the situation dashboard;
+- ``/``         the requester's own requests.
+
+Then times the use case of each page called directly, one at a time (``sql`` rows: the
+database work and the Python around it, without HTTP, templates or sessions), so the
+cost of the web layer reads as the difference. Prints requests per second and the p50 /
+p95 latency in milliseconds. Goal on 2 cores: p95 under 200 ms for the queue and the
+dashboard.
+
+Usage:
+    python bench/bench_desk.py [--tickets 10000] [--days 365] [--sessions 50] [--requests 1000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import random
+import re
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import httpx
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from pipeline import opsdb  # noqa: E402
+from pipeline.actor import actor_for  # noqa: E402
+from pipeline.commands import accounts  # noqa: E402
+from pipeline.commands import desk as rooms  # noqa: E402
+from pipeline.config import load_config  # noqa: E402
+from pipeline.health.store import database_path  # noqa: E402
+from pipeline.tickets.workflows import DEFAULTS  # noqa: E402
+
+PASSWORD = "kata-sandi-bench-yang-panjang"
+WARTA_YML = """\
+version: 1
+site: {{name: Pengadilan Agama Bench, url: "https://bench.example/", timezone: Asia/Makassar}}
+categories:
+  - {{id: berita, label: {{id: Berita}}, section: berita, kind: post, max_age: 7d}}
+  - {{id: profil, label: {{id: Profil}}, section: profil}}
+people:
+{people}
+health:
+  endpoints:
+    - {{name: situs, url: "https://bench.example/"}}
+    - {{name: sipp, url: "https://sipp.bench.example/"}}
+    - {{name: ecourt, url: "https://ecourt.bench.example/"}}
+tickets: {{receiver: admin0}}
+desk: {{url: "http://127.0.0.1:{port}"}}
+"""
+
+
+def people(staff: int, requesters: int) -> str:
+    lines = [
+        f"  - {{id: admin{n}, name: Admin {n}, email: admin{n}@bench.example, roles: [web-admin]}}"
+        for n in range(staff)
+    ]
+    lines += [
+        f"  - {{id: staf{n}, name: Staf {n}, email: staf{n}@bench.example, roles: [operator]}}"
+        for n in range(requesters)
+    ]
+    lines.append(
+        "  - {id: pj, name: Penanggung Jawab, email: pj@bench.example, roles: [kasubbag-ti]}"
+    )
+    return "\n".join(lines)
+
+
+def fill(db_path: Path, tickets: int, days: int, requesters: int, now: datetime) -> None:
+    """Tickets and health history written straight into the tables (documented formats)."""
+    rng = random.Random(18)
+    db = opsdb.connect(db_path)
+    steps = {letter: [s.id for s in DEFAULTS[letter].steps] for letter in "BCD"}
+    rows, events = [], []
+    for number in range(1, tickets + 1):
+        letter = rng.choices("BCD", weights=(8, 1, 1))[0]
+        opened = now - timedelta(minutes=rng.randrange(days * 24 * 60 + 1))
+        closed = rng.random() < 0.9
+        step = steps[letter][-1] if closed else rng.choice(steps[letter])
+        kind = "incident" if letter == "B" and rng.random() < 0.1 else "request"
+        requester = f"Staf {rng.randrange(requesters)}"
+        due = None if closed else (opened + timedelta(days=rng.randrange(1, 8))).isoformat()
+        rows.append(
+            (
+                number,
+                letter,
+                kind,
+                f"Permintaan {number}",
+                "closed" if closed else "open",
+                step,
+                rng.choice(["P1", "P2", "P3", "P4", ""]),
+                requester,
+                opened.isoformat(),
+                due,
+                (opened + timedelta(days=2)).isoformat() if closed else None,
+                "",
+                "Uraian permintaan",
+                "Subbagian Umum",
+                "",
+                "",
+                "",
+                "admin0",
+                opened.isoformat(),
+                "",
+                "",
+            )
+        )
+        events.append((number, opened.isoformat(), "staf0", "", "open", steps[letter][0], "", ""))
+    with opsdb.transaction(db):
+        db.executemany(f"INSERT INTO tickets VALUES ({', '.join('?' * 21)})", rows)
+        db.executemany(
+            "INSERT INTO ticket_events (ticket_id, at, actor, role, action, step, note, "
+            "attachment) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            events,
+        )
+    checks = []
+    for endpoint in ("situs", "sipp", "ecourt"):
+        for minutes in range(0, days * 24 * 60, 5):
+            moment = now - timedelta(minutes=minutes)
+            # an HTTPS check records the certificate's expiry (renewed every 90 days)
+            expires = (moment + timedelta(days=90 - (minutes // 1440) % 90)).isoformat()
+            checks.append(
+                (
+                    endpoint,
+                    moment.isoformat(),
+                    int(rng.random() > 0.01),
+                    200,
+                    rng.uniform(80, 400),
+                    expires,
+                )
+            )
+    with opsdb.transaction(db):
+        db.executemany(
+            "INSERT INTO health_results (endpoint, at, success, status, response_ms, "
+            "certificate_expires) VALUES (?, ?, ?, ?, ?, ?)",
+            checks,
+        )
+        for endpoint in ("situs", "sipp", "ecourt"):
+            db.execute(
+                "INSERT INTO health_state VALUES (?, 'up', 0, 5, ?)", (endpoint, now.isoformat())
+            )
+    db.execute("ANALYZE")
+    db.close()
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def wait_for(port: int, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with socket.socket() as sock:
+            if sock.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        time.sleep(0.1)
+    raise SystemExit(f"the desk did not start on port {port}")
+
+
+async def login(client: httpx.AsyncClient, person: str) -> None:
+    page = await client.get("/masuk")
+    token = re.search(r'name="csrf" value="([^"]+)"', page.text)
+    assert token
+    answer = await client.post(
+        "/masuk", data={"csrf": token.group(1), "person": person, "password": PASSWORD}
+    )
+    assert answer.status_code == 303, answer.text[:300]
+
+
+async def hammer(base: str, persons: list[str], path: str, requests: int) -> list[float]:
+    clients = [httpx.AsyncClient(base_url=base, timeout=120) for _ in persons]
+    try:
+        for client, person in zip(clients, persons, strict=True):
+            await login(client, person)
+        for client in clients:  # warm: first page of each session
+            assert (await client.get(path)).status_code == 200
+        latencies: list[float] = []
+        per = max(1, requests // len(clients))
+
+        async def one(client: httpx.AsyncClient) -> None:
+            for _ in range(per):
+                started = time.perf_counter()
+                answer = await client.get(path)
+                latencies.append(time.perf_counter() - started)
+                assert answer.status_code == 200, answer.status_code
+
+        started = time.perf_counter()
+        await asyncio.gather(*(one(c) for c in clients))
+        latencies.append(-(time.perf_counter() - started))  # the wall time, marked
+        return latencies
+    finally:
+        for client in clients:
+            await client.aclose()
+
+
+def figures(times: list[float]) -> tuple[float, float, float]:
+    ordered = sorted(times)
+    p95 = ordered[min(len(ordered) - 1, int(len(ordered) * 0.95))]
+    return len(times), statistics.median(ordered) * 1000, p95 * 1000
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--tickets", type=int, default=10_000)
+    parser.add_argument("--days", type=int, default=365)
+    parser.add_argument("--sessions", type=int, default=50)
+    parser.add_argument("--requests", type=int, default=1000)
+    args = parser.parse_args()
+
+    with tempfile.TemporaryDirectory(prefix="warta-bench-desk-") as folder:
+        root = Path(folder)
+        port = free_port()
+        # sessions share persons (a person may have several): 10 accounts of each kind
+        staff, requesters = min(10, args.sessions), min(10, args.sessions)
+        (root / "warta.yml").write_text(
+            WARTA_YML.format(people=people(staff, requesters), port=port)
+        )
+        (root / "content" / "berita").mkdir(parents=True)
+        config = load_config(root / "warta.yml")
+        now = datetime.now(UTC)
+        started = time.perf_counter()
+        fill(database_path(config), args.tickets, args.days, requesters, now)
+        for person in (
+            [f"admin{n}" for n in range(staff)] + [f"staf{n}" for n in range(requesters)] + ["pj"]
+        ):
+            link = accounts.invite(config, person, by="pj").link
+            accounts.accept(config, link.rsplit("/", 1)[1], PASSWORD, PASSWORD)
+        built = time.perf_counter() - started
+        print(
+            f"# {args.tickets} tickets, {args.days} days of health history (3 endpoints), "
+            f"{args.sessions} concurrent sessions; built in {built:.1f} s"
+        )
+        env = {**os.environ, "PYTHONPATH": str(ROOT)}
+        server = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "pipeline",
+                "--config",
+                str(root / "warta.yml"),
+                "desk",
+                "--port",
+                str(port),
+            ],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+        )
+        try:
+            wait_for(port)
+            base = f"http://127.0.0.1:{port}"
+            print(
+                f"{'page':<10} {'kind':<5} {'requests':>8} {'rps':>8} {'p50_ms':>8} {'p95_ms':>8}"
+            )
+            staff_people = [f"admin{n % staff}" for n in range(args.sessions)]
+            requester_people = [f"staf{n % requesters}" for n in range(args.sessions)]
+            pages = [
+                ("/antrean", staff_people, "queue"),
+                ("/dasbor", staff_people, "dashboard"),
+                ("/", requester_people, "mine"),
+            ]
+            for path, persons, name in pages:
+                times = asyncio.run(hammer(base, persons, path, args.requests))
+                wall = -times.pop()
+                count, p50, p95 = figures(times)
+                rps = count / wall
+                print(f"{name:<10} {'http':<5} {count:>8} {rps:>8.1f} {p50:>8.1f} {p95:>8.1f}")
+                direct = sql_alone(config, name, max(20, min(200, args.requests // 5)))
+                count, p50, p95 = figures(direct)
+                print(
+                    f"{name:<10} {'sql':<5} {count:>8} {count / sum(direct):>8.1f} "
+                    f"{p50:>8.1f} {p95:>8.1f}"
+                )
+        finally:
+            server.send_signal(signal.SIGINT)
+            try:
+                server.wait(10)
+            except subprocess.TimeoutExpired:
+                server.kill()
+
+
+def sql_alone(config, name: str, repeat: int) -> list[float]:  # type: ignore[no-untyped-def]
+    """The page's use case called directly, one call at a time."""
+    staff = actor_for(config, "admin0", how="session")
+    requester = actor_for(config, "staf0", how="session")
+    call = {
+        "queue": lambda: rooms.my_queue(config, staff),
+        "dashboard": lambda: rooms.dashboard(config, staff),
+        "mine": lambda: rooms.my_requests(config, requester),
+    }[name]
+    call()
+    times = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        call()
+        times.append(time.perf_counter() - started)
+    return times
+
+
+if __name__ == "__main__":
+    main()
