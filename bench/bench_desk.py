@@ -225,6 +225,7 @@ def main() -> None:
     parser.add_argument("--days", type=int, default=365)
     parser.add_argument("--sessions", type=int, default=50)
     parser.add_argument("--requests", type=int, default=1000)
+    parser.add_argument("--workers", type=int, default=2, help="uvicorn worker processes")
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory(prefix="warta-bench-desk-") as folder:
@@ -248,7 +249,7 @@ def main() -> None:
         built = time.perf_counter() - started
         print(
             f"# {args.tickets} tickets, {args.days} days of health history (3 endpoints), "
-            f"{args.sessions} concurrent sessions; built in {built:.1f} s"
+            f"{args.sessions} concurrent sessions, {args.workers} workers; built in {built:.1f} s"
         )
         env = {**os.environ, "PYTHONPATH": str(ROOT)}
         server = subprocess.Popen(

@@ -24,6 +24,13 @@ from pipeline.cli.common import (
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=8765, show_default=True, type=click.IntRange(1, 65535))
 @click.option(
+    "--workers",
+    default=1,
+    show_default=True,
+    type=click.IntRange(1, 64),
+    help="Worker processes (one per core serves most; each has its own database connections).",
+)
+@click.option(
     "--public",
     is_flag=True,
     help="Allow listening on an address other than loopback (put nginx with TLS in front).",
@@ -37,7 +44,14 @@ from pipeline.cli.common import (
 )
 @click.pass_context
 @handle_errors
-def desk(ctx: click.Context, host: str, port: int, public: bool, trust_file: Path | None) -> None:
+def desk(
+    ctx: click.Context,
+    host: str,
+    port: int,
+    workers: int,
+    public: bool,
+    trust_file: Path | None,
+) -> None:
     """Serve the staff desk (the web interface of the SOPs) on 127.0.0.1.
 
     Production: behind nginx with TLS (docs/desk.md), with desk.trusted_proxies set.
@@ -56,18 +70,23 @@ def desk(ctx: click.Context, host: str, port: int, public: bool, trust_file: Pat
         )
     import uvicorn
 
-    from pipeline.desk.app import create_app
+    from pipeline.desk.serve import CONFIG_ENV, TRUST_ENV
 
-    config = state.config
-    email = config.health.alerts.email
-    password = os.environ.get(email.password_env, "") if email else ""
+    config = state.config  # loaded here: a bad warta.yml is reported before serving
+    os.environ[CONFIG_ENV] = str(state.config_path.resolve())
+    if trust_file is not None:
+        os.environ[TRUST_ENV] = str(trust_file.resolve())
+    out.print(f"site: {config.site.name}", markup=False)
     out.print(f"warta desk on http://{host}:{port}/ (Ctrl+C stops it)", markup=False)
     uvicorn.run(
-        create_app(config, smtp_password=password, trust_file=trust_file),
+        "pipeline.desk.serve:app",
+        factory=True,
+        workers=workers,
         host=host,
         port=port,
         proxy_headers=False,  # the desk itself decides whom to believe (desk.trusted_proxies)
         server_header=False,
+        timeout_keep_alive=30,  # a session between two clicks keeps its connection
         log_level="info",
     )
 
