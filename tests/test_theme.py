@@ -197,6 +197,11 @@ def test_search_index_is_pagefind_not_lunr(built: Project) -> None:
     assert not (site / "search" / "search_index.json").exists()
     entry = json.loads((site / "pagefind" / "pagefind-entry.json").read_text())
     assert "id" in entry["languages"]
+    # posts are indexed one bundle per year, merged by the search page
+    assert json.loads((site / "pagefind" / "warta-bundles.json").read_text()) == {
+        "bundles": ["berita-2026"]
+    }
+    assert (site / "pagefind" / "berita-2026" / "pagefind-entry.json").is_file()
     # list pages repeat excerpts: not indexed; pages and posts are
     assert "data-pagefind-body" not in html(built, "berita/index.html")
     assert "data-pagefind-body" in html(built, "layanan/cerai-gugat/index.html")
@@ -303,3 +308,29 @@ def test_titles_and_settings_are_escaped_on_the_home_page(
     page = (p.root / "site" / "index.html").read_text()
     assert "onerror=" not in page.replace("onerror=&#34;", "").replace("onerror=&quot;", "")
     assert "<img src=x" not in page
+
+
+def test_posts_are_indexed_one_bundle_per_blog_and_year(tmp_path: Path) -> None:
+    from pipeline.site import search
+
+    for rel in (
+        "index.html",
+        "profil/visi-misi/index.html",
+        "berita/index.html",
+        "berita/page/2/index.html",
+        "berita/2025/03/01/a/index.html",
+        "berita/2026/01/02/b/index.html",
+        "pengumuman/2026/05/05/c/index.html",
+    ):
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text("<html></html>")
+    found = search.bundles(tmp_path, ["berita", "pengumuman"])
+    assert found == [
+        (
+            "{berita/index.html,berita/page/**/*.html,index.html,profil/**/*.html}",
+            "pagefind",
+        ),
+        ("berita/2025/**/*.html", "pagefind/berita-2025"),
+        ("berita/2026/**/*.html", "pagefind/berita-2026"),
+        ("pengumuman/2026/**/*.html", "pagefind/pengumuman-2026"),
+    ]

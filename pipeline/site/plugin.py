@@ -337,6 +337,8 @@ class WartaPlugin(BasePlugin[WartaPluginConfig]):
             markdown = unlink_hidden(markdown, page.file.src_uri, self.hidden)
         if self.config.court_theme and page.is_homepage:
             page.meta.setdefault("template", "home.html")
+        if "<!-- material/tags" in markdown:  # the tags listing repeats every title
+            page.meta.setdefault("search", {"exclude": True})
         return markdown
 
     @event_priority(100)  # before any other plugin (search, blog) reads the content
@@ -407,7 +409,8 @@ class WartaPlugin(BasePlugin[WartaPluginConfig]):
             self._api_outputs(config)
         if self.config.pagefind:  # last: it indexes the pages as they will be served
             try:
-                search.index_site(Path(config.site_dir))
+                posts = [c.section for c in self.warta.categories if c.kind == "post"]
+                search.index_site(Path(config.site_dir), posts)
             except WartaError as error:
                 raise PluginError(str(error)) from None
 

@@ -6,12 +6,21 @@ stems words by the page's ``<html lang>`` (Indonesian: "bercerai" finds "cerai" 
 "perceraian") and writes its index into ``pagefind/`` as many small content-addressed
 fragment files, so a new article adds a few files instead of rewriting one big index.
 The binary ships in the ``pagefind[bin]`` Python package.
+
+One index would still change in most of its chunks with every new article (its words are
+spread over the whole vocabulary), so posts are indexed by year: one bundle per blog and
+year (``pagefind/berita-2026/``) beside the bundle of everything else (``pagefind/``). A
+new article changes only its year's bundle; the search page merges them all
+(``pagefind/warta-bundles.json`` lists them for ``assets/warta/warta.js``).
 """
 
 from __future__ import annotations
 
+import json
+import re
 import subprocess
 import sys
+from collections.abc import Iterable
 from pathlib import Path
 
 from pipeline.errors import BuildError
@@ -22,16 +31,54 @@ OUTPUT = "pagefind"
 TIMEOUT = 900
 
 
-def index_site(site_dir: Path) -> None:
-    """Index ``site_dir`` into ``site_dir/pagefind``; raise :class:`BuildError` on failure."""
+_YEAR = re.compile(r"\d{4}")
+#: Lists the per-year bundles for the search page.
+BUNDLES = "warta-bundles.json"
+
+
+def bundles(site_dir: Path, post_dirs: Iterable[str]) -> list[tuple[str, str]]:
+    """``(glob, output folder)`` of each bundle: the site's pages, then each blog year."""
+    blogs = {d.strip("/") for d in post_dirs}
+    years: list[tuple[str, str]] = []
+    rest: list[str] = []
+    for entry in sorted(site_dir.iterdir()):
+        name = entry.name
+        if name == OUTPUT or name.startswith("."):
+            continue
+        if name in blogs and entry.is_dir():
+            for child in sorted(entry.iterdir()):
+                if child.is_dir() and _YEAR.fullmatch(child.name):
+                    years.append(
+                        (f"{name}/{child.name}/**/*.html", f"{OUTPUT}/{name}-{child.name}")
+                    )
+                else:
+                    rest.append(f"{name}/{child.name}" + ("/**/*.html" if child.is_dir() else ""))
+        else:
+            rest.append(name + ("/**/*.html" if entry.is_dir() else ""))
+    pages = "{" + ",".join(rest) + "}" if len(rest) > 1 else (rest[0] if rest else "*.html")
+    return [(pages, OUTPUT), *years]
+
+
+def index_site(site_dir: Path, post_dirs: Iterable[str] = ()) -> None:
+    """Index ``site_dir`` into ``site_dir/pagefind`` (and its per-year bundles)."""
+    found = bundles(site_dir, post_dirs)
+    for glob, output in found:
+        _run(site_dir, glob, output)
+    names = [output.removeprefix(OUTPUT + "/") for _glob, output in found[1:]]
+    (site_dir / OUTPUT / BUNDLES).write_text(json.dumps({"bundles": names}), encoding="utf-8")
+
+
+def _run(site_dir: Path, glob: str, output: str) -> None:
     command = [
         sys.executable,
         "-m",
         "pagefind",
         "--site",
         str(site_dir),
+        "--glob",
+        glob,
         "--output-subdir",
-        OUTPUT,
+        output,
         "--exclude-selectors",
         ".headerlink",  # the heading's permalink sign, not a word
         "--silent",
