@@ -205,6 +205,10 @@ class Locale:
             day = self.local(day).date()
         return format_date(day, "d MMM y" if short else "d MMMM y", locale=self._babel)
 
+    def month(self, day: Date) -> str:
+        """``Maret 2026`` / ``March 2026``."""
+        return format_date(day, "LLLL y", locale=self._babel)
+
     def weekday_date(self, day: Date) -> str:
         """``Senin, 1 Maret 2027`` / ``Monday, 1 March 2027``."""
         return format_date(day, "EEEE, d MMMM y", locale=self._babel)

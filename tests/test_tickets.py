@@ -20,11 +20,13 @@ from pipeline.config import parse_config
 from pipeline.errors import ConfigError, NotFoundError, WorkflowError
 from pipeline.health.store import database_path
 from pipeline.tickets import incidents
+from pipeline.tickets import report as render_tickets
 from pipeline.tickets.calendar import WorkingCalendar
 from pipeline.tickets.holidays import CourtHolidays, official
 from pipeline.tickets.priority import DEFAULT_MATRIX, priority
 from pipeline.tickets.workflows import DEFAULTS
 from tests.conftest import WARTA_YML, Project
+from tests.english import english_words
 
 GOLDEN = Path(__file__).parent / "golden" / "tickets"
 IT_PEOPLE = """\
@@ -758,3 +760,24 @@ def test_visitor_findings_dated_by_their_requests() -> None:
         2026, 11, 1, 0, 20, 44, tzinfo=UTC
     )
     assert incidents.request_time("garbage") is None
+
+
+def test_no_english_in_the_indonesian_ticket_reports(it: Project) -> None:
+    _history_for_reports(it)
+    for kind in ("recap", "compliance", "open"):
+        for fmt in ("markdown", "html"):
+            done = run(
+                it, "ticket", "report", kind, "--month", "2026-03", "--format", fmt,
+                "--lang", "id", "--now", "2026-03-20T09:00+08:00",
+            )  # fmt: skip
+            assert done.exit_code == 0, done.output
+            assert english_words(done.output) == [], (kind, fmt)
+            if fmt == "html":
+                assert '<html lang="id">' in done.output and "--warta-primary" in done.output
+    form = render_tickets.form_page(
+        site_name="Pengadilan Agama Uji",
+        language="id",
+        timezone="Asia/Makassar",
+        workflow=DEFAULTS["B"],
+    )
+    assert english_words(form) == [] and "Formulir Permintaan Layanan" in form

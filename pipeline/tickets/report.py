@@ -15,9 +15,11 @@ import sqlite3
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from pipeline import i18n, templating
+from pipeline.i18n import Locale
 from pipeline.tickets import engine
 from pipeline.tickets.priority import PRIORITIES
 from pipeline.tickets.workflows import Workflow
@@ -82,6 +84,19 @@ TEXTS: dict[str, dict[str, str]] = {
         "sign_approved": "Disetujui",
         "record": "Catatan langkah",
         "checklist": "Daftar periksa",
+        "status_open": "terbuka",
+        "status_closed": "selesai",
+        "status_rejected": "ditolak",
+        "level_high": "tinggi",
+        "level_medium": "sedang",
+        "level_low": "rendah",
+        "src_health": "ketersediaan",
+        "src_tls": "sertifikat TLS",
+        "src_domain": "domain",
+        "src_backup": "cadangan data",
+        "src_visitors": "aktivitas pengunjung",
+        "src_": "oleh petugas",
+        "percent": "%",
     },
     "en": {
         "recap": "Monthly Recap of IT Monitoring and Maintenance",
@@ -142,12 +157,37 @@ TEXTS: dict[str, dict[str, str]] = {
         "sign_approved": "Approved",
         "record": "Step record",
         "checklist": "Checklist",
+        "status_open": "open",
+        "status_closed": "closed",
+        "status_rejected": "rejected",
+        "level_high": "high",
+        "level_medium": "medium",
+        "level_low": "low",
+        "src_health": "availability",
+        "src_tls": "TLS certificate",
+        "src_domain": "domain",
+        "src_backup": "backups",
+        "src_visitors": "visitor activity",
+        "src_": "by staff",
+        "percent": "%",
     },
 }
 
 
-def _fmt(moment: datetime | None, tz: str) -> str:
-    return moment.astimezone(ZoneInfo(tz)).strftime("%Y-%m-%d %H:%M") if moment else ""
+i18n.register(
+    {language: {f"tickets.{k}": v for k, v in texts.items()} for language, texts in TEXTS.items()}
+)
+
+
+def _fmt(moment: datetime | None, tz: str, language: str = "id") -> str:
+    """``5 Mar 2026 08.30 WITA``: a moment of a ticket report, in the court's time zone."""
+    return Locale(language, tz).datetime(moment, short=True) if moment else ""
+
+
+def _source(source: str, t: dict[str, str]) -> str:
+    """``ketersediaan beranda``: an incident's source as a person reads it."""
+    kind, _, subject = source.partition(":")
+    return f"{t.get('src_' + kind, kind)} {subject}".strip() if source else t["src_"]
 
 
 def ticket_dict(t: engine.Ticket) -> dict[str, object]:
@@ -330,8 +370,8 @@ def _cell(text: object) -> str:
     return str(text).replace("|", "\\|").replace("\n", " ")
 
 
-def _pct(value: float | None) -> str:
-    return "-" if value is None else f"{value * 100:.0f}%"
+def _pct(value: float | None, language: str = "id") -> str:
+    return "-" if value is None else Locale(language).percent(value, 0)
 
 
 def _yes(value: bool | None, t: dict[str, str]) -> str:
@@ -351,8 +391,11 @@ def _priority_counts(f: Figures) -> list[tuple[str, int, int]]:
 def markdown(kind: str, f: Figures) -> str:
     """One report as Markdown."""
     t = TEXTS.get(f.language, TEXTS["id"])
-    tz = f.timezone
-    out = [f"# {t[kind]}", "", f"{t['period']}: {f.month} · {t['made']}: {_fmt(f.made, tz)}", ""]
+    tz, lang = f.timezone, f.language
+    loc = Locale(lang, tz)
+    month = loc.month(date.fromisoformat(f.month + "-01"))
+    out = [f"# {t[kind]}", "", f"{t['period']}: {month} · {t['made']}: {_fmt(f.made, tz, lang)}"]
+    out.append("")
     if kind == "compliance":
         out += [
             f"| {t['step']} | {t['title']} | {t['role']} | {t['day']} | {t['done']} | "
@@ -361,7 +404,7 @@ def markdown(kind: str, f: Figures) -> str:
         ]
         out += [
             f"| {s.step} | {_cell(s.title)} | {s.roles} | {s.day} | {s.done} | {s.on_time} | "
-            f"{s.late} | {_pct(s.share)} |"
+            f"{s.late} | {_pct(s.share, lang)} |"
             for s in f.steps
         ]
         out += ["", f"## {t['incident_targets']}", ""]
@@ -377,7 +420,8 @@ def markdown(kind: str, f: Figures) -> str:
                 "|---|---|---|---|---|---|",
             ]
             out += [
-                f"| #{x.id} | {t[x.kind]} | {x.priority or '-'} | {x.step} | {_fmt(x.due, tz)} | "
+                f"| #{x.id} | {t[x.kind]} | {x.priority or '-'} | {x.step} | "
+                f"{_fmt(x.due, tz, lang)} | "
                 f"{_cell(x.title)} |"
                 for x in f.open_tickets
             ]
@@ -388,7 +432,8 @@ def markdown(kind: str, f: Figures) -> str:
         if not f.maintenance:
             out += [t["none"], ""]
         for ticket, events in f.maintenance:
-            out += [f"### #{ticket.id} {_cell(ticket.title)} ({ticket.status}, {ticket.step})", ""]
+            status = t.get(f"status_{ticket.status}", ticket.status)
+            out += [f"### #{ticket.id} {_cell(ticket.title)} ({status}, {ticket.step})", ""]
             done = [e for e in events if e.action in ("advance", "comment")]
             if done:
                 out += [
@@ -396,7 +441,8 @@ def markdown(kind: str, f: Figures) -> str:
                     "|---|---|---|---|",
                 ]
                 out += [
-                    f"| {e.step} | {_fmt(e.at, tz)} | {e.actor} | {_cell(e.note)} |" for e in done
+                    f"| {e.step} | {_fmt(e.at, tz, lang)} | {e.actor} | {_cell(e.note)} |"
+                    for e in done
                 ]
             else:
                 out.append(t["none"])
@@ -404,9 +450,9 @@ def markdown(kind: str, f: Figures) -> str:
         out += [f"## {t['incidents']}", ""]
         out += _incident_rows(f, t)
         out += ["", f"## {t['incidents_by_source']}", ""]
-        by_source = Counter(i.ticket.source.split(":", 1)[0] or "-" for i in f.incidents)
+        by_source = Counter(i.ticket.source.split(":", 1)[0] for i in f.incidents)
         out += [f"| {t['source']} | {t['incidents']} |", "|---|---:|"]
-        out += [f"| {k} | {n} |" for k, n in sorted(by_source.items())]
+        out += [f"| {t.get('src_' + k, k)} | {n} |" for k, n in sorted(by_source.items())]
         out += ["", f"## {t['requests']}", ""]
         out += [
             f"| {t['opened']} | {t['closed']} | {t['rejected']} |",
@@ -424,18 +470,15 @@ def _incident_rows(f: Figures, t: dict[str, str]) -> list[str]:
         f"{t['target']} | {t['met']} |",
         "|---|---|---|---|---|---|---|",
     ]
+    tz, lang = f.timezone, f.language
     for i in f.incidents:
         x = i.ticket
         rows.append(
-            f"| #{x.id} | {x.source or '-'} | {x.priority} | {_fmt(x.opened_at, f.timezone)} | "
-            f"{_fmt(x.closed_at, f.timezone) or '-'} | {_hours(i.target)} | {_yes(i.met, t)} |"
+            f"| #{x.id} | {_cell(_source(x.source, t))} | {x.priority} | "
+            f"{_fmt(x.opened_at, tz, lang)} | {_fmt(x.closed_at, tz, lang) or '-'} | "
+            f"{Locale(lang, tz).duration(i.target)} | {_yes(i.met, t)} |"
         )
     return rows
-
-
-def _hours(delta: timedelta) -> str:
-    hours = delta.total_seconds() / 3600
-    return f"{hours / 24:g} d" if hours >= 24 else f"{hours:g} h"
 
 
 def csv_text(kind: str, f: Figures) -> str:
@@ -510,12 +553,6 @@ def csv_text(kind: str, f: Figures) -> str:
     return buffer.getvalue()
 
 
-STYLE = """body{font-family:system-ui,sans-serif;max-width:880px;margin:2rem auto;padding:0 1rem}
-table{border-collapse:collapse;width:100%;margin:.5rem 0 1rem}
-td,th{padding:.3rem;border-bottom:1px solid #ddd;text-align:left;vertical-align:top}
-td.n,th.n{text-align:right}h1{font-size:1.5rem}@page{size:A4;margin:15mm}"""
-
-
 def _bars(
     rows: Sequence[tuple[str, float, str]],
     *,
@@ -542,26 +579,16 @@ def _bars(
     return f'<svg viewBox="0 0 {width} {height}" width="100%" role="img">{"".join(parts)}</svg>'
 
 
-def _md_table_to_html(lines: list[str]) -> str:
-    """The Markdown tables and headings of :func:`markdown` as HTML (same content)."""
-    out: list[str] = []
+def _blocks(lines: list[str]) -> list[dict[str, object]]:
+    """The headings, paragraphs and tables of :func:`markdown` as data for the template
+    (the same content in both formats)."""
+    out: list[dict[str, object]] = []
     table: list[list[str]] = []
 
     def flush() -> None:
-        if not table:
-            return
-        head, body = table[0], table[2:]
-        out.append(
-            "<table><tr>"
-            + "".join(f"<th>{html.escape(c)}</th>" for c in head)
-            + "</tr>"
-            + "".join(
-                "<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in row) + "</tr>"
-                for row in body
-            )
-            + "</table>"
-        )
-        table.clear()
+        if table:
+            out.append({"kind": "table", "head": table[0], "rows": table[2:]})
+            table.clear()
 
     for line in lines:
         if line.startswith("|"):
@@ -571,50 +598,48 @@ def _md_table_to_html(lines: list[str]) -> str:
         flush()
         if line.startswith("#"):
             level = len(line) - len(line.lstrip("#"))
-            out.append(f"<h{level}>{html.escape(line[level:].strip())}</h{level}>")
+            out.append({"kind": "heading", "level": level, "text": line[level:].strip()})
         elif line.strip():
-            out.append(f"<p>{html.escape(line)}</p>")
+            out.append({"kind": "para", "text": line})
     flush()
-    return "\n".join(out)
+    return out
 
 
 def page(kind: str, f: Figures, *, site_name: str) -> str:
-    """One report as a standalone HTML page with its chart."""
+    """One report as a standalone HTML page with its chart (``ticket_report.html``)."""
     t = TEXTS.get(f.language, TEXTS["id"])
     lines = markdown(kind, f).splitlines()
-    period = _md_table_to_html(lines[1:3])
-    body = _md_table_to_html(lines[3:])
+    chart_title = ""
     if kind == "compliance":
         bars = [
             (s.step, round((s.share or 0) * 100), "#2e7d32" if (s.share or 0) >= 0.8 else "#c62828")
             for s in f.steps
             if s.done
         ]
-        chart = f"<h2>{t['share']} (%)</h2>" + (
-            _bars(bars, top=100) if bars else f"<p>{t['none']}</p>"
-        )
+        chart_title = f"{t['share']} (%)"
+        chart = _bars(bars, top=100) if bars else ""
     elif kind == "open":
         chart = _bars([(p, n, "#1565c0") for p, n, _late in _priority_counts(f)])
     else:
-        counts = Counter(i.ticket.source.split(":", 1)[0] or "-" for i in f.incidents)
-        chart = f"<h2>{t['incidents_by_source']}</h2>" + (
-            _bars([(k, n, "#ef6c00") for k, n in sorted(counts.items())])
+        counts = Counter(i.ticket.source.split(":", 1)[0] for i in f.incidents)
+        chart_title = t["incidents_by_source"]
+        chart = (
+            _bars([(t.get("src_" + k, k), n, "#ef6c00") for k, n in sorted(counts.items())])
             if counts
-            else f"<p>{t['none']}</p>"
+            else ""
         )
-    esc = html.escape
-    return f"""<!doctype html>
-<html lang="{esc(f.language)}"><head><meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{esc(t[kind])} — {esc(site_name)}</title>
-<style>{STYLE}</style></head><body>
-<h1>{esc(t[kind])}</h1>
-<p>{esc(site_name)}</p>
-{period}
-{chart}
-{body}
-</body></html>
-"""
+    return templating.render(
+        "ticket_report.html",
+        Locale(f.language, f.timezone),
+        site_name=site_name,
+        title=t[kind],
+        subtitle=lines[2] if len(lines) > 2 else "",
+        print_a4=True,
+        chart_title=chart_title,
+        chart=templating.Markup(chart),  # built by _bars, every label escaped
+        none=t["none"],
+        blocks=_blocks(lines[3:]),
+    )
 
 
 def form_page(
@@ -626,52 +651,54 @@ def form_page(
     ticket: engine.Ticket | None = None,
     events: Sequence[engine.Event] = (),
 ) -> str:
-    """The IT service request form ("formulir permintaan layanan TI") as printable HTML:
-    the request's fields, the step record with roles and due days, and the signature
-    boxes of the requester, the IT staff who received it, the disposition and the
-    approval. Without a ticket, a blank form to fill in by hand."""
+    """The IT service request form ("formulir permintaan layanan TI") as printable HTML
+    (``ticket_form.html``): the request's fields, the step record with roles and due days,
+    and the signature boxes of the requester, the IT staff who received it, the disposition
+    and the approval. Without a ticket, a blank form to fill in by hand."""
     t = TEXTS.get(language, TEXTS["id"])
-    esc = html.escape
     x = ticket
+
+    def level(value: str) -> str:
+        return t.get(f"level_{value}", value)
+
     fields = [
         (t["number"], f"#{x.id}" if x else ""),
-        (t["date"], _fmt(x.opened_at, timezone) if x else ""),
+        (t["date"], _fmt(x.opened_at, timezone, language) if x else ""),
         (t["requester"], x.requester if x else ""),
         (t["unit"], x.unit if x else ""),
         (t["contact"], x.contact if x else ""),
         (t["service"], t[x.kind] if x else f"{t['request']} / {t['incident']}"),
         (t["title"], x.title if x else ""),
         (t["description"], x.description if x else ""),
-        (t["impact"] + " / " + t["urgency"], f"{x.impact} / {x.urgency}" if x and x.impact else ""),
+        (
+            t["impact"] + " / " + t["urgency"],
+            f"{level(x.impact)} / {level(x.urgency)}" if x and x.impact else "",
+        ),
         (t["priority"], x.priority if x else ""),
     ]
-    rows = "".join(f'<tr><th>{esc(k)}</th><td class="fill">{esc(v)}</td></tr>' for k, v in fields)
     done = {e.step: e for e in events if e.action in ("advance", "reject")}
-    steps = "".join(
-        f"<tr><td>{s.id}</td><td>{esc(s.title.get(language))}</td>"
-        f"<td>{esc(' / '.join(s.roles))}</td><td class=n>{s.day}</td>"
-        f"<td>{esc(_fmt(done[s.id].at, timezone)) if s.id in done else ''}</td>"
-        f"<td>{esc(done[s.id].actor) if s.id in done else ''}</td></tr>"
+    steps = [
+        {
+            "id": s.id,
+            "title": s.title.get(language),
+            "roles": " / ".join(s.roles),
+            "day": s.day,
+            "done": _fmt(done[s.id].at, timezone, language) if s.id in done else "",
+            "by": done[s.id].actor if s.id in done else "",
+        }
         for s in workflow.steps
+    ]
+    return templating.render(
+        "ticket_form.html",
+        Locale(language, timezone),
+        site_name=site_name,
+        title=t["form"],
+        subtitle=f"SOP AS/29 · {workflow.title.get(language)}",
+        print_a4=True,
+        texts=t,
+        fields=fields,
+        steps=steps,
+        signatures=[
+            t[k] for k in ("sign_requester", "sign_received", "sign_disposition", "sign_approved")
+        ],
     )
-    signatures = "".join(
-        f"<div class=sign><div>{esc(t[k])}</div><div class=line></div></div>"
-        for k in ("sign_requester", "sign_received", "sign_disposition", "sign_approved")
-    )
-    return f"""<!doctype html>
-<html lang="{esc(language)}"><head><meta charset="utf-8">
-<title>{esc(t["form"])} — {esc(site_name)}</title>
-<style>{STYLE}
-th{{width:30%}}td.fill{{height:1.6rem}}.signs{{display:grid;grid-template-columns:repeat(4,1fr);
-gap:1rem;margin-top:1.5rem}}.sign .line{{height:4.5rem;border-bottom:1px solid #000}}
-.sign div:first-child{{font-size:.85rem}}</style></head><body>
-<h1>{esc(t["form"])}</h1>
-<p>{esc(site_name)} · SOP AS/29 · {esc(workflow.title.get(language))}</p>
-<table>{rows}</table>
-<h2>{esc(t["record"])}</h2>
-<table><tr><th>{t["step"]}</th><th>{t["title"]}</th><th>{t["role"]}</th>
-<th class=n>{t["day"]}</th><th>{t["done"]}</th><th>{t["by"]}</th></tr>{steps}</table>
-<h2>{esc(t["signatures"])}</h2>
-<div class=signs>{signatures}</div>
-</body></html>
-"""
