@@ -133,8 +133,8 @@ def test_register_record_and_remind(project: Project, mail_sink: MailSink) -> No
     assert "internet: 7-day reminder" in reminded.output and "domain-go-id" in reminded.output
     subjects = sorted(m["Subject"] for m in mail_sink.messages)
     assert subjects == [
-        "[Pengadilan Agama Uji] domain-go-id (PANDI) jatuh tempo 2027-01-05: 41 hari lagi",
-        "[Pengadilan Agama Uji] internet (ISP Lembah) jatuh tempo 2026-12-01: 6 hari lagi",
+        "[Pengadilan Agama Uji] domain-go-id (PANDI) jatuh tempo 5 Januari 2027: 41 hari lagi",
+        "[Pengadilan Agama Uji] internet (ISP Lembah) jatuh tempo 1 Desember 2026: 6 hari lagi",
     ]
     assert any("Rp1.250.000" in m.get_content() for m in mail_sink.messages)
     again = run(project, "renewals", "remind", "--now", "2026-11-26T09:00+08:00")

@@ -8,6 +8,7 @@ from datetime import date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import pipeline.report.texts  # noqa: F401  (the labels of the contract kinds)
 from pipeline import opsdb
 from pipeline.commands.health import apprise_channels
 from pipeline.config import Config
@@ -17,6 +18,7 @@ from pipeline.health import alerts
 from pipeline.health import renewals as register
 from pipeline.health.alerts import mail_channel
 from pipeline.health.store import open_history
+from pipeline.i18n import Locale
 from pipeline.site.live import now_utc
 
 
@@ -165,14 +167,15 @@ def remind(config: Config, *, now: datetime | None = None, smtp_password: str = 
             threshold = register.reminder_due(renewal, today, config.renewals.reminders)
             if threshold is None:
                 continue
+            loc = Locale(language, config.site.timezone)
             values = {
                 "id": renewal.id,
                 "provider": renewal.provider,
-                "kind": renewal.kind,
-                "due": renewal.due.isoformat(),
+                "kind": loc.t_or(f"report.what_{renewal.kind}", renewal.kind),
+                "due": loc.date(renewal.due),
                 "left": _left(left, language),
-                "cost": f"{renewal.cost:,}".replace(",", "."),
-            }  # Rp1.250.000
+                "cost": loc.number(renewal.cost),
+            }  # Rp1.250.000 / Rp1,250,000
             subject = f"[{config.site.name}] " + subject_t.format(**values)
             body = body_t.format(**values)
             data: dict[str, object] = {
