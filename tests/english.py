@@ -29,7 +29,7 @@ ENGLISH = frozenset(
     daily hourly day days hour hours minute minutes second seconds week weeks month months
     year years min sec today yesterday
     crawler crawlers bot bots others unknown human humans visitor visitors visits hits
-    browser browsers page pages file files size total totals top rule rules sample samples
+    browser browsers page pages file files size totals top rule rules sample samples
     first last count counts address addresses finding findings suspicious denied deny
     blocked allow allowed rate scan scanner probe probing login brute force injection
     traversal path paths certificate certificates expiry expires expired due

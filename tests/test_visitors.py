@@ -234,6 +234,9 @@ def test_markdown_report_golden(project: Project) -> None:
     if os.environ.get("UPDATE_GOLDEN"):
         expected.write_text(text)
     assert text == expected.read_text()
+    from tests.english import english_words
+
+    assert english_words(text) == []  # one language: rule names, agent families, numbers
 
 
 @pytest.mark.parametrize(

@@ -49,7 +49,7 @@ from pipeline.site import compliance as site_compliance
 from pipeline.site.live import aware, is_live
 from pipeline.tickets.engine import COLUMNS
 from pipeline.tickets.engine import Ticket as TicketRecord
-from pipeline.tickets.incidents import request_time
+from pipeline.visitors.labels import request_time
 
 UTC = ZoneInfo("UTC")
 

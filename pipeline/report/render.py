@@ -25,9 +25,8 @@ from pipeline.report import charts
 from pipeline.report.model import BackupEvent, Concern, Note, SituationReport, Ticket
 from pipeline.report.texts import Catalogue
 from pipeline.templating import Markup
-from pipeline.tickets.incidents import request_time
 from pipeline.tickets.workflows import DEFAULTS
-from pipeline.visitors.labels import rule_name
+from pipeline.visitors.labels import request_time, rule_name
 
 TOP = 10
 """Items of each kind shown in the report; the CSV annex has all of them."""

@@ -31,13 +31,14 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from pipeline import i18n, opsdb
 from pipeline.health import causes
 from pipeline.i18n import Locale
 from pipeline.tickets import engine
 from pipeline.visitors import labels
+from pipeline.visitors.labels import request_time
 
 i18n.register(
     {
@@ -125,38 +126,6 @@ class SyncResult:
 
 def _moment(text: str) -> datetime:
     return datetime.fromisoformat(text)
-
-
-_MONTH_NAMES = (
-    "Jan",
-    "Feb",
-    "Mar",
-    "Apr",
-    "May",
-    "Jun",
-    "Jul",
-    "Aug",
-    "Sep",
-    "Oct",
-    "Nov",
-    "Dec",
-)
-_CLF_MONTHS = {name: number for number, name in enumerate(_MONTH_NAMES, 1)}
-
-
-def request_time(text: str) -> datetime | None:
-    """When a request was made, from a finding's ``first``/``last``: ISO 8601 or the
-    access log's own ``01/Nov/2026:00:20:44 +0000``; None when neither."""
-    try:
-        moment = datetime.fromisoformat(text)
-        return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-    except ValueError:
-        pass
-    try:
-        day, month, rest = text[0:2], _CLF_MONTHS[text[3:6]], text[7:]
-        return datetime.strptime(f"{rest[:4]}-{month:02d}-{day} {rest[5:]}", "%Y-%m-%d %H:%M:%S %z")
-    except (KeyError, ValueError, IndexError):
-        return None
 
 
 def health_conditions(db: sqlite3.Connection, loc: Locale | None = None) -> list[Condition]:

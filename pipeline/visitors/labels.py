@@ -8,6 +8,8 @@ catalogue of :mod:`pipeline.i18n`). A rule without a label fails ``tests/test_i1
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from pipeline import i18n
 from pipeline.i18n import Locale
 
@@ -62,7 +64,7 @@ i18n.register(
             "rule.brute-force.why": "percobaan masuk berulang (POST ke formulir masuk, jawaban "
             "401/403)",
             "agent.Feeds": "Pembaca umpan (RSS)",
-            "agent.Crawlers": "Perayap (bot)",
+            "agent.Crawlers": "Perayap (robot)",
             "agent.Others": "Lainnya",
             "agent.Unknown": "Tidak dikenal",
         },
@@ -132,3 +134,35 @@ def rule_name(rule: str, loc: Locale) -> str:
 def agent_family(name: str, loc: Locale) -> str:
     """``Crawlers``/``Feeds``/``Others``/``Unknown`` translated; a browser or OS name unchanged."""
     return loc.t_or(f"agent.{name}", name)
+
+
+_MONTH_NAMES = (
+    "Jan",
+    "Feb",
+    "Mar",
+    "Apr",
+    "May",
+    "Jun",
+    "Jul",
+    "Aug",
+    "Sep",
+    "Oct",
+    "Nov",
+    "Dec",
+)
+_CLF_MONTHS = {name: number for number, name in enumerate(_MONTH_NAMES, 1)}
+
+
+def request_time(text: str) -> datetime | None:
+    """When a request was made, from a finding's ``first``/``last``: ISO 8601 or the
+    access log's own ``01/Nov/2026:00:20:44 +0000``; None when neither."""
+    try:
+        moment = datetime.fromisoformat(text)
+        return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    except ValueError:
+        pass
+    try:
+        day, month, rest = text[0:2], _CLF_MONTHS[text[3:6]], text[7:]
+        return datetime.strptime(f"{rest[:4]}-{month:02d}-{day} {rest[5:]}", "%Y-%m-%d %H:%M:%S %z")
+    except (KeyError, ValueError, IndexError):
+        return None

@@ -10,6 +10,7 @@ from markupsafe import Markup
 from pipeline import i18n, templating
 from pipeline.i18n import Locale
 from pipeline.visitors import labels
+from pipeline.visitors.labels import request_time
 
 TEXTS = {
     "id": {
@@ -19,7 +20,7 @@ TEXTS = {
         "failed": "Baris gagal dibaca",
         "visitors": "Pengunjung unik",
         "bandwidth": "Bandwidth",
-        "crawlers": "Porsi crawler",
+        "crawlers": "Porsi perayap (robot)",
         "pages": "Halaman teratas",
         "notfound": "URL 404",
         "referrers": "Situs perujuk",
@@ -62,26 +63,35 @@ def size(n: int) -> str:
     return f"{n} B"
 
 
+def _when(text: object, loc: Locale) -> str:
+    """A time as logged (``24/Nov/2026:07:58:01 +0800``) in the reader's language and the
+    court's time zone; shown as logged when it cannot be read."""
+    moment = request_time(str(text)) if text else None
+    return loc.datetime(moment, seconds=True) if moment else str(text or "—")
+
+
 def _cell(text: object) -> str:
     return str(text).replace("|", "\\|").replace("\n", " ")
 
 
 def markdown(data: dict[str, Any], language: str = "id") -> str:
-    """The report as Markdown."""
+    """The report as Markdown, in ``language`` (numbers, sizes, rule and agent names too)."""
     t = TEXTS.get(language, TEXTS["id"])
+    loc = Locale(language)
     out = [
         f"# {t['title']}",
         "",
-        f"{t['period']}: {data['period']['first']} — {data['period']['last']}",
+        f"{t['period']}: {_when(data['period']['first'], loc)} — "
+        f"{_when(data['period']['last'], loc)}",
         "",
         "| | |",
         "|---|---|",
-        f"| {t['total']} | {data['total_requests']} |",
-        f"| {t['valid']} | {data['valid_requests']} |",
-        f"| {t['failed']} | {data['failed_requests']} |",
-        f"| {t['visitors']} | {data['unique_visitors']} |",
-        f"| {t['bandwidth']} | {size(data['bandwidth'])} |",
-        f"| {t['crawlers']} | {data['crawler_share'] * 100:.1f}% |",
+        f"| {t['total']} | {loc.number(data['total_requests'])} |",
+        f"| {t['valid']} | {loc.number(data['valid_requests'])} |",
+        f"| {t['failed']} | {loc.number(data['failed_requests'])} |",
+        f"| {t['visitors']} | {loc.number(data['unique_visitors'])} |",
+        f"| {t['bandwidth']} | {loc.size(data['bandwidth'])} |",
+        f"| {t['crawlers']} | {loc.percent(data['crawler_share'], 1)} |",
         "",
     ]
     for key, title in (
@@ -95,7 +105,10 @@ def markdown(data: dict[str, Any], language: str = "id") -> str:
         if not rows:
             continue
         out += [f"## {t[title]}", "", f"| | {t['hits']} |", "|---|---:|"]
-        out += [f"| `{_cell(r['name'])}` | {r['hits']} |" for r in rows[:10]]
+        out += [
+            f"| `{_cell(labels.agent_family(str(r['name']), loc))}` | {loc.number(r['hits'])} |"
+            for r in rows[:10]
+        ]
         out.append("")
     out += [f"## {t['hours']}", "", f"| | {t['hits']} | {t['visitors']} |", "|---|---:|---:|"]
     out += [f"| {h['hour']:02d}:00 | {h['hits']} | {h['visitors']} |" for h in data["hours"]]
@@ -103,10 +116,12 @@ def markdown(data: dict[str, Any], language: str = "id") -> str:
     if not data["findings"]:
         out.append(t["none"])
     else:
-        out += ["| IP | rule | first | last | count | sample |", "|---|---|---|---|---:|---|"]
+        head = [loc.t(f"visitors.col_{c}") for c in ("rule", "first", "last", "count", "sample")]
+        out += ["| IP | " + " | ".join(head) + " |", "|---|---|---|---|---:|---|"]
         out += [
-            f"| {f['ip']} | {f['rule']} | {f['first']} | {f['last']} | {f['count']} | "
-            f"`{_cell(f['samples'][0])}` |"
+            f"| {f['ip']} | {labels.rule_name(f['rule'], loc)} | {_when(f['first'], loc)} | "
+            f"{_when(f['last'], loc)} | "
+            f"{loc.number(f['count'])} | `{_cell(f['samples'][0])}` |"
             for f in data["findings"]
         ]
     return "\n".join(out) + "\n"
@@ -122,6 +137,11 @@ _PANELS = {
         "visitors.pages_kind": "Halaman",
         "visitors.static_kind": "Berkas statis",
         "visitors.crawler_panel": "Perayap dan pembaca umpan",
+        "visitors.col_rule": "Aturan",
+        "visitors.col_first": "Pertama",
+        "visitors.col_last": "Terakhir",
+        "visitors.col_count": "Permintaan",
+        "visitors.col_sample": "Contoh",
         "visitors.failed_reasons": "Baris yang gagal dibaca",
         "visitors.reason": "Alasan",
         "visitors.lines": "Baris",
@@ -146,6 +166,11 @@ _PANELS = {
         "visitors.pages_kind": "Pages",
         "visitors.static_kind": "Static files",
         "visitors.crawler_panel": "Crawlers and feed readers",
+        "visitors.col_rule": "Rule",
+        "visitors.col_first": "First",
+        "visitors.col_last": "Last",
+        "visitors.col_count": "Requests",
+        "visitors.col_sample": "Sample",
         "visitors.failed_reasons": "Lines that could not be read",
         "visitors.reason": "Reason",
         "visitors.lines": "Lines",
