@@ -161,3 +161,16 @@ def test_english_word_detector() -> None:
     assert english_words("<p>Permintaan 1.000 <code>GET /the/admin</code> 10.0.0.1</p>") == []
     assert english_words(Locale("id").duration(timedelta(days=1, hours=2))) == []
     assert english_words(Locale("en").duration(timedelta(days=1, hours=2))) == ["day"]
+
+
+def test_every_visitor_rule_and_agent_family_has_a_label() -> None:
+    from pipeline.visitors import labels
+    from pipeline.visitors.rules import RULES
+
+    for language in i18n.LANGUAGES:
+        loc = Locale(language)
+        for rule in RULES:
+            assert labels.rule_name(rule.id, loc) != rule.id or language == "en", rule.id
+            assert loc.has(f"rule.{rule.id}"), rule.id
+        for family in ("Crawlers", "Others", "Unknown"):
+            assert labels.agent_family(family, loc) != family or language == "en"
