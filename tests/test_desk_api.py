@@ -87,7 +87,12 @@ def test_no_route_approves_or_publishes(desk: Desk) -> None:
     spec = client.get("/api/v1/openapi.json")
     assert spec.status_code == 200
     paths = spec.json()["paths"]
-    assert set(paths) == {"/drafts", "/drafts/{slug}"}
+    assert set(paths) == {
+        "/drafts",
+        "/drafts/{slug}",
+        "/drafts/{slug}/files",
+        "/drafts/{slug}/submit",
+    }
     assert not any(word in path for path in paths for word in ("approve", "publish", "withdraw"))
     hasan = bearer(desk, "hasan", "read", "drafts", "submit")
     assert client.post(f"/api/v1/drafts/{SLUG}/approve", headers=hasan).status_code in (404, 405)
@@ -101,3 +106,48 @@ def test_invalid_json_is_refused_without_writing(desk: Desk) -> None:
     answer = client.post("/api/v1/drafts", json={**NEW, "category": "gosip"}, headers=rina)
     assert answer.status_code == 422 and answer.json()["error"]["message"] == "unknown category"
     assert drafting.branches(desk.config).slugs() == {}
+
+
+def test_attach_and_submit_with_their_scopes(desk: Desk) -> None:
+    from tests.desk_helpers import jpeg
+
+    client = desk.client()
+    rina = bearer(desk, "rina", "read", "drafts", "attach")
+    made = client.post("/api/v1/drafts", json=NEW, headers=rina).json()
+    attached = client.post(
+        f"/api/v1/drafts/{SLUG}/files",
+        params={"expected": made["head"]},
+        files={"files": ("foto kegiatan.jpg", jpeg(800, 600), "image/jpeg")},
+        headers=rina,
+    )
+    assert attached.status_code == 200, attached.text
+    assert any(m.startswith("files/foto-kegiatan") for m in attached.json()["made"])
+    lying = client.post(
+        f"/api/v1/drafts/{SLUG}/files",
+        params={"expected": attached.json()["head"]},
+        files={"files": ("surat.pdf", b"MZ\x90\x00" + b"\x00" * 300, "application/pdf")},
+        headers=rina,
+    )
+    assert lying.status_code == 422 and lying.json()["error"]["problems"]
+    no_scope = client.post(
+        f"/api/v1/drafts/{SLUG}/submit", params={"expected": attached.json()["head"]}, headers=rina
+    )
+    assert no_scope.status_code == 403
+    # The draft links no attachment yet: the editor's submit is refused by the review.
+    sari = bearer(desk, "sari", "read", "submit")
+    refused = client.post(
+        f"/api/v1/drafts/{SLUG}/submit", params={"expected": attached.json()["head"]}, headers=sari
+    )
+    assert refused.status_code == 422 and "review found" in refused.json()["error"]["message"]
+    head = attached.json()["head"]
+    read = client.get(f"/api/v1/drafts/{SLUG}", headers=rina).json()
+    linked = read["body"] + "\n![Foto kegiatan](" + attached.json()["made"][0] + ")\n"
+    saved = client.put(
+        f"/api/v1/drafts/{SLUG}", json={**NEW, "body": linked, "expected": head}, headers=rina
+    )
+    assert saved.status_code == 200, saved.text
+    submitted = client.post(
+        f"/api/v1/drafts/{SLUG}/submit", params={"expected": saved.json()["head"]}, headers=sari
+    )
+    assert submitted.status_code == 200, submitted.text
+    assert drafting.load(desk.config, SLUG).item.front.status.value == "in-review"

@@ -283,3 +283,20 @@ def test_an_editor_may_not_review_their_own_draft_in_the_desk(
             passphrase=PASS,
             now=NOW,
         )
+
+
+def test_an_api_token_cannot_sign_a_review(signed_site: tuple[Project, str]) -> None:
+    from pipeline.actor import actor_for
+
+    site, _base = signed_site
+    drafted = drafting.start(site.config, by="rina", form=FORM, now=NOW)
+    token = actor_for(site.config, "sari", how="token")
+    with pytest.raises(WorkflowError, match="an API token cannot sign"):
+        drafting.submit(
+            site.config,
+            by=token,
+            slug="sidang-keliling-di-kecamatan-timur",
+            expected=drafted.commit,
+            passphrase=PASS,
+            now=NOW,
+        )

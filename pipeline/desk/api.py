@@ -11,21 +11,33 @@ uses for the same refusal (401 token, 403 role or scope, 404, 409 conflict, 422 
 
 from __future__ import annotations
 
+import secrets
+import shutil
+import tempfile
 from collections.abc import Callable
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI, Header, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import UploadFile
 
 from pipeline.actor import Actor
 from pipeline.commands import drafting, tokens
 from pipeline.commands import status as status_cases
 from pipeline.config import Config
 from pipeline.content.branches import EditConflict
-from pipeline.errors import AuthError, ContentError, NotFoundError, WartaError, WorkflowError
+from pipeline.errors import (
+    AuthError,
+    ContentError,
+    NotFoundError,
+    Problem,
+    WartaError,
+    WorkflowError,
+)
 
 VERSION = "1"
 
@@ -154,6 +166,61 @@ def build_api(config: Config, *, clock: Callable[[], datetime]) -> FastAPI:
             lambda: drafting.save(
                 config, by=who, slug=slug, form=form, expected=expected, now=clock()
             )
+        )
+        return {"slug": slug, "head": saved.commit, "branch": saved.branch}
+
+    @api.post("/drafts/{slug}/files")
+    async def attach_files(
+        slug: str,
+        request: Request,
+        expected: str,
+        authorization: str = Header(default=""),
+    ) -> dict[str, Any]:
+        """Attach files (multipart ``files``): collected and converted onto the branch."""
+        who = await actor(authorization, "attach")
+        form = await request.form(max_files=10, max_fields=5, max_part_size=1024 * 1024)
+        folder = Path(tempfile.mkdtemp(prefix="warta-api-"))
+        try:
+            uploads = []
+            limit = int(config.desk.max_upload_mb * 1024 * 1024)
+            for value in form.getlist("files"):
+                if not isinstance(value, UploadFile) or not value.filename:
+                    continue
+                target = folder / secrets.token_hex(8)  # the sender's name never names a file
+                data = await value.read(limit + 1)
+                if len(data) > limit:
+                    raise ContentError(
+                        "a file is over the limit",
+                        [Problem(value.filename[:120], "over the limit", "send a smaller file")],
+                    )
+                target.write_bytes(data)
+                uploads.append((target, Path(value.filename).name[:120] or "berkas"))
+            done = await run_in_threadpool(
+                lambda: drafting.attach(
+                    config, by=who, slug=slug, uploads=uploads, expected=expected, now=clock()
+                )
+            )
+        finally:
+            shutil.rmtree(folder, ignore_errors=True)
+        if done.saved is None:
+            raise ContentError("every file was refused; nothing was saved", done.refused)
+        return {
+            "slug": slug,
+            "head": done.saved.commit,
+            "made": done.made,
+            "refused": [{"where": p.where, "message": p.message} for p in done.refused],
+            "notes": done.notes,
+        }
+
+    @api.post("/drafts/{slug}/submit")
+    async def submit_draft(
+        slug: str, expected: str, authorization: str = Header(default="")
+    ) -> dict[str, Any]:
+        """The editor's review of the draft as read at ``expected`` (not with signing on:
+        a token cannot sign; the editor submits in the desk with their key)."""
+        who = await actor(authorization, "submit")
+        saved = await run_in_threadpool(
+            lambda: drafting.submit(config, by=who, slug=slug, expected=expected, now=clock())
         )
         return {"slug": slug, "head": saved.commit, "branch": saved.branch}
 
