@@ -32,6 +32,7 @@ from pipeline.config import Config
 from pipeline.content import workflow
 from pipeline.content.branches import EditConflict
 from pipeline.desk import messages
+from pipeline.desk.jobs import JobProgress, Jobs
 from pipeline.desk.texts import T
 from pipeline.errors import (
     BuildError,
@@ -154,6 +155,17 @@ T.update(
         "refused_items": ("Ditolak", "Refused"),
         "built": ("Situs dibangun: {pages} halaman.", "Site built: {pages} pages."),
         "publish_result": ("Hasil penerbitan", "Publication result"),
+        "job_title": ("Sedang dikerjakan", "Working"),
+        "job_attach": ("Lampiran sedang dikonversi", "Converting the attachments"),
+        "job_publish": ("Situs sedang diterbitkan", "Publishing the site"),
+        "job_wait": (
+            "Halaman ini diperbarui sendiri setiap 2 detik.",
+            "This page refreshes itself every 2 seconds.",
+        ),
+        "job_failed": (
+            "Terjadi kesalahan. Sampaikan nomor kejadian ini kepada unit TI:",
+            "Something went wrong. Give this incident number to the IT unit:",
+        ),
         "reject_title": ("Kembalikan ke penulis", "Send back to the writer"),
         "reason": ("Alasan", "Reason"),
         "reject_button": ("Kembalikan", "Send back"),
@@ -291,9 +303,10 @@ def _values(draft: drafting.DeskDraft) -> drafting.DraftForm:
     )
 
 
-def install(app: FastAPI, kit: Kit) -> None:
-    """Add the content rooms' routes to the desk."""
+def install(app: FastAPI, kit: Kit) -> Jobs:
+    """Add the content rooms' routes to the desk; the background jobs are returned."""
     config = kit.config
+    jobs = Jobs()
 
     async def member(request: Request) -> Session | Response:
         session = await kit.signed_in(request)
@@ -404,20 +417,68 @@ def install(app: FastAPI, kit: Kit) -> None:
         folder = kit.upload_root / secrets.token_hex(8)
         try:
             uploads = await kit.save_uploads(form, folder)
-            if not uploads:
-                return RedirectResponse(f"/konten/{slug}", status_code=303)
-            done = await run_in_threadpool(
-                lambda: drafting.attach(
+        except BaseException:
+            shutil.rmtree(folder, ignore_errors=True)
+            raise
+        if not uploads:
+            shutil.rmtree(folder, ignore_errors=True)
+            return RedirectResponse(f"/konten/{slug}", status_code=303)
+        who = kit.who(session, request)
+        moment = kit.clock()
+
+        def work(progress: JobProgress) -> drafting.AttachResult:
+            try:
+                return drafting.attach(
                     config,
-                    by=kit.who(session, request),
+                    by=who,
                     slug=slug,
                     uploads=[(u.path, u.shown) for u in uploads],
                     expected=expected,
-                    now=kit.clock(),
+                    now=moment,
+                    progress=progress,
                 )
+            finally:
+                shutil.rmtree(folder, ignore_errors=True)
+
+        job = jobs.start(session.person, f"attach:{slug}", work)
+        return RedirectResponse(f"/konten/tugas/{job.id}", status_code=303)
+
+    @app.get("/konten/tugas/{job_id}")
+    async def job_page(request: Request, job_id: str) -> Response:
+        session = await member(request)
+        if isinstance(session, Response):
+            return session
+        job = jobs.get(job_id, session.person)
+        if job is None:
+            raise NotFoundError(f"no job {job_id[:20]!r}", where="desk")
+        kind, _, slug = job.kind.partition(":")
+        if job.state == "running":
+            return kit.render(request, "content_job.html", {"job": job}, session=session)
+        if job.error is not None:
+            if kind == "publish" and isinstance(
+                job.error, IntegrityError | ConfigError | BuildError
+            ):
+                return kit.render(
+                    request,
+                    "content_published.html",
+                    {"refusal": job.error, "kind": type(job.error).__name__},
+                    session=session,
+                    status=409 if isinstance(job.error, IntegrityError) else 500,
+                )
+            raise job.error
+        if job.incident:
+            return kit.render(
+                request, "content_job.html", {"job": job}, session=session, status=500
             )
-        finally:
-            shutil.rmtree(folder, ignore_errors=True)
+        if kind == "publish":
+            result = job.result
+            return kit.render(
+                request,
+                "content_published.html",
+                {"result": result, "pages": result.build.pages if result.build else 0},
+                session=session,
+            )
+        done: drafting.AttachResult = job.result
         if done.saved is None or done.refused:
             draft = await run_in_threadpool(drafting.load, config, slug)
             return editor(
@@ -477,28 +538,17 @@ def install(app: FastAPI, kit: Kit) -> None:
         form = await kit.read_form(request)
         kit.check_csrf(form, session.csrf)
         who = kit.who(session, request)
-        try:
-            result = await run_in_threadpool(
-                lambda: publish_cases.publish(
-                    config, by=who.person, now=kit.clock(), trust_file=kit.trust_file
-                )
-            )
-        except (IntegrityError, ConfigError, BuildError) as refused:
-            # Nothing was published: say why, with every problem verify or the build found
-            # (their locations are commits and files, which the web admin acts on).
-            return kit.render(
-                request,
-                "content_published.html",
-                {"refusal": refused, "kind": type(refused).__name__},
-                session=session,
-                status=409 if isinstance(refused, IntegrityError) else 500,
-            )
-        return kit.render(
-            request,
-            "content_published.html",
-            {"result": result, "pages": result.build.pages if result.build else 0},
-            session=session,
+        # The role is checked now, so that a person who may not publish is told at once.
+        workflow.require_role(config, who.person, publish_cases.PUBLISH_ROLES, "publish")
+        moment = kit.clock()
+        job = jobs.start(
+            session.person,
+            "publish",
+            lambda progress: publish_cases.publish(
+                config, by=who.person, now=moment, trust_file=kit.trust_file, progress=progress
+            ),
         )
+        return RedirectResponse(f"/konten/tugas/{job.id}", status_code=303)
 
     @app.post("/konten/{slug}/kembalikan")
     async def send_back(request: Request, slug: str) -> Response:
@@ -631,3 +681,5 @@ def install(app: FastAPI, kit: Kit) -> None:
                 error=error,
             )
         return RedirectResponse(f"/konten/{slug}?pesan=tersimpan", status_code=303)
+
+    return jobs
