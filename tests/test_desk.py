@@ -537,6 +537,10 @@ def test_dashboard_for_the_penanggung_jawab_ketua_and_it_unit_only(site: Project
         )
     db.execute("INSERT INTO health_state VALUES ('situs', 'up', 0, 3, ?)", (MONDAY.isoformat(),))
     db.execute(
+        "INSERT INTO health_incidents (endpoint, opened_at, cause) VALUES ('situs', ?, 'HTTP 503')",
+        ((MONDAY - timedelta(hours=2)).isoformat(),),
+    )
+    db.execute(
         "INSERT INTO backup_events (at, repository, kind, snapshot, ok, files, bytes, detail) "
         "VALUES (?, 'disk', 'backup', 'abc', 1, 10, 100, '')",
         ((MONDAY - timedelta(hours=3)).isoformat(),),
@@ -575,7 +579,8 @@ def test_dashboard_for_the_penanggung_jawab_ketua_and_it_unit_only(site: Project
         assert 'situs</td><td><span class="state state-up">berjalan' in text
         assert "95.00 %" in text  # 6 of 120 checks failed
         assert "203.0.113.9" in text and "Pencadangan terakhir" in text
-        assert "hosting: hosting-utama" in text and "terlambat" in text
+        assert "hosting: hosting-utama" in text and "<li>terlambat</li>" in text
+        assert "situs — " in text and "HTTP 503" in text  # the open health incident
         assert "hari (batas 7 hari)" in text
         assert "/laporan/1.html" in text and "WITA" in text
     read = c["hasan"].get("/laporan/1.html")
