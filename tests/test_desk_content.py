@@ -290,6 +290,8 @@ def test_review_and_approval_in_the_browser_are_signed_and_verify(project: Proje
     published = finish(dimas, dimas.post("/konten/terbitkan", data={"csrf": csrf_of(board.text)}))
     assert published.status_code == 200, published.text
     assert "Hasil penerbitan" in published.text and "Situs dibangun" in published.text
+    assert "Arsip (BagIt) versi baru" in published.text and f"{SLUG}/" in published.text
+    assert list((project.root / "archive").glob(f"{SLUG}/*/bagit.txt"))
     # The approval merge promoted the item; the build put it on the site.
     built = project.root / "site"
     pages = [p for p in built.rglob("index.html") if NEW["title"] in p.read_text()]

@@ -22,6 +22,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 
 from pipeline.actor import Actor
+from pipeline.commands import archive as archive_cases
 from pipeline.commands import drafting
 from pipeline.commands import keys as key_cases
 from pipeline.commands import publish as publish_cases
@@ -156,6 +157,11 @@ T.update(
         "built": ("Situs dibangun: {pages} halaman.", "Site built: {pages} pages."),
         "publish_result": ("Hasil penerbitan", "Publication result"),
         "job_title": ("Sedang dikerjakan", "Working"),
+        "bags": ("Arsip (BagIt) versi baru", "Archive (BagIt) of new versions"),
+        "bags_unchanged": (
+            "{n} versi sudah diarsipkan sebelumnya.",
+            "{n} versions were archived before.",
+        ),
         "job_attach": ("Lampiran sedang dikonversi", "Converting the attachments"),
         "job_publish": ("Situs sedang diterbitkan", "Publishing the site"),
         "job_wait": (
@@ -471,11 +477,16 @@ def install(app: FastAPI, kit: Kit) -> Jobs:
                 request, "content_job.html", {"job": job}, session=session, status=500
             )
         if kind == "publish":
-            result = job.result
+            result, archived = job.result
             return kit.render(
                 request,
                 "content_published.html",
-                {"result": result, "pages": result.build.pages if result.build else 0},
+                {
+                    "result": result,
+                    "pages": result.build.pages if result.build else 0,
+                    "bags": archived.created,
+                    "unchanged": archived.unchanged,
+                },
                 session=session,
             )
         done: drafting.AttachResult = job.result
@@ -541,13 +552,15 @@ def install(app: FastAPI, kit: Kit) -> Jobs:
         # The role is checked now, so that a person who may not publish is told at once.
         workflow.require_role(config, who.person, publish_cases.PUBLISH_ROLES, "publish")
         moment = kit.clock()
-        job = jobs.start(
-            session.person,
-            "publish",
-            lambda progress: publish_cases.publish(
+
+        def work(progress: JobProgress) -> tuple[Any, Any]:
+            # SOP 1: publish, then archive every new version (the bags are listed).
+            published = publish_cases.publish(
                 config, by=who.person, now=moment, trust_file=kit.trust_file, progress=progress
-            ),
-        )
+            )
+            return published, archive_cases.run_archive(config, now=moment, progress=progress)
+
+        job = jobs.start(session.person, "publish", work)
         return RedirectResponse(f"/konten/tugas/{job.id}", status_code=303)
 
     @app.post("/konten/{slug}/kembalikan")
