@@ -203,8 +203,8 @@ def active_content_problems(path: Path, where: str) -> list[Problem]:
     try:
         with pikepdf.open(path) as pdf:
             found = find_active(pdf)
-    except (pikepdf.PdfError, OSError, ValueError):
-        return []  # not readable as a PDF at all: the document rules say so
+    except (pikepdf.PasswordError, pikepdf.PdfError, OSError, ValueError):
+        return []  # encrypted or not readable as a PDF: the document and privacy rules say so
     if not found:
         return []
     return [
