@@ -351,3 +351,28 @@ def test_send_back_live_preview_and_a_registered_key(desk: Desk) -> None:
     ok = rina.post("/akun/kunci/publik", data={"csrf": csrf_of(key_page), "public": public})
     assert ok.status_code == 303
     assert public in rina.get("/akun/kunci").text
+
+
+def test_every_review_rule_has_an_indonesian_sentence_in_the_desk() -> None:
+    import re
+    from pathlib import Path
+
+    from pipeline.desk.findings_text import RULES_ID
+
+    documented = set(
+        re.findall(
+            r"`((?:attachments|files|html|links|markdown|privacy|slug|writing)\.[a-z-]+)`",
+            (Path(__file__).parent.parent / "docs/review-rules.md").read_text(),
+        )
+    )
+    assert documented and documented <= set(RULES_ID), documented - set(RULES_ID)
+
+
+def test_findings_are_shown_in_indonesian(desk: Desk) -> None:
+    rina = desk.login("rina")
+    page = rina.get("/konten/baru")
+    body = "Hubungi 0812-3456-7890 untuk informasi.\n"
+    rina.post("/konten/baru", data={**NEW, "body": body, "csrf": csrf_of(page.text)})
+    editor = rina.get(f"/konten/{SLUG}").text
+    assert "ada nomor telepon yang bukan nomor resmi pengadilan" in editor
+    assert "is not an allowed number" not in editor

@@ -32,7 +32,7 @@ from pipeline.commands.desk import Upload
 from pipeline.config import Config
 from pipeline.content import workflow
 from pipeline.content.branches import EditConflict
-from pipeline.desk import messages
+from pipeline.desk import findings_text, messages
 from pipeline.desk.jobs import JobProgress, Jobs
 from pipeline.desk.texts import T
 from pipeline.errors import (
@@ -295,6 +295,11 @@ def _form(kit: Kit, form: FormData) -> drafting.DraftForm:
     )
 
 
+def _language(request: Request, session: Session) -> str:
+    chosen = session.language or request.cookies.get("desk_lang", "")
+    return "en" if chosen == "en" else "id"
+
+
 def _values(draft: drafting.DeskDraft) -> drafting.DraftForm:
     front = draft.item.front
     return drafting.DraftForm(
@@ -364,8 +369,7 @@ def install(app: FastAPI, kit: Kit) -> Jobs:
         **extra: Any,
     ) -> HTMLResponse:
         if error is not None:
-            lang = request.cookies.get("desk_lang", "") or session.language or config.site.language
-            told = messages.shown(error, "en" if lang == "en" else "id", lambda step: step)
+            told = messages.shown(error, _language(request, session), lambda step: step)
             extra.update(refusal=told.message, refusal_hints=told.hints)
         return kit.render(
             request,
@@ -376,6 +380,7 @@ def install(app: FastAPI, kit: Kit) -> Jobs:
                 "expected": expected or (draft.head if draft else ""),
                 "categories": categories(),
                 "signing": config.signing.enabled,
+                "finding": lambda f: findings_text.shown(f, _language(request, session)),
                 "may_review": session.has_role("editor", "redaktur"),
                 "may_approve": draft is not None
                 and session.has_role(*workflow.approver_roles(config, draft.item.front.attention)),
