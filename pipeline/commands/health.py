@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import os
 import sqlite3
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from pathlib import Path
@@ -209,7 +208,7 @@ def announce(
     ):
         return []
     mail = mail_channel(config, smtp_password)
-    notify, unusable = apprise_channels(config)
+    notify, unusable = alerts.apprise_channels(config, os.environ)
     return unusable + alerts.deliver(
         transitions,
         urls={e.name: e.url for e in config.health.endpoints},
@@ -220,29 +219,6 @@ def announce(
         webhooks=list(settings.webhooks),
         notify=notify,
     )
-
-
-def apprise_channels(
-    config: Config, environ: Mapping[str, str] | None = None
-) -> tuple[list[str], list[alerts.Delivery]]:
-    """The apprise URLs of ``health.alerts.apprise`` with their ``${NAME}`` variables filled
-    from the environment, and a failed delivery for each URL missing one (never sent)."""
-    env = os.environ if environ is None else environ
-    ready, unusable = [], []
-    for raw in config.health.alerts.apprise:
-        url, missing = alerts.expand(raw, env)
-        if missing:
-            unusable.append(
-                alerts.Delivery(
-                    f"apprise {raw.split('://', 1)[0]}://…",
-                    "",
-                    False,
-                    f"environment variable {', '.join(missing)} is not set (health.alerts.apprise)",
-                )
-            )
-        else:
-            ready.append(url)
-    return ready, unusable
 
 
 def _cause(result: CheckResult) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -10,7 +11,6 @@ from zoneinfo import ZoneInfo
 
 import pipeline.report.texts  # noqa: F401  (the labels of the contract kinds)
 from pipeline import opsdb
-from pipeline.commands.health import apprise_channels
 from pipeline.config import Config
 from pipeline.errors import ContentError, NotFoundError, Problem, WorkflowError
 from pipeline.fsutil import sha256_file, staging_dir
@@ -156,7 +156,7 @@ def remind(config: Config, *, now: datetime | None = None, smtp_password: str = 
     subject_t, body_t = TEXTS.get(language, TEXTS["id"])
     mail = mail_channel(config, smtp_password)
     hooks = list(config.health.alerts.webhooks)
-    notify, unusable = apprise_channels(config)
+    notify, unusable = alerts.apprise_channels(config, os.environ)
     result = Reminders()
     result.deliveries += unusable
     with open_history(config, write=True) as db:

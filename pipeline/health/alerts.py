@@ -263,3 +263,27 @@ def mail_channel(config: Config, smtp_password: str = "") -> Mail | None:
         username=email.username,
         password=smtp_password,
     )
+
+
+def apprise_channels(
+    config: Config, environ: Mapping[str, str]
+) -> tuple[list[str], list[Delivery]]:
+    """The apprise URLs of ``health.alerts.apprise`` with their ``${NAME}`` variables filled
+    from ``environ`` (the caller passes the process environment), and a failed delivery
+    for each URL missing one (never sent)."""
+    env = environ
+    ready, unusable = [], []
+    for raw in config.health.alerts.apprise:
+        url, missing = expand(raw, env)
+        if missing:
+            unusable.append(
+                Delivery(
+                    f"apprise {raw.split('://', 1)[0]}://…",
+                    "",
+                    False,
+                    f"environment variable {', '.join(missing)} is not set (health.alerts.apprise)",
+                )
+            )
+        else:
+            ready.append(url)
+    return ready, unusable
