@@ -103,6 +103,14 @@ def branches(config: Config) -> DraftBranches:
     )
 
 
+def _loaded(config: Config, found: DraftBranches, slug: str, expected: str) -> Item:
+    """The draft as the person loaded it (at ``expected``); NotFoundError otherwise."""
+    item = found.item(config, slug, at=expected) if expected else None
+    if item is None:
+        raise NotFoundError(f"no draft {slug!r} at {expected[:12]!r}", where=f"konten/{slug}")
+    return item
+
+
 def _may_edit(config: Config, actor: Actor, front: FrontMatter) -> None:
     if front.status is not Status.DRAFT:
         raise WorkflowError(
@@ -248,9 +256,7 @@ def save(
     """Save the form over the draft loaded at commit ``expected``."""
     actor = as_actor(config, by)
     found = branches(config)
-    item = found.item(config, slug, at=expected) if expected else None
-    if item is None:
-        raise NotFoundError(f"no draft {slug!r} at {expected[:12]!r}", where=f"konten/{slug}")
+    item = _loaded(config, found, slug, expected)
     _may_edit(config, actor, item.front)
     if form.category != item.front.category and config.category(form.category) is None:
         raise ContentError("unknown category", [Problem("category", repr(form.category), "")])
@@ -298,9 +304,7 @@ def attach(
     actor = as_actor(config, by)
     moment = now or now_utc()
     found = branches(config)
-    item = found.item(config, slug, at=expected) if expected else None
-    if item is None:
-        raise NotFoundError(f"no draft {slug!r} at {expected[:12]!r}", where=f"konten/{slug}")
+    item = _loaded(config, found, slug, expected)
     _may_edit(config, actor, item.front)
     with found.git.worktree(expected) as tree, tempfile.TemporaryDirectory() as named:
         wconfig = config.model_copy(update={"root": tree})
@@ -450,9 +454,7 @@ def reject(
     actor = as_actor(config, by)
     moment = now or now_utc()
     found = branches(config)
-    item = found.item(config, slug, at=expected) if expected else None
-    if item is None:
-        raise NotFoundError(f"no draft {slug!r} at {expected[:12]!r}", where=f"konten/{slug}")
+    item = _loaded(config, found, slug, expected)
     front = workflow.reject(
         config, item.front, by=actor.person, at=moment, note=reason, where=f"konten/{slug}"
     )
