@@ -376,3 +376,29 @@ def test_findings_are_shown_in_indonesian(desk: Desk) -> None:
     editor = rina.get(f"/konten/{SLUG}").text
     assert "ada nomor telepon yang bukan nomor resmi pengadilan" in editor
     assert "is not an allowed number" not in editor
+
+
+def test_a_withdrawal_is_asked_for_and_reviewed_in_the_desk(desk: Desk) -> None:
+    desk.account("dimas")
+    dimas = desk.login("dimas")
+    board = dimas.get("/konten").text
+    assert "Tarik dari situs" in board
+    missing = dimas.post(
+        "/konten/tarik", data={"csrf": csrf_of(board), "slug": "tidak-ada", "reason": "x"}
+    )
+    assert missing.status_code == 404 and "tidak ada item terbit" in missing.text
+    asked = dimas.post(
+        "/konten/tarik",
+        data={"csrf": csrf_of(board), "slug": "visi-misi", "reason": "Diganti versi 2027."},
+    )
+    assert asked.status_code == 303 and asked.headers["location"] == "/konten/tarik-visi-misi"
+    assert "tarik-visi-misi" in dimas.get("/konten").text
+    sari = desk.login("sari")
+    page = sari.get("/konten/tarik-visi-misi").text
+    assert "Penarikan: Visi dan Misi Pengadilan" in page and "Diganti versi 2027." in page
+    done = sari.post(
+        "/konten/tarik-visi-misi/ajukan",
+        data={"csrf": csrf_of(page), "expected": _expected(page)},
+    )
+    assert done.status_code == 303
+    assert "Sudah diperiksa editor." in sari.get("/konten/tarik-visi-misi").text

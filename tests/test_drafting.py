@@ -300,3 +300,85 @@ def test_an_api_token_cannot_sign_a_review(signed_site: tuple[Project, str]) -> 
             passphrase=PASS,
             now=NOW,
         )
+
+
+def test_a_withdrawal_in_the_desk_is_reviewed_approved_and_verified(
+    signed_site: tuple[Project, str],
+) -> None:
+    from pipeline.commands import approval
+
+    site, base = signed_site
+    asked = drafting.request_withdrawal(
+        site.config, by="dimas", slug="visi-misi", reason="Diganti versi 2027.", now=NOW
+    )
+    assert asked.branch == "konten/tarik-visi-misi"
+    found = drafting.withdrawal_of(site.config, "tarik-visi-misi")
+    assert found is not None and found[0].front.status.value == "withdrawn"
+    reviewed = drafting.submit(
+        site.config,
+        by="sari",
+        slug="tarik-visi-misi",
+        expected=asked.commit,
+        passphrase=PASS,
+        now=NOW,
+    )
+    with pytest.raises(WorkflowError):  # an editor reviews, the route's approver approves
+        drafting.approve(
+            site.config,
+            by="sari",
+            slug="tarik-visi-misi",
+            expected=reviewed.commit,
+            passphrase=PASS,
+            now=NOW,
+        )
+    step = drafting.approve(
+        site.config,
+        by="hasan",
+        slug="tarik-visi-misi",
+        expected=reviewed.commit,
+        passphrase=PASS,
+        now=NOW,
+    )
+    report = approval.verify(site.config, base=base)
+    assert report.ok and [v.commit for v in report.approvals] == [step.commit]
+    text = (site.root / "content/profil/visi-misi/index.md").read_text()
+    assert "status: withdrawn" in text and "Diganti versi 2027." in text
+
+
+def test_a_withdrawal_needs_a_reason_a_role_and_a_published_item(
+    signed_site: tuple[Project, str],
+) -> None:
+    from pipeline.errors import NotFoundError
+
+    site, _base = signed_site
+    with pytest.raises(WorkflowError, match="reason"):
+        drafting.request_withdrawal(site.config, by="dimas", slug="visi-misi", reason=" ", now=NOW)
+    with pytest.raises(WorkflowError, match="withdraw items"):
+        drafting.request_withdrawal(site.config, by="rina", slug="visi-misi", reason="x", now=NOW)
+    with pytest.raises(NotFoundError):
+        drafting.request_withdrawal(site.config, by="dimas", slug="tidak-ada", reason="x", now=NOW)
+    assert drafting.branches(site.config).slugs() == {}
+
+
+def test_without_signing_approval_merges_the_branch_and_publish_promotes_it(
+    site: Project,
+) -> None:
+    from pipeline.commands.publish import publish
+
+    slug = "sidang-keliling-di-kecamatan-timur"
+    drafted = drafting.start(site.config, by="rina", form=FORM, now=NOW)
+    reviewed = drafting.submit(site.config, by="sari", slug=slug, expected=drafted.commit, now=NOW)
+    with pytest.raises(WorkflowError):
+        drafting.approve(site.config, by="rina", slug=slug, expected=reviewed.commit, now=NOW)
+    main_before = subprocess.run(
+        ["git", "-C", str(site.root), "rev-parse", "main"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    assert drafting.branches(site.config).git.resolve("main") == main_before  # put back
+    step = drafting.approve(site.config, by="hasan", slug=slug, expected=reviewed.commit, now=NOW)
+    assert step.front is not None and step.front.status.value == "approved"
+    assert (site.root / "drafts" / slug / "index.md").is_file()
+    result = publish(site.config, by="dimas", now=NOW)
+    assert slug in result.promoted

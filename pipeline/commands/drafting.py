@@ -37,6 +37,7 @@ from pydantic import ValidationError
 
 from pipeline.actor import Actor, as_actor
 from pipeline.commands import approval as approval_cases
+from pipeline.commands import content as content_cases
 from pipeline.commands import keys as key_cases
 from pipeline.commands.approval import StepResult, review_message
 from pipeline.config import Config
@@ -378,6 +379,8 @@ def submit(
     actor = as_actor(config, by)
     moment = now or now_utc()
     found = branches(config)
+    if slug.startswith(WITHDRAWAL):
+        return _review_withdrawal(config, actor, found, slug, expected, passphrase, moment)
     with found.git.worktree(expected) as tree:
         wconfig = config.model_copy(update={"root": tree})
         path = wconfig.path("drafts") / slug / "index.md"
@@ -410,6 +413,32 @@ def submit(
         )
 
 
+def _review_withdrawal(
+    config: Config,
+    actor: Actor,
+    found: DraftBranches,
+    name: str,
+    expected: str,
+    passphrase: str,
+    moment: datetime,
+) -> Saved:
+    """The editor's review of a withdrawal: a commit that changes nothing and signs the
+    branch tip, as ``warta submit`` does for an edit of a published item."""
+    item, _path = _published(config, found, name.removeprefix(WITHDRAWAL), expected)
+    editor = workflow.require_role(config, actor.person, ("editor", "redaktur"), "review content")
+    workflow.check_not_own_review(config, item.front, editor, where=f"konten/{name}")
+    with _signer(config, actor, passphrase) as agent:
+        return found.save(
+            name,
+            {},
+            author=(editor.name, editor.email),
+            message=review_message(name, 0, editor, item.slug),
+            expected=expected,
+            now=moment,
+            signing=(agent.git_config, agent.env) if agent is not None else None,
+        )
+
+
 def approve(
     config: Config,
     *,
@@ -435,10 +464,73 @@ def approve(
             hint="open it again, read the change, then approve",
             diff="",
         )
+    if not config.signing.enabled:
+        return _approve_unsigned(config, actor, found, slug, note=note, now=now)
     with _signer(config, actor, passphrase) as agent:
         return approval_cases.approve(
             config, f"{found.prefix}{slug}", by=actor, signer=agent, note=note, now=now
         )
+
+
+def _approve_unsigned(
+    config: Config,
+    actor: Actor,
+    found: DraftBranches,
+    slug: str,
+    *,
+    note: str,
+    now: datetime | None,
+) -> StepResult:
+    """Signing off (the embedded default): merge the draft's branch into the published
+    branch of the desk's clone, then record the approval on the draft exactly as
+    ``warta approve`` does on a work-tree draft (roles, route, digest), as one more commit.
+    A refusal puts the published branch back where it was."""
+    if slug.startswith(WITHDRAWAL):
+        raise WorkflowError(
+            "a withdrawal is approved with signing on",
+            where=f"konten/{slug}",
+            hint="without signing, withdraw with warta withdraw SLUG --reason TEXT",
+        )
+    git = found.git
+    if git.current_branch() != found.base:
+        raise WorkflowError(
+            f"the desk's clone is not on {found.base}",
+            where=str(config.root),
+            hint=f"git switch {found.base} in {config.root}",
+        )
+    if git.status_porcelain([config.paths.drafts, config.paths.content]):
+        raise WorkflowError(
+            "the desk's clone has uncommitted changes under drafts/ or content/",
+            where=str(config.root),
+            hint="commit or remove them, then approve again",
+        )
+    name, email = _author(config, actor)
+    who = {
+        "GIT_AUTHOR_NAME": name,
+        "GIT_AUTHOR_EMAIL": email,
+        "GIT_COMMITTER_NAME": name,
+        "GIT_COMMITTER_EMAIL": email,
+    }
+    old = git.resolve("HEAD") or ""
+    branch = f"{found.prefix}{slug}"
+    merged = git.run(
+        "merge", "--no-ff", "-q", "-m", f"Merge {branch}", branch, env=who, check=False
+    )
+    if merged.returncode != 0:
+        git.run("merge", "--abort", check=False)
+        raise WorkflowError(
+            f"{branch} does not merge cleanly into {found.base}",
+            where=branch,
+            hint="the writer updates the draft, then it is reviewed again",
+        )
+    try:
+        front = content_cases.approve(config, slug, by=actor, note=note, now=now)
+        git.run("add", "--", f"{config.paths.drafts}/{slug}")
+        git.run("commit", "-q", "-m", f"Approve {slug}: {front.title}", env=who)
+    except BaseException:
+        git.run("reset", "-q", "--keep", old, check=False)
+        raise
+    return StepResult(front, commit=git.resolve("HEAD") or "", branch=branch)
 
 
 def reject(
@@ -467,6 +559,68 @@ def reject(
         expected=expected,
         now=moment,
     )
+
+
+WITHDRAWAL = "tarik-"
+"""Draft branches named ``konten/tarik-<slug>`` carry the withdrawal of a published item."""
+
+
+def _published(config: Config, found: DraftBranches, slug: str, at: str) -> tuple[Item, str]:
+    """The published item ``slug`` as it is at commit ``at``, and its path in the repository."""
+    with found.git.worktree(at) as tree:
+        wconfig = config.model_copy(update={"root": tree})
+        items = [i for i in scan(wconfig, drafts=False).items if i.slug == slug]
+        if not items:
+            raise NotFoundError(
+                f"no published item {slug!r}",
+                where=f"{config.paths.content}/",
+                hint="withdraw an item that is on the site (its slug is in its address)",
+            )
+        item = items[0]
+        return item, item.path.relative_to(tree).as_posix()
+
+
+def request_withdrawal(
+    config: Config, *, by: Actor | str, slug: str, reason: str, now: datetime | None = None
+) -> Saved:
+    """Start the withdrawal of a published item: a commit on ``konten/tarik-<slug>``.
+
+    The withdrawal reaches the site like a publication: the editor's review of the
+    branch, then the approval merge by the item's route; ``warta archive`` keeps the
+    withdrawn version as the record.
+    """
+    actor = as_actor(config, by)
+    moment = now or now_utc()
+    found = branches(config)
+    base = found.git.resolve(found.base)
+    if base is None:
+        raise NotFoundError(f"no branch {found.base!r}", where=str(config.root))
+    item, path = _published(config, found, slug, base)
+    front = workflow.withdraw(
+        config, item.front, by=actor.person, at=moment, reason=reason, where=path
+    )
+    text = render_item(front, item.body, item.passthrough)
+    return found.save(
+        WITHDRAWAL + slug,
+        {},
+        repo_files={path: text.encode()},
+        author=_author(config, actor),
+        message=f"Tarik {slug}: {reason.strip()}",
+        expected=None,
+        now=moment,
+    )
+
+
+def withdrawal_of(config: Config, name: str) -> tuple[Item, str] | None:
+    """A withdrawal branch's item as it stands on the branch, and the branch head."""
+    if not name.startswith(WITHDRAWAL):
+        return None
+    found = branches(config)
+    head = found.head(name)
+    if head is None:
+        return None
+    item, _path = _published(config, found, name.removeprefix(WITHDRAWAL), head)
+    return item, head
 
 
 def preview(config: Config, body: str) -> str:

@@ -136,6 +136,7 @@ class DraftBranches:
         expected: str | None,
         now: datetime,
         signing: tuple[dict[str, str], dict[str, str]] | None = None,
+        repo_files: Mapping[str, bytes] | None = None,
     ) -> Saved:
         """Commit ``files`` (relative to the draft's folder; ``None`` removes one).
 
@@ -156,7 +157,19 @@ class DraftBranches:
                 where=str(self.git.root),
                 hint="commit the site once before editing in the desk",
             )
-        paths = {_checked(self.drafts, slug, rel): data for rel, data in files.items()}
+        paths: dict[str, bytes | None] = {
+            _checked(self.drafts, slug, rel): data for rel, data in files.items()
+        }
+        # Changes outside the draft's folder (a withdrawal edits a published item): plain
+        # names under content/ only, never the policy, the site or the package.
+        for path, content in (repo_files or {}).items():
+            parts = path.split("/")
+            if parts[0] != "content" or any(not _SEGMENT.match(part) for part in parts):
+                raise ContentError(
+                    "unsafe path in a desk change",
+                    [Problem(path, "only plain names under content/", "")],
+                )
+            paths[path] = content
         with tempfile.TemporaryDirectory(prefix="warta-index-") as tmp:
             env = {"GIT_INDEX_FILE": os.path.join(tmp, "index")}
             self.git.run("read-tree", parent, env=env)

@@ -44,6 +44,9 @@ from pipeline.errors import (
     WartaError,
 )
 
+WITHDRAW_ROLES = ("web-admin", "redaktur", "penanggung-jawab", "ketua")
+"""Who may ask for a published item to be withdrawn (the workflow rule decides)."""
+
 CONTENT_ROLES = ("operator", "editor", "redaktur", "penanggung-jawab", "ketua", "web-admin")
 """Who sees the content rooms (the people of SOP 1)."""
 
@@ -157,6 +160,19 @@ T.update(
         "built": ("Situs dibangun: {pages} halaman.", "Site built: {pages} pages."),
         "publish_result": ("Hasil penerbitan", "Publication result"),
         "job_title": ("Sedang dikerjakan", "Working"),
+        "withdraw_title": ("Tarik dari situs", "Withdraw from the site"),
+        "withdraw_hint": (
+            "Penarikan disetujui seperti penerbitan: diperiksa editor, lalu disetujui sesuai "
+            "jalurnya. Versi yang ditarik tetap tersimpan di arsip.",
+            "A withdrawal is approved like a publication: reviewed by an editor, then "
+            "approved by its route. The withdrawn version stays in the archive.",
+        ),
+        "withdraw_slug": ("Nama URL item yang terbit", "URL name of the published item"),
+        "withdraw_button": ("Ajukan penarikan", "Ask for the withdrawal"),
+        "withdrawals": ("Permintaan penarikan", "Withdrawals asked for"),
+        "withdrawal_of": ("Penarikan: {title}", "Withdrawal: {title}"),
+        "withdraw_reason": ("Alasan penarikan", "Reason for the withdrawal"),
+        "reviewed_yes": ("Sudah diperiksa editor.", "Reviewed by an editor."),
         "bags": ("Arsip (BagIt) versi baru", "Archive (BagIt) of new versions"),
         "bags_unchanged": (
             "{n} versi sudah diarsipkan sebelumnya.",
@@ -239,6 +255,11 @@ messages.MESSAGES.extend(
         ),
         (r"the key passphrase is too short", "frasa sandi kunci terlalu pendek"),
         (r"a reason is required", "alasan wajib diisi"),
+        (
+            r"a withdrawal is approved with signing on",
+            "penarikan disetujui dengan tanda tangan: aktifkan penandatanganan (signing)",
+        ),
+        (r"no published item '(?P<slug>[^']*)'", "tidak ada item terbit dengan nama URL {slug}"),
         (r"not an SSH public key", "ini bukan kunci publik SSH"),
         (
             r"(?P<who>.+) may not (?P<what>review content|approve [a-z]+ changes): needs the role "
@@ -353,6 +374,14 @@ def install(app: FastAPI, kit: Kit) -> Jobs:
                 "mine": bool(saya),
                 "notice": request.query_params.get("pesan", ""),
                 "may_publish": session.has_role(*publish_cases.PUBLISH_ROLES),
+                "may_withdraw": session.has_role(*WITHDRAW_ROLES),
+                "withdrawals": sorted(
+                    name.removeprefix(drafting.WITHDRAWAL)
+                    for name in await run_in_threadpool(
+                        lambda: drafting.branches(config).unmerged()
+                    )
+                    if name.startswith(drafting.WITHDRAWAL)
+                ),
             },
             session=session,
         )
@@ -645,11 +674,55 @@ def install(app: FastAPI, kit: Kit) -> Jobs:
         )
         return RedirectResponse("/akun/kunci?pesan=dibuat", status_code=303)
 
+    @app.post("/konten/tarik")
+    async def withdraw(request: Request) -> Response:
+        session = await member(request)
+        if isinstance(session, Response):
+            return session
+        form = await kit.read_form(request)
+        kit.check_csrf(form, session.csrf)
+        saved = await run_in_threadpool(
+            lambda: drafting.request_withdrawal(
+                config,
+                by=kit.who(session, request),
+                slug=kit.field(form, "slug").strip()[:80],
+                reason=kit.field(form, "reason")[:1000],
+                now=kit.clock(),
+            )
+        )
+        name = saved.branch.removeprefix(config.signing.branch_prefix)
+        return RedirectResponse(f"/konten/{name}", status_code=303)
+
     @app.get("/konten/{slug}")
     async def edit(request: Request, slug: str) -> Response:
         session = await member(request)
         if isinstance(session, Response):
             return session
+        if slug.startswith(drafting.WITHDRAWAL):
+            found = await run_in_threadpool(drafting.withdrawal_of, config, slug)
+            if found is None:
+                raise NotFoundError(f"no draft {slug!r} in the desk", where=f"konten/{slug}")
+            item, head = found
+            reviewed = await run_in_threadpool(
+                lambda: drafting.branches(config).git.message(head).startswith("Review ")
+            )
+            return kit.render(
+                request,
+                "content_withdrawal.html",
+                {
+                    "name": slug,
+                    "item": item,
+                    "expected": head,
+                    "reviewed": reviewed,
+                    "signing": config.signing.enabled,
+                    "may_review": session.has_role("editor", "redaktur"),
+                    "may_approve": session.has_role(
+                        *workflow.approver_roles(config, item.front.attention)
+                    ),
+                    "notice": request.query_params.get("pesan", ""),
+                },
+                session=session,
+            )
         draft = await run_in_threadpool(drafting.load, config, slug)
         values = _values(draft)
         notice = request.query_params.get("pesan", "")
