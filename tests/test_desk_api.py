@@ -88,6 +88,7 @@ def test_no_route_approves_or_publishes(desk: Desk) -> None:
     assert spec.status_code == 200
     paths = spec.json()["paths"]
     assert set(paths) == {
+        "/items",
         "/drafts",
         "/drafts/{slug}",
         "/drafts/{slug}/files",
@@ -151,3 +152,13 @@ def test_attach_and_submit_with_their_scopes(desk: Desk) -> None:
     )
     assert submitted.status_code == 200, submitted.text
     assert drafting.load(desk.config, SLUG).item.front.status.value == "in-review"
+
+
+def test_published_items_are_read_with_a_token(desk: Desk) -> None:
+    client = desk.client()
+    reader = bearer(desk, "rina", "read")
+    items = client.get("/api/v1/items", headers=reader).json()["items"]
+    assert {"visi-misi"} <= {i["slug"] for i in items}
+    assert all(
+        i["status"] in ("draft", "in-review", "approved", "published", "withdrawn") for i in items
+    )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 
 import pytest
@@ -402,3 +403,24 @@ def test_a_withdrawal_is_asked_for_and_reviewed_in_the_desk(desk: Desk) -> None:
     )
     assert done.status_code == 303
     assert "Sudah diperiksa editor." in sari.get("/konten/tarik-visi-misi").text
+
+
+def test_api_tokens_are_made_shown_once_and_revoked_in_the_desk(desk: Desk) -> None:
+    rina = desk.login("rina")
+    page = rina.get("/akun/token").text
+    none = rina.post("/akun/token", data={"csrf": csrf_of(page), "name": "laptop"})
+    assert none.status_code == 422 and "cakupan" in none.text
+    made = rina.post(
+        "/akun/token",
+        data={"csrf": csrf_of(page), "name": "laptop", "scope-read": "1", "scope-drafts": "1"},
+    )
+    secret = re.search(r"(warta_[0-9a-f]+_[A-Za-z0-9_-]+)", made.text)
+    assert made.status_code == 200 and secret
+    api = desk.client()
+    headers = {"Authorization": f"Bearer {secret.group(1)}"}
+    assert api.get("/api/v1/drafts", headers=headers).status_code == 200
+    listing = rina.get("/akun/token").text
+    assert secret.group(1) not in listing  # shown once
+    token_id = re.search(r"/akun/token/([0-9a-f]+)/cabut", listing).group(1)  # type: ignore[union-attr]
+    rina.post(f"/akun/token/{token_id}/cabut", data={"csrf": csrf_of(listing)})
+    assert api.get("/api/v1/drafts", headers=headers).status_code == 401

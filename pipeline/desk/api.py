@@ -30,6 +30,7 @@ from pipeline.commands import drafting, tokens
 from pipeline.commands import status as status_cases
 from pipeline.config import Config
 from pipeline.content.branches import EditConflict
+from pipeline.content.store import scan
 from pipeline.errors import (
     AuthError,
     ContentError,
@@ -131,6 +132,28 @@ def build_api(config: Config, *, clock: Callable[[], datetime]) -> FastAPI:
                 for stage, cards in columns.items()
                 if stage != "done"
             }
+        }
+
+    @api.get("/items")
+    async def list_items(authorization: str = Header(default="")) -> dict[str, Any]:
+        """Every item of the published branch (published, withdrawn and drafts on it)."""
+        await actor(authorization, "read")
+        found = await run_in_threadpool(lambda: scan(config))
+        return {
+            "items": [
+                {
+                    "slug": i.slug,
+                    "title": i.front.title,
+                    "category": i.front.category,
+                    "status": i.front.status.value,
+                    "location": i.location,
+                    "path": i.shown,
+                    "published_at": i.front.published_at.isoformat()
+                    if i.front.published_at
+                    else None,
+                }
+                for i in found.items
+            ]
         }
 
     @api.get("/drafts/{slug}")

@@ -27,6 +27,7 @@ from pipeline.commands import drafting
 from pipeline.commands import keys as key_cases
 from pipeline.commands import publish as publish_cases
 from pipeline.commands import status as status_cases
+from pipeline.commands import tokens as token_cases
 from pipeline.commands.accounts import Session
 from pipeline.commands.desk import Upload
 from pipeline.config import Config
@@ -160,6 +161,28 @@ T.update(
         "built": ("Situs dibangun: {pages} halaman.", "Site built: {pages} pages."),
         "publish_result": ("Hasil penerbitan", "Publication result"),
         "job_title": ("Sedang dikerjakan", "Working"),
+        "tokens_title": ("Token API", "API tokens"),
+        "tokens_intro": (
+            "Token untuk API konten (/api/v1). Token bertindak atas nama Anda, terbatas pada "
+            "cakupannya, dan tidak pernah dapat menyetujui atau menerbitkan.",
+            "Tokens for the content API (/api/v1). A token acts as you, limited to its "
+            "scopes, and can never approve or publish.",
+        ),
+        "token_name": ("Nama token", "Token name"),
+        "token_scopes": ("Cakupan", "Scopes"),
+        "scope_read": ("membaca item dan draf", "read items and drafts"),
+        "scope_drafts": ("membuat dan mengubah draf", "create and update drafts"),
+        "scope_attach": ("melampirkan berkas", "attach files"),
+        "scope_submit": ("mengajukan draf (editor)", "submit drafts (editor)"),
+        "token_make": ("Buat token", "Make a token"),
+        "token_secret": (
+            "Salin token ini sekarang; token ini tidak akan ditampilkan lagi:",
+            "Copy this token now; it will not be shown again:",
+        ),
+        "token_revoke": ("Cabut", "Revoke"),
+        "token_revoked": ("dicabut", "revoked"),
+        "token_expires": ("berlaku sampai", "valid until"),
+        "token_used": ("terakhir dipakai", "last used"),
         "withdraw_title": ("Tarik dari situs", "Withdraw from the site"),
         "withdraw_hint": (
             "Penarikan disetujui seperti penerbitan: diperiksa editor, lalu disetujui sesuai "
@@ -255,6 +278,7 @@ messages.MESSAGES.extend(
         ),
         (r"the key passphrase is too short", "frasa sandi kunci terlalu pendek"),
         (r"a reason is required", "alasan wajib diisi"),
+        (r"token scopes are not valid", "pilih paling sedikit satu cakupan token"),
         (
             r"a withdrawal is approved with signing on",
             "penarikan disetujui dengan tanda tangan: aktifkan penandatanganan (signing)",
@@ -643,6 +667,62 @@ def install(app: FastAPI, kit: Kit) -> Jobs:
             )
         )
         return RedirectResponse("/akun/kunci?pesan=didaftarkan", status_code=303)
+
+    @app.get("/akun/token")
+    async def token_page(request: Request) -> Response:
+        session = await member(request)
+        if isinstance(session, Response):
+            return session
+        listed = await run_in_threadpool(
+            lambda: token_cases.listing(config, by=kit.who(session, request))
+        )
+        return kit.render(
+            request,
+            "content_tokens.html",
+            {"tokens": listed, "scopes": token_cases.SCOPES, "secret": ""},
+            session=session,
+        )
+
+    @app.post("/akun/token")
+    async def make_token(request: Request) -> Response:
+        session = await member(request)
+        if isinstance(session, Response):
+            return session
+        form = await kit.read_form(request)
+        kit.check_csrf(form, session.csrf)
+        who = kit.who(session, request)
+        chosen = [s for s in token_cases.SCOPES if kit.field(form, f"scope-{s}") == "1"]
+        made = await run_in_threadpool(
+            lambda: token_cases.issue(
+                config,
+                by=who,
+                name=kit.field(form, "name")[:80] or "token",
+                scopes=chosen,
+                now=kit.clock(),
+            )
+        )
+        listed = await run_in_threadpool(lambda: token_cases.listing(config, by=who))
+        # The secret is shown once, on this answer only (never stored, never in a URL).
+        return kit.render(
+            request,
+            "content_tokens.html",
+            {"tokens": listed, "scopes": token_cases.SCOPES, "secret": made.secret},
+            session=session,
+        )
+
+    @app.post("/akun/token/{token_id}/cabut")
+    async def revoke_token(request: Request, token_id: str) -> Response:
+        session = await member(request)
+        if isinstance(session, Response):
+            return session
+        form = await kit.read_form(request)
+        kit.check_csrf(form, session.csrf)
+        await run_in_threadpool(
+            lambda: token_cases.revoke(
+                config, by=kit.who(session, request), token_id=token_id[:16], now=kit.clock()
+            )
+        )
+        return RedirectResponse("/akun/token", status_code=303)
 
     @app.get("/akun/kunci")
     async def key_page(request: Request) -> Response:
