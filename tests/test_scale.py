@@ -179,3 +179,24 @@ def test_excerpts_rendered_once_and_shared_front_matter_give_the_same_bytes(
     archive = shown["berita/archive/2026/page/4/index.html"]
     assert 'href="../../../../2026/07/08/berita-31/#isi"' in archive
     assert 'href="../../../../berita-31/files/foto.png?v=1"' in archive
+
+
+def test_pages_rendered_on_two_cores_give_the_same_bytes(newsroom: Project) -> None:
+    """The engine's split of the page loop between two processes (search entries merged
+    back in page order) writes what one process writes."""
+    from pipeline.site import engine
+    from pipeline.site.build import build_site
+
+    sites = {}
+    for parallel in (False, True):
+        site = newsroom.root / f"site-{parallel}" / "site"
+        build_site(newsroom.config, now=NOW, site_dir=site, parallel=parallel)
+        sites[parallel] = digests(site)
+    assert sites[True] == sites[False]
+    assert "search/search_index.json" in sites[True]
+    from mkdocs.config import load_config as load_mkdocs
+
+    mk = load_mkdocs(str(newsroom.root / "mkdocs.yml"))
+    assert engine.why_sequential(mk) is None
+    mk.plugins["macros"] = next(iter(mk.plugins.values()))  # a plugin the engine does not know
+    assert "macros" in (engine.why_sequential(mk) or "")

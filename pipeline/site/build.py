@@ -15,7 +15,6 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from mkdocs.commands.build import build as mkdocs_build
 from mkdocs.config import load_config as load_mkdocs_config
 from mkdocs.exceptions import MkDocsException
 
@@ -25,6 +24,7 @@ from pipeline.content.store import Item
 from pipeline.errors import BuildError
 from pipeline.fsutil import Step, clean_builds, current_build, new_build_dir, swap_in, sync_tree
 from pipeline.progress import NoProgress, Progress
+from pipeline.site import engine
 from pipeline.site.plugin import WartaPlugin
 
 
@@ -55,11 +55,13 @@ def build_site(
     site_dir: Path | None = None,
     step: Step | None = None,
     items: list[Item] | None = None,
+    parallel: bool = True,
 ) -> BuildResult:
     """Run ``mkdocs build --strict`` and put the result at ``site_dir`` (default ``site/``).
 
     ``items`` are content items the caller has already read; the build uses those
-    whose files have not changed since instead of reading them again.
+    whose files have not changed since instead of reading them again. ``parallel``
+    renders the pages on two cores when that is safe (``pipeline/site/engine.py``).
     """
     progress = progress or NoProgress()
     target = site_dir or config.path("site")
@@ -101,7 +103,7 @@ def build_site(
                 # within a process, and the blog plugin's on_shutdown deletes the
                 # temporary folder the next build would use.
                 mk.plugins.on_startup(command="build", dirty=False)
-                mkdocs_build(mk)
+                engine.build(mk, parallel=parallel)
             except (MkDocsException, OSError) as error:
                 details = "; ".join(dict.fromkeys(collector.messages)) or str(error)
                 raise BuildError(
