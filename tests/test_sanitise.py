@@ -243,8 +243,13 @@ def test_front_matter_is_text_everywhere(built: Path) -> None:
     assert "<title>Berita &lt;img" in post
     blog_list = outputs["berita/index.html"]
     assert shown in blog_list and "<img src=x" not in blog_list
-    tags_page = outputs["tags/index.html"]
-    assert text(TAG) in tags_page
+    tags_page = outputs["tags/index.html"]  # the list of tags, each linking to its page
+    assert "&lt;svg onload=alert(" in tags_page and "<svg onload" not in tags_page
+    tag_page = next(
+        h for rel, h in outputs.items() if rel.endswith("svg-onload-alert-xssg/index.html")
+    )
+    assert text(TAG) in tag_page and "<svg onload" not in tag_page
+    assert json.loads(outputs["tags.json"])["tags"][0]["name"] == text(TAG)  # as in the API
     api = json.loads(outputs["api/items/muatan-berita.json"])
     assert api["title"] == shown and api["tags"] == [text(TAG)]
     assert "<script" not in api["summary"]

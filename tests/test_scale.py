@@ -200,3 +200,58 @@ def test_pages_rendered_on_two_cores_give_the_same_bytes(newsroom: Project) -> N
     assert engine.why_sequential(mk) is None
     mk.plugins["macros"] = next(iter(mk.plugins.values()))  # a plugin the engine does not know
     assert "macros" in (engine.why_sequential(mk) or "")
+
+
+def test_one_page_per_tag_and_a_new_post_changes_only_its_own_tags(newsroom: Project) -> None:
+    mkdocs = newsroom.root / "mkdocs.yml"
+    mkdocs.write_text(mkdocs.read_text().replace("  - search\n", "  - search\n  - tags\n"))
+    newsroom.write("content/tags.md", "# Tag\n\n<!-- material/tags -->\n")
+    for number, tags in ((40, ["sidang", "mediasi"]), (41, ["mediasi"]), (42, ["e-court"])):
+        newsroom.published(
+            f"berita-{number}",
+            title=f"Berita nomor {number} bertag",
+            summary="Ringkasan berita bertag.",
+            date=date(2026, 8, number - 30),
+            tags=tags,
+        )
+    publish(newsroom.config, now=NOW)
+    site = newsroom.root / "site"
+    before = digests(site)
+    index = json.loads((site / "tags.json").read_text())
+    assert [(t["name"], t["count"], t["path"]) for t in index["tags"]] == [
+        ("e-court", 1, "tags/e-court.json"),
+        ("mediasi", 2, "tags/mediasi.json"),
+        ("sidang", 1, "tags/sidang.json"),
+    ]
+    mediasi = json.loads((site / "tags/mediasi.json").read_text())
+    assert [i["title"] for i in mediasi["items"]] == [
+        "Berita nomor 41 bertag",
+        "Berita nomor 40 bertag",
+    ]
+    page = (site / "tags/mediasi/index.html").read_text()
+    assert "Berita nomor 40 bertag" in page and "Berita nomor 42" not in page
+    post = next(site.glob("berita/2026/08/10/berita-40/index.html")).read_text()
+    assert 'href="../../../../../tags/mediasi/#tag:mediasi"' in post
+    assert 'href="mediasi/">mediasi</a> (2)' in (site / "tags/index.html").read_text()
+
+    newsroom.published(
+        "berita-43",
+        title="Berita nomor 43 bertag",
+        summary="Ringkasan berita bertag.",
+        date=date(2026, 12, 30),
+        tags=["mediasi", 'kutip "<b>'],
+    )
+    publish(newsroom.config, now=NOW)
+    after = digests(site)
+    changed = {rel for rel, digest in after.items() if before.get(rel) != digest}
+    tag_changes = {rel for rel in changed if rel.startswith("tags")}
+    assert tag_changes == {
+        "tags.json",
+        "tags/index.html",
+        "tags/mediasi.json",
+        "tags/mediasi/index.html",
+        "tags/kutip-b.json",
+        "tags/kutip-b/index.html",
+    }
+    hostile = (site / "tags/kutip-b/index.html").read_text()
+    assert "<b>" not in hostile.split("<article", 1)[1] and "&lt;b&gt;" in hostile

@@ -35,7 +35,7 @@ from mkdocs.config.base import Config as MkConfig
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
-from mkdocs.structure.files import File, Files
+from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 from mkdocs.utils.templates import TemplateContext
 
@@ -52,7 +52,7 @@ from pipeline.content.store import (
 from pipeline.errors import WartaError
 from pipeline.fsutil import atomic_write_bytes
 from pipeline.progress import NoProgress, Progress
-from pipeline.site import api, csp, excerpts, scale, search, theme
+from pipeline.site import api, csp, excerpts, scale, search, tagpages, theme
 from pipeline.site.live import is_live, now_utc
 
 log = logging.getLogger("mkdocs.plugins.warta")
@@ -81,6 +81,9 @@ def unlink_hidden(markdown: str, src_uri: str, hidden: list[str]) -> str:
         return match.group(0)
 
     return _MD_LINK.sub(replace, markdown)
+
+
+TAGS_PLUGINS = ("tags", "material/tags")
 
 
 class _Posts(list[Any]):
@@ -152,6 +155,8 @@ class WartaPluginConfig(MkConfig):
     """Give the site warta's court look (the package's mkdocs-material overrides)."""
     pagefind = opt.Type(bool, default=True)
     """Index the built site with Pagefind (full text, Indonesian stemming)."""
+    tag_pages = opt.Type(bool, default=True)
+    """One page per tag, and ``tags.json`` split by tag (``docs/scale.md``)."""
 
 
 class WartaPlugin(BasePlugin[WartaPluginConfig]):
@@ -175,6 +180,7 @@ class WartaPlugin(BasePlugin[WartaPluginConfig]):
         self.pages: dict[str, Page] = {}
         self.files: Files | None = None
         self.blogs: list[Any] = []
+        self.tags: list[tagpages.Tag] = []
         self.sanitiser: Sanitiser | None = None
 
     # -- configuration and navigation ------------------------------------------
@@ -305,7 +311,29 @@ class WartaPlugin(BasePlugin[WartaPluginConfig]):
                 )
             )
         self.files = files
+        self._tag_pages(files, config)
         return files
+
+    def _tag_pages(self, files: Files, config: MkDocsConfig) -> None:
+        """Generate one page per tag (see :mod:`pipeline.site.tagpages`)."""
+        self.tags = []
+        plugins = [p for n, p in config.plugins.items() if n.split(" #")[0] in TAGS_PLUGINS]
+        if not self.config.tag_pages or len(plugins) != 1 or not plugins[0].config.enabled:
+            return
+        # warta writes tags.json itself, split by tag.
+        plugins[0].config.export = False
+        pages = {**self.items, **self.drafts}
+        self.tags = tagpages.collect(
+            (list(item.front.tags), {"src": src})
+            for src, item in sorted(pages.items())
+            if all(tagpages.usable(name) for name in item.front.tags)
+        )
+        for tag in self.tags:
+            if files.get_file_from_path(tag.page) is not None:
+                continue  # the site has a page of its own there
+            file = File.generated(config, tag.page, content=tagpages.tag_page(tag, text(tag.name)))
+            file.inclusion = InclusionLevel.NOT_IN_NAV
+            files.append(file)
 
     def on_nav(self, nav: Any, *, config: MkDocsConfig, files: Files) -> Any:
         # After the blog plugins built their post lists (in on_files), before any page.
@@ -339,6 +367,9 @@ class WartaPlugin(BasePlugin[WartaPluginConfig]):
             page.meta.setdefault("template", "home.html")
         if "<!-- material/tags" in markdown:  # the tags listing repeats every title
             page.meta.setdefault("search", {"exclude": True})
+        if self.tags and page.file.src_uri == "tags.md":
+            listing = tagpages.index_list(self.tags, page.file.src_uri)
+            markdown = tagpages.BARE_LISTING.sub(lambda _m: listing, markdown)
         return markdown
 
     @event_priority(100)  # before any other plugin (search, blog) reads the content
@@ -405,6 +436,8 @@ class WartaPlugin(BasePlugin[WartaPluginConfig]):
         if self.warta is None:
             return
         self._scale_outputs(config)
+        if self.tags:
+            self._tag_files(config)
         if self.config.api:
             self._api_outputs(config)
         if self.config.pagefind:  # last: it indexes the pages as they will be served
@@ -495,6 +528,28 @@ class WartaPlugin(BasePlugin[WartaPluginConfig]):
             entries = [dated.get(url, scale.SitemapEntry(url)) for url in urls]
             for rel, data in scale.sitemaps(entries, site_url).items():
                 atomic_write_bytes(site_dir / rel, data, durable=False)
+
+    def _tag_files(self, config: MkDocsConfig) -> None:
+        """``tags.json`` and ``tags/<slug>.json`` with each tag's built items."""
+        site_url = self._site_url(config)
+        built = {src: (item, page) for src, item, page, _category in self._built_items()}
+        for tag in self.tags:
+            items = []
+            for entry in tag.items:
+                found = built.get(entry["src"])
+                if found is not None:
+                    item, page = found
+                    items.append(
+                        {
+                            "title": text(item.front.title),  # as the API gives it
+                            "url": site_url + page.url,
+                            "date": item.front.date.isoformat(),
+                        }
+                    )
+            tag.items = sorted(items, key=lambda i: (i["date"], i["url"]), reverse=True)
+        site_dir = Path(config.site_dir)
+        for rel, data in tagpages.json_files(self.tags, site_url, name=text).items():
+            atomic_write_bytes(site_dir / rel, data, durable=False)
 
     def _attachments(self, item: Item, src: str, site_url: str) -> list[api.Attachment]:
         out = []
