@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 from pipeline.actor import Actor, as_actor
 from pipeline.config import Config
 from pipeline.content import workflow
+from pipeline.content.index import review_scan
 from pipeline.content.model import Attention, FrontMatter
 from pipeline.content.review import ReviewReport, problems_of, review
 from pipeline.content.scaffold import check_slug, new_draft
@@ -57,10 +58,12 @@ def run_review(
     config: Config, paths: list[Path] | None = None, *, include_content: bool = False
 ) -> ReviewReport:
     """``warta review [PATH…]``: every draft when no path is given (and all of
-    ``content/`` too with ``include_content``)."""
-    everything = scan(config)
+    ``content/`` too with ``include_content``).
+
+    Reviewing drafts (or named files) reads only those, and takes the published
+    items' slugs from the content index (``pipeline/content/index.py``)."""
     if include_content and not paths:
-        return review(config, everything)
+        return review(config, scan(config))
     if paths:
         wanted = []
         for path in paths:
@@ -70,8 +73,9 @@ def run_review(
                     "no such file", where=str(path), hint="pass a draft's index.md or its folder"
                 )
             wanted.append(path)
-        return review(config, everything, only=wanted)
-    return review(config, everything, only=draft_paths(config))
+        return review(config, review_scan(config, wanted), only=wanted)
+    drafts = draft_paths(config)
+    return review(config, review_scan(config, drafts), only=drafts)
 
 
 def find_item(config: Config, slug: str) -> Item:

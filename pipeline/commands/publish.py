@@ -21,7 +21,7 @@ from pathlib import Path
 
 from pipeline.commands.verify import verify
 from pipeline.config import Config
-from pipeline.content import workflow
+from pipeline.content import index, workflow
 from pipeline.content.limits import markdown_limits
 from pipeline.content.links import refuse_unsafe
 from pipeline.content.model import Status
@@ -120,6 +120,8 @@ def publish(
                 raise
         for draft, _target in moved:
             shutil.rmtree(draft)
+        # The published items' slugs, for the next review of a draft.
+        index.remember(config, everything.items)
     if config.signing.enabled and trust_file is not None:
         verify(config, base=base, trust_file=trust_file, worktree=False, record=True, now=now)
     return result
