@@ -87,7 +87,9 @@ def _save(config: Config, entries: list[Entry]) -> None:
 
 
 def _rel(config: Config, path: Path) -> str:
-    return os.path.relpath(path, config.root)
+    root, text = str(config.root) + os.sep, str(path)
+    # Lexically, as content_item_paths() builds them from the root (relpath is slow).
+    return text[len(root) :] if text.startswith(root) else os.path.relpath(path, config.root)
 
 
 def content_entries(config: Config, *, known: dict[Path, Item] | None = None) -> list[Entry]:
@@ -153,20 +155,23 @@ def review_scan(config: Config, wanted: list[Path]) -> Scan:
         items[path.resolve()] = item
         result.items.append(item)
     # The scan's order: drafts, then published items; a slug's first holder keeps it.
-    order: list[tuple[str | None, str, Item | None]] = [
+    order: list[tuple[str | None, str, Item | str]] = [
         (item.slug, item.shown, item) for item in result.items if item.location == "draft"
     ]
-    for entry in content_entries(config, known=items):
-        order.append((entry.slug, entry.shown, items.get((config.root / entry.path).resolve())))
+    order += [(e.slug, e.shown, e.path) for e in content_entries(config, known=items)]
     first: dict[str, str] = {}
-    for slug, shown, maybe in order:
+    for slug, shown, where in order:
         if slug is None:
             continue
         holder = first.setdefault(slug, shown)
-        if holder != shown and maybe is not None and maybe.path.resolve() in wanted_set:
+        if holder == shown:
+            continue
+        # A duplicate: is its holder one of the items reviewed? (paths resolved only here)
+        found = where if isinstance(where, Item) else items.get((config.root / where).resolve())
+        if found is not None and found.path.resolve() in wanted_set:
             result.problems.append(
                 Problem(
-                    maybe.where(("slug",)),
+                    found.where(("slug",)),
                     f"slug: duplicate slug {slug!r}, already used by {holder}",
                     "choose another slug",
                 )
