@@ -412,7 +412,7 @@ def hugo_site(project: Path, out: Path, theme: Path) -> Path:
     (out / "hugo.toml").write_text(
         'baseURL = "https://bench.example/"\nlanguageCode = "id"\n'
         'title = "Pengadilan Agama Bench"\ntheme = "minimal"\n'
-        "paginate = 10\n"
+        "paginate = 10\nbuildFuture = true\n"
         "[markup.goldmark.renderer]\nunsafe = true\n"
     )
     themes = out / "themes"
