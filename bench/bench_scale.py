@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import json
 import os
 import shutil
 import subprocess
@@ -48,20 +49,42 @@ if "PYTHONPATH" not in os.environ:
     ENV["PYTHONPATH"] = str(ROOT)  # this checkout's pipeline, in every subprocess
 
 
+# A process started from this one inherits its peak RSS as a floor (Linux keeps the
+# pre-exec maximum across exec), so the command is started by a small launcher that
+# forks it afresh and reports the command's own peak.
+_LAUNCHER = (
+    "import os,sys,json\n"
+    "pid=os.fork()\n"
+    "if pid==0:\n"
+    "    os.execvp(sys.argv[2],sys.argv[2:])\n"
+    "_,status,usage=os.wait4(pid,0)\n"
+    "os.write(int(sys.argv[1]),json.dumps([os.waitstatus_to_exitcode(status),usage.ru_maxrss]).encode())\n"
+)
+
+
 def run(args: list[str], cwd: Path, *, ok: tuple[int, ...] = (0,)) -> tuple[float, float]:
-    """Run a command; its wall seconds and peak memory (MiB, the process' maximum RSS)."""
+    """Run a command; its wall seconds and peak memory (MiB, the command's maximum RSS)."""
+    read, write = os.pipe()
     start = time.perf_counter()
     proc = subprocess.Popen(
-        args, cwd=cwd, env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+        [PY, "-S", "-c", _LAUNCHER, str(write), *args],
+        cwd=cwd,
+        env=ENV,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        pass_fds=(write,),
     )
+    os.close(write)
     assert proc.stderr is not None
     stderr = proc.stderr.read()
-    _pid, status, usage = os.wait4(proc.pid, 0)
+    proc.wait()
     seconds = time.perf_counter() - start
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    if proc.returncode not in ok:
+    with os.fdopen(read, "rb") as pipe:
+        report = pipe.read()
+    code, maxrss = json.loads(report) if report else (proc.returncode, 0)
+    if code not in ok:
         raise SystemExit(f"{' '.join(args)} failed in {cwd}:\n{stderr.decode()[-3000:]}")
-    return seconds, usage.ru_maxrss / 1024
+    return seconds, maxrss / 1024
 
 
 def digests(site: Path) -> dict[str, tuple[int, bytes]]:
