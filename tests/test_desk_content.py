@@ -424,3 +424,24 @@ def test_api_tokens_are_made_shown_once_and_revoked_in_the_desk(desk: Desk) -> N
     token_id = re.search(r"/akun/token/([0-9a-f]+)/cabut", listing).group(1)  # type: ignore[union-attr]
     rina.post(f"/akun/token/{token_id}/cabut", data={"csrf": csrf_of(listing)})
     assert api.get("/api/v1/drafts", headers=headers).status_code == 401
+
+
+def test_the_page_preview_wears_the_built_sites_stylesheets(desk: Desk) -> None:
+    from pipeline.commands.publish import publish
+
+    publish(desk.config, by="warta")  # the site as last built gives the look
+    rina = desk.login("rina")
+    page = rina.get("/konten/baru")
+    rina.post("/konten/baru", data={**NEW, "csrf": csrf_of(page.text)})
+    shown = rina.get(f"/konten/{SLUG}/halaman")
+    assert shown.status_code == 200 and 'class="md-content__inner md-typeset"' in shown.text
+    sheets = re.findall(r'<link rel="stylesheet" href="(/situs/[^"]+)"', shown.text)
+    assert sheets and any("stylesheets/main" in s for s in sheets)
+    css = rina.get(sheets[0])
+    assert css.status_code == 200 and css.headers["content-type"].startswith("text/css")
+    # Only the site's own assets, and nothing outside site/.
+    assert rina.get("/situs/../warta.yml").status_code == 404
+    assert rina.get("/situs/%2e%2e/warta.yml").status_code == 404
+    assert rina.get("/situs/assets/%2e%2e/%2e%2e/warta.yml").status_code == 404
+    assert rina.get("/situs/index.html").status_code == 404
+    assert desk.client().get(sheets[0]).status_code == 303  # signed-in people only

@@ -127,6 +127,7 @@ def test_operator_editor_approver_and_web_admin_in_the_browser(
     rina.page.fill("#body", body)
     rina.submit("form.card button[type=submit]")
     rina.accessible("editor")
+    rina.shot("konten-editor")
     # The live preview follows the typing (static script, allowed by the desk's CSP).
     rina.page.fill("#body", rina.page.input_value("#body") + "\nKalimat **penutup**.\n")
     rina.page.wait_for_selector("#preview strong:has-text('penutup')", timeout=10_000)
@@ -145,6 +146,7 @@ def test_operator_editor_approver_and_web_admin_in_the_browser(
     hasan.accessible("board (phone)")
     hasan.go(f"/konten/{SLUG}")
     hasan.accessible("approval (phone)")
+    hasan.shot("konten-persetujuan-ponsel")
     hasan.page.fill("#passphrase-a", PHRASE)
     hasan.submit("form[action$='/setujui'] button[type=submit]")
     assert "Disetujui dan digabungkan" in hasan.page.content(), hasan.page.content()[:3000]
@@ -154,6 +156,11 @@ def test_operator_editor_approver_and_web_admin_in_the_browser(
     dimas.go("/konten")
     dimas.submit("form[action='/konten/terbitkan'] button[type=submit]")
     dimas.page.wait_for_selector("text=Situs dibangun", timeout=120_000)
+    dimas.shot("konten-terbit")
+    # The page preview wears the site's own stylesheets, now that the site is built.
+    dimas.go("/konten")
+    dimas.accessible("board")
+    dimas.shot("konten-papan")
     pages = [p for p in (project.root / "site").rglob("index.html") if TITLE in p.read_text()]
     assert pages
     head = git(project.root, "rev-parse", "HEAD")

@@ -8,6 +8,7 @@ result. :func:`install` adds the routes to the desk's application with the helpe
 
 from __future__ import annotations
 
+import re
 import secrets
 import shutil
 from collections.abc import Awaitable, Callable
@@ -161,6 +162,19 @@ T.update(
         "built": ("Situs dibangun: {pages} halaman.", "Site built: {pages} pages."),
         "publish_result": ("Hasil penerbitan", "Publication result"),
         "job_title": ("Sedang dikerjakan", "Working"),
+        "status_draft": ("draf", "draft"),
+        "status_in-review": ("menunggu persetujuan", "waiting for approval"),
+        "status_approved": ("disetujui", "approved"),
+        "status_published": ("terbit", "published"),
+        "status_withdrawn": ("ditarik", "withdrawn"),
+        "page_preview": (
+            "Pratinjau halaman dengan tampilan situs",
+            "Page preview in the site's look",
+        ),
+        "page_preview_note": (
+            "Tampilan dari situs yang terakhir dibangun; draf ini belum terbit.",
+            "The look of the site as last built; this draft is not published.",
+        ),
         "tokens_title": ("Token API", "API tokens"),
         "tokens_intro": (
             "Token untuk API konten (/api/v1). Token bertindak atas nama Anda, terbatas pada "
@@ -340,6 +354,37 @@ def _form(kit: Kit, form: FormData) -> drafting.DraftForm:
     )
 
 
+ASSET_TYPES = {
+    ".css": "text/css",
+    ".svg": "image/svg+xml",
+    ".png": "image/png",
+    ".jpg": "image/jpeg",
+    ".woff2": "font/woff2",
+    ".woff": "font/woff",
+}
+
+_STYLESHEET = re.compile(r'<link rel="stylesheet" href="([^"]+)"')
+_BODY = re.compile(r"<body([^>]*)>")
+_ATTRIBUTE = re.compile(r'(data-md-color-[a-z]+)="([a-z-]+)"')
+
+
+def site_look(config: Config) -> tuple[list[str], dict[str, str]]:
+    """The built home page's stylesheets (as desk addresses) and the body's colour
+    attributes, so a preview page looks like the site; empty before the first build."""
+    home = config.path("site") / "index.html"
+    if not home.is_file():
+        return [], {}
+    text = home.read_text(encoding="utf-8", errors="replace")
+    sheets = [
+        "/situs/" + href.lstrip("./")
+        for href in _STYLESHEET.findall(text)
+        if "://" not in href and not href.startswith("//")
+    ]
+    body = _BODY.search(text)
+    attributes = dict(_ATTRIBUTE.findall(body.group(1))) if body else {}
+    return sheets, attributes
+
+
 def _language(request: Request, session: Session) -> str:
     chosen = session.language or request.cookies.get("desk_lang", "")
     return "en" if chosen == "en" else "id"
@@ -432,6 +477,7 @@ def install(app: FastAPI, kit: Kit) -> Jobs:
                 "values": values,
                 "expected": expected or (draft.head if draft else ""),
                 "categories": categories(),
+                "labels": dict(categories()),
                 "signing": config.signing.enabled,
                 "finding": lambda f: findings_text.shown(f, _language(request, session)),
                 "may_review": session.has_role("editor", "redaktur"),
@@ -667,6 +713,34 @@ def install(app: FastAPI, kit: Kit) -> Jobs:
             )
         )
         return RedirectResponse("/akun/kunci?pesan=didaftarkan", status_code=303)
+
+    @app.get("/konten/{slug}/halaman")
+    async def page_preview(request: Request, slug: str) -> Response:
+        """The draft on a page in the site's own look (its built stylesheets)."""
+        session = await member(request)
+        if isinstance(session, Response):
+            return session
+        draft = await run_in_threadpool(drafting.load, config, slug)
+        look = await run_in_threadpool(site_look, config)
+        return kit.render(
+            request,
+            "content_page_preview.html",
+            {"draft": draft, "stylesheets": look[0], "body_attributes": look[1]},
+            session=session,
+        )
+
+    @app.get("/situs/{rel:path}")
+    async def site_asset(request: Request, rel: str) -> Response:
+        """A stylesheet, font or image of the built site, for the page preview only."""
+        session = await member(request)
+        if isinstance(session, Response):
+            return session
+        root = config.path("site").resolve()
+        target = (root / rel).resolve()
+        kind = ASSET_TYPES.get(target.suffix.lower())
+        if kind is None or not target.is_relative_to(root) or not target.is_file():
+            raise NotFoundError(f"no site file {rel[:80]!r}", where="site/")
+        return Response(target.read_bytes(), media_type=kind)
 
     @app.get("/akun/token")
     async def token_page(request: Request) -> Response:
