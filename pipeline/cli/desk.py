@@ -28,7 +28,9 @@ from pipeline.cli.common import (
     default=1,
     show_default=True,
     type=click.IntRange(1, 64),
-    help="Worker processes (one per core serves most; each has its own database connections).",
+    help="Worker processes (one per core serves most; each has its own database connections). "
+    "The content rooms' background jobs (conversion, publishing) live in one process: keep "
+    "1 where editors convert or publish from the desk.",
 )
 @click.option(
     "--public",
