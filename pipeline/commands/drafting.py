@@ -48,7 +48,6 @@ from pipeline.content.gitrepo import Git
 from pipeline.content.keys import Signer
 from pipeline.content.model import Attention, FrontMatter, HistoryEntry, Status
 from pipeline.content.review import HtmlCheck, problems_of, review
-from pipeline.content.sanitise import Sanitiser
 from pipeline.content.scaffold import check_slug, slugify
 from pipeline.content.store import (
     Item,
@@ -233,8 +232,7 @@ def load(config: Config, slug: str) -> DeskDraft:
             where=f"konten/{slug}",
             hint="open it from the board, or start a new draft",
         )
-    html = HtmlCheck(config)
-    preview = Sanitiser(config.html, site_url=config.site.url).clean(html.render(item.body))
+    shown = preview(config, item.body)
     # Review the branch as it is, files included: in a temporary work tree of its head,
     # with this site's configuration (never the branch's own warta.yml).
     with found.git.worktree(head) as tree:
@@ -242,7 +240,7 @@ def load(config: Config, slug: str) -> DeskDraft:
         path = wconfig.path("drafts") / slug / "index.md"
         report = review(wconfig, scan(wconfig), only=[path])
     findings = [f for r in report.files for f in r.findings]
-    return DeskDraft(slug, head, item, preview, findings)
+    return DeskDraft(slug, head, item, shown, findings)
 
 
 def save(
@@ -625,10 +623,5 @@ def withdrawal_of(config: Config, name: str) -> tuple[Item, str] | None:
 
 def preview(config: Config, body: str) -> str:
     """A body rendered as the site renders it, sanitised (the editor's live preview)."""
-    html = HtmlCheck(config)
-    return Sanitiser(config.html, site_url=config.site.url).clean(html.render(body))
-
-
-def draft_path(config: Config, slug: str) -> Path:
-    """Where the draft will be in the published branch once it is approved."""
-    return config.path("drafts") / slug / "index.md"
+    html = HtmlCheck(config)  # the renderer and the sanitiser review itself uses
+    return html.sanitiser.clean(html.render(body))

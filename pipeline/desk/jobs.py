@@ -94,16 +94,6 @@ class Jobs:
             job = self.jobs.get(job_id)
         return job if job is not None and job.person == person else None
 
-    def wait(self, job_id: str, timeout: float = 30.0) -> Job | None:
-        """Block until the job ends (tests)."""
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            job = self.jobs.get(job_id)
-            if job is None or job.state != "running":
-                return job
-            time.sleep(0.05)
-        return self.jobs.get(job_id)
-
     def _forget_old(self) -> None:
         now = time.monotonic()
         for key in [
