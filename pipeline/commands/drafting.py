@@ -407,7 +407,7 @@ def submit(
             message=review_message(slug, report.warnings, editor, slug),
             expected=expected,
             now=moment,
-            signing=(agent.git_config, agent.env) if agent is not None else None,
+            signer=agent,
         )
 
 
@@ -433,7 +433,7 @@ def _review_withdrawal(
             message=review_message(name, 0, editor, item.slug),
             expected=expected,
             now=moment,
-            signing=(agent.git_config, agent.env) if agent is not None else None,
+            signer=agent,
         )
 
 

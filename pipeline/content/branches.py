@@ -31,6 +31,7 @@ from pathlib import Path
 
 from pipeline.config import Config
 from pipeline.content.gitrepo import Git
+from pipeline.content.keys import Signer
 from pipeline.content.store import Item, parse_item
 from pipeline.errors import ContentError, Problem, WorkflowError
 
@@ -135,14 +136,14 @@ class DraftBranches:
         message: str,
         expected: str | None,
         now: datetime,
-        signing: tuple[dict[str, str], dict[str, str]] | None = None,
+        signer: Signer | None = None,
         repo_files: Mapping[str, bytes] | None = None,
     ) -> Saved:
         """Commit ``files`` (relative to the draft's folder; ``None`` removes one).
 
         ``expected`` is the branch commit the edit started from (``None`` for a new
         draft). When the branch is elsewhere, :class:`EditConflict` is raised and the
-        branch is left as it is. ``signing`` (git configuration, environment) makes a
+        branch is left as it is. ``signer`` (a private agent with the person's key) makes a
         signed commit, as ``warta submit`` does.
         """
         branch = branch_of(slug, self.prefix)
@@ -192,10 +193,9 @@ class DraftBranches:
             "GIT_COMMITTER_EMAIL": email,
             "GIT_COMMITTER_DATE": stamp,
         }
-        if signing is None:
+        if signer is None:
             commit = self.git.out("commit-tree", tree, "-p", parent, "-m", message, env=who)
         else:
-            config, agent = signing
             commit = self.git.out(
                 "commit-tree",
                 "-S",
@@ -204,8 +204,8 @@ class DraftBranches:
                 parent,
                 "-m",
                 message,
-                config={**config, "user.name": name, "user.email": email},
-                env={**who, **agent},
+                config={**signer.git_config, "user.name": name, "user.email": email},
+                env={**who, **signer.env},
             )
         # The compare-and-swap: refused if anyone moved the branch since we looked.
         moved = self.git.run(
