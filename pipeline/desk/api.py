@@ -11,7 +11,6 @@ uses for the same refusal (401 token, 403 role or scope, 404, 409 conflict, 422 
 
 from __future__ import annotations
 
-import secrets
 import shutil
 import tempfile
 from collections.abc import Callable
@@ -23,7 +22,6 @@ from fastapi import FastAPI, Header, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
-from starlette.datastructures import UploadFile
 
 from pipeline.actor import Actor
 from pipeline.commands import drafting, tokens
@@ -31,6 +29,7 @@ from pipeline.commands import status as status_cases
 from pipeline.config import Config
 from pipeline.content.branches import EditConflict
 from pipeline.content.store import scan
+from pipeline.desk.uploads import receive
 from pipeline.errors import (
     AuthError,
     ContentError,
@@ -204,20 +203,16 @@ def build_api(config: Config, *, clock: Callable[[], datetime]) -> FastAPI:
         form = await request.form(max_files=10, max_fields=5, max_part_size=1024 * 1024)
         folder = Path(tempfile.mkdtemp(prefix="warta-api-"))
         try:
-            uploads = []
-            limit = int(config.desk.max_upload_mb * 1024 * 1024)
-            for value in form.getlist("files"):
-                if not isinstance(value, UploadFile) or not value.filename:
-                    continue
-                target = folder / secrets.token_hex(8)  # the sender's name never names a file
-                data = await value.read(limit + 1)
-                if len(data) > limit:
-                    raise ContentError(
-                        "a file is over the limit",
-                        [Problem(value.filename[:120], "over the limit", "send a smaller file")],
-                    )
-                target.write_bytes(data)
-                uploads.append((target, Path(value.filename).name[:120] or "berkas"))
+            received = await receive(
+                form.getlist("files"),
+                folder,
+                limit=int(config.desk.max_upload_mb * 1024 * 1024),
+                too_big=lambda name: ContentError(
+                    "a file is over the limit",
+                    [Problem(name[:120], "over the limit", "send a smaller file")],
+                ),
+            )
+            uploads = [(u.path, u.shown) for u in received]
             done = await run_in_threadpool(
                 lambda: drafting.attach(
                     config, by=who, slug=slug, uploads=uploads, expected=expected, now=clock()

@@ -27,7 +27,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.concurrency import run_in_threadpool
-from starlette.datastructures import FormData, UploadFile
+from starlette.datastructures import FormData
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from pipeline.actor import Actor, actor_for
@@ -35,11 +35,11 @@ from pipeline.commands import accounts
 from pipeline.commands import desk as rooms
 from pipeline.commands import tickets as ticket_cases
 from pipeline.config import Config
-from pipeline.content.documents import detect
 from pipeline.desk import api as content_api
 from pipeline.desk import content as content_rooms
 from pipeline.desk import messages
 from pipeline.desk.texts import known, role_name, text
+from pipeline.desk.uploads import receive
 from pipeline.errors import (
     AuthError,
     ContentError,
@@ -284,28 +284,12 @@ def create_app(
         return value if isinstance(value, str) else ""
 
     async def save_uploads(form: FormData, folder: Path) -> list[rooms.Upload]:
-        saved = []
-        limit = int(settings.max_upload_mb * MB)
-        for value in form.getlist("lampiran"):
-            if not isinstance(value, UploadFile) or not value.filename:
-                continue
-            folder.mkdir(parents=True, exist_ok=True)
-            target = folder / secrets.token_hex(8)  # the sender's name never names a file
-            size = 0
-            with target.open("wb") as out:
-                while chunk := await value.read(256 * 1024):
-                    size += len(chunk)
-                    if size > limit:
-                        raise Refused(413, "too_big", mb=f"{settings.max_upload_mb:g}")
-                    out.write(chunk)
-            detected = detect(target)
-            if detected is not None:
-                named = target.with_suffix(f".{detected.extension}")
-                target.rename(named)
-                target = named
-            shown = Path(value.filename).name[:120] or "berkas"
-            saved.append(rooms.Upload(target, shown))
-        return saved
+        return await receive(
+            form.getlist("lampiran"),
+            folder,
+            limit=int(settings.max_upload_mb * MB),
+            too_big=lambda _name: Refused(413, "too_big", mb=f"{settings.max_upload_mb:g}"),
+        )
 
     def ticket_id(raw: str) -> int:
         if not raw.isdigit() or len(raw) > 12:
