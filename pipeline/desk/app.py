@@ -838,6 +838,7 @@ def create_app(
             clock=clock,
             save_uploads=save_uploads,
             upload_root=upload_root,
+            language=language,
             trust_file=trust_file,
         ),
     )

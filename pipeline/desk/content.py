@@ -338,6 +338,7 @@ class Kit:
     clock: Callable[[], datetime]
     save_uploads: Callable[[FormData, Path], Awaitable[list[Upload]]]
     upload_root: Path
+    language: Callable[[Request, Session | None], str]
     trust_file: Path | None = None
 
 
@@ -383,11 +384,6 @@ def site_look(config: Config) -> tuple[list[str], dict[str, str]]:
     body = _BODY.search(text)
     attributes = dict(_ATTRIBUTE.findall(body.group(1))) if body else {}
     return sheets, attributes
-
-
-def _language(request: Request, session: Session) -> str:
-    chosen = session.language or request.cookies.get("desk_lang", "")
-    return "en" if chosen == "en" else "id"
 
 
 def _values(draft: drafting.DeskDraft) -> drafting.DraftForm:
@@ -467,7 +463,7 @@ def install(app: FastAPI, kit: Kit) -> Jobs:
         **extra: Any,
     ) -> HTMLResponse:
         if error is not None:
-            told = messages.shown(error, _language(request, session), lambda step: step)
+            told = messages.shown(error, kit.language(request, session), lambda step: step)
             extra.update(refusal=told.message, refusal_hints=told.hints)
         return kit.render(
             request,
@@ -479,7 +475,7 @@ def install(app: FastAPI, kit: Kit) -> Jobs:
                 "categories": categories(),
                 "labels": dict(categories()),
                 "signing": config.signing.enabled,
-                "finding": lambda f: findings_text.shown(f, _language(request, session)),
+                "finding": lambda f: findings_text.shown(f, kit.language(request, session)),
                 "may_review": session.has_role("editor", "redaktur"),
                 "may_approve": draft is not None
                 and session.has_role(*workflow.approver_roles(config, draft.item.front.attention)),
