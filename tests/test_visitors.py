@@ -306,3 +306,34 @@ def test_goaccess_panels(project: Project) -> None:
         "bandwidth": 48000,
     }
     assert data["crawlers"] == [{"name": "Googlebot", "hits": 3}]
+
+
+def test_hash_table_counts_like_a_set_across_growth() -> None:
+    """The compact visitor tables answer "was it new?" exactly as a Python set would,
+    including across their growth (colliding slots, keys of either sign)."""
+    import random
+
+    from pipeline.visitors.stats import HashTable
+
+    rng = random.Random(3)
+    keys = [rng.getrandbits(64) - (1 << 63) or 1 for _ in range(5000)]
+    keys += [*keys[:2000], 1, 1 << 40, (1 << 40) + 4096]  # repeats, one slot
+    plain, table = set(), HashTable(bits=2)
+    for key in keys:
+        assert table.add(key) == (key not in plain)
+        plain.add(key)
+    assert len(table) == len(plain)
+    assert table.mask + 1 >= 2 * len(plain)  # at most half full
+
+    hours: dict[int, int] = {}
+    marked = HashTable(values=True, bits=2)
+    for key in keys[:3000]:
+        bit = 1 << rng.randrange(24)
+        expected = 2 if key not in hours else (0 if hours[key] & bit else 1)
+        hours[key] = hours.get(key, 0) | bit
+        assert marked.add_bits(key, bit) == expected
+    for key, bits in hours.items():  # the values moved with their keys when it grew
+        assert marked.add_bits(key, bits & -bits) == 0
+        missing = ~bits & -~bits & (1 << 24) - 1
+        if missing:
+            assert marked.add_bits(key, missing) == 1

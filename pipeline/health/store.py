@@ -12,8 +12,6 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-import boto3
-
 from pipeline import opsdb
 from pipeline.config import Config
 from pipeline.health import remote
@@ -34,6 +32,8 @@ def shared_history(config: Config, *, write: bool) -> Iterator[Path]:
     if not config.health.history_url:
         yield local
         return
+    import boto3  # only with a shared history: 12 MiB that a local run does not need
+
     client = boto3.client(
         "s3", endpoint_url=config.health.s3_endpoint or None, region_name=config.health.s3_region
     )

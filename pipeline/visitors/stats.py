@@ -9,11 +9,13 @@
   operating systems, crawlers and feed readers, status codes by group, and the time
   distribution per hour.
 
-Memory is the constraint (a million distinct addresses must fit where GoAccess fits): a
-request that counts for visitors appends a 64-bit hash of (IP, date, agent) and four small
-indexes to typed arrays (19 bytes), each host's hits and bytes are two array cells, and the
-distinct counts are made once at the end with numpy (sorting, not hash sets of Python
-objects).
+Memory is the constraint (a million distinct addresses must fit where GoAccess fits, and a
+realistic log must not cost much more than the interpreter): distinct visitors are counted
+as they arrive, in compact open-addressing tables of 64-bit hashes held in typed arrays
+(:class:`HashTable`, 8 to 12 bytes a slot, at most half full) — a visitor's hash of (IP,
+date, agent) with a bit mask of the hours it was seen in, and a hash of (visitor, path) —
+so memory follows the distinct visitors, not the requests; each host's hits, bytes and
+visitors are three array cells.
 """
 
 from __future__ import annotations
@@ -24,8 +26,6 @@ from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
 from urllib.parse import urlsplit
-
-import numpy as np
 
 from pipeline.visitors.agents import CRAWLERS, FEED, classify
 from pipeline.visitors.parse import Hit
@@ -141,8 +141,89 @@ def _index(table: dict[str, _Item], key: str) -> _Item:
     return item
 
 
-# Spreads a small index over 64 bits before it is mixed with a visitor's hash.
-_MIX = np.int64(-7046029254386353131)  # 0x9E3779B97F4A7C15 as a signed 64-bit integer
+_ZERO_KEYS = array("q", [0])
+_ZERO_VALUES = array("i", [0])
+
+
+class HashTable:
+    """A set of non-zero 64-bit keys, optionally with a 32-bit value each: open addressing
+    with linear probing in typed arrays (no Python object per key), kept at most half full.
+
+    A Python ``set`` of a million 64-bit ints takes about 60 MiB (an int object and a slot
+    each); this takes 16 (keys) or 24 (with values) MiB, and a realistic log's few hundred
+    thousand visitors a few MiB.
+    """
+
+    __slots__ = ("keys", "limit", "mask", "size", "values")
+
+    def __init__(self, *, values: bool = False, bits: int = 12) -> None:
+        self.keys: array[int] = _ZERO_KEYS * (1 << bits)
+        self.values: array[int] | None = _ZERO_VALUES * (1 << bits) if values else None
+        self.mask = (1 << bits) - 1
+        self.size = 0
+        self.limit = 1 << (bits - 1)
+
+    def __len__(self) -> int:
+        return self.size
+
+    def add(self, key: int) -> bool:
+        """Put ``key`` (non-zero) in the table; whether it was new."""
+        keys, mask = self.keys, self.mask
+        slot = key & mask
+        while True:
+            found = keys[slot]
+            if found == key:
+                return False
+            if found == 0:
+                break
+            slot = (slot + 1) & mask
+        keys[slot] = key
+        self.size += 1
+        if self.size > self.limit:
+            self._grow()
+        return True
+
+    def add_bits(self, key: int, bit: int) -> int:
+        """Put ``key`` (non-zero) in the table and ``bit`` in its value: 2 when the key was
+        new, 1 when only the bit was, 0 when both were there."""
+        keys, mask = self.keys, self.mask
+        values = self.values
+        assert values is not None
+        slot = key & mask
+        while True:
+            found = keys[slot]
+            if found == key:
+                old = values[slot]
+                if old & bit:
+                    return 0
+                values[slot] = old | bit
+                return 1
+            if found == 0:
+                break
+            slot = (slot + 1) & mask
+        keys[slot] = key
+        values[slot] = bit
+        self.size += 1
+        if self.size > self.limit:
+            self._grow()
+        return 2
+
+    def _grow(self) -> None:
+        old_keys, old_values = self.keys, self.values
+        bits = self.mask.bit_length() + 1
+        keys = _ZERO_KEYS * (1 << bits)
+        values = _ZERO_VALUES * (1 << bits) if old_values is not None else None
+        mask = (1 << bits) - 1
+        for index, key in enumerate(old_keys):
+            if key:
+                slot = key & mask
+                while keys[slot]:
+                    slot = (slot + 1) & mask
+                keys[slot] = key
+                if values is not None:
+                    assert old_values is not None
+                    values[slot] = old_values[index]
+        self.keys, self.values, self.mask, self.limit = keys, values, mask, 1 << (bits - 1)
 
 
 @dataclass
@@ -175,18 +256,16 @@ class Figures:
     :class:`pipeline.visitors.rules.Addresses`, which indexes addresses the same way)."""
     host_hits: array[int] = field(default_factory=lambda: array("q"))
     host_bytes: array[int] = field(default_factory=lambda: array("q"))
+    host_visitors: array[int] = field(default_factory=lambda: array("q"))
     referers: Counter[str] = field(default_factory=Counter)
     agents: Counter[str] = field(default_factory=Counter)
     statuses: Counter[int] = field(default_factory=Counter)
     hours: list[int] = field(default_factory=lambda: [0] * 24)
-    # One entry per request that counts for visitors (not 4xx): the visitor's hash of
-    # (IP, date, agent), and the indexes of its day, host, path and hour.
-    v_token: array[int] = field(default_factory=lambda: array("q"))
-    v_day: array[int] = field(default_factory=lambda: array("i"))
-    v_host: array[int] = field(default_factory=lambda: array("i"))
-    v_path: array[int] = field(default_factory=lambda: array("i"))
-    v_hour: array[int] = field(default_factory=lambda: array("b"))
-    _counted: bool = False
+    hour_visitors: list[int] = field(default_factory=lambda: [0] * 24)
+    visitors: HashTable = field(default_factory=lambda: HashTable(values=True))
+    """Distinct visitors: hash of (IP, date, agent) → bit mask of the hours seen in."""
+    visits: HashTable = field(default_factory=HashTable)
+    """Distinct (visitor, path) pairs, for the visitors of each page."""
 
     def add_failed(self, reason: str, where: str = "") -> None:
         """Count one line that could not be read."""
@@ -226,57 +305,45 @@ class Figures:
         host = self.hosts.get(ip)
         if host is None:
             host = self.hosts[ip] = len(self.hosts)
-        if host >= len(self.host_hits):  # (the index may be shared with the rules)
-            grow = host + 1 - len(self.host_hits)
-            self.host_hits.extend([0] * grow)
-            self.host_bytes.extend([0] * grow)
-        self.host_hits[host] += 1
-        self.host_bytes[host] += size
+        host_hits = self.host_hits
+        if host >= len(host_hits):  # (the index may be shared with the rules)
+            grow = host + 1 - len(host_hits)
+            if grow == 1:
+                host_hits.append(1)
+                self.host_bytes.append(size)
+                self.host_visitors.append(0)
+            else:
+                host_hits.extend([0] * grow)
+                self.host_bytes.extend([0] * grow)
+                self.host_visitors.extend([0] * grow)
+                host_hits[host] += 1
+                self.host_bytes[host] += size
+        else:
+            host_hits[host] += 1
+            self.host_bytes[host] += size
         if status == 404:
             missing = _index(self.not_found, path)
             missing.hits += 1
             missing.bandwidth += size
         elif not 400 <= status < 500:  # GoAccess leaves 4xx out of unique visitors
-            self.v_token.append(hash((ip, date, agent)))
-            self.v_day.append(day.index)
-            self.v_host.append(host)
-            self.v_path.append(item.index)
-            self.v_hour.append(hour)
+            visitor = hash((ip, date, agent)) or 1
+            new = self.visitors.add_bits(visitor, 1 << hour)
+            if new:
+                self.hour_visitors[hour] += 1
+                if new == 2:
+                    day.visitors += 1
+                    self.host_visitors[host] += 1
+                    self.visits.add(hash((visitor, item.index)) or 1)
+                    item.visitors += 1
+                elif self.visits.add(hash((visitor, item.index)) or 1):
+                    item.visitors += 1
+            elif self.visits.add(hash((visitor, item.index)) or 1):
+                item.visitors += 1
         at = hit.at
         if at < self.first_at:
             self.first_at, self.first = at, hit.time
         if at > self.last_at:
             self.last_at, self.last = at, hit.time
-
-    def _count_visitors(self) -> tuple[int, list[int], list[int]]:
-        """(unique visitors, visitors per host index, per hour); fills the items' visitors."""
-        tokens = np.frombuffer(self.v_token, dtype=np.int64)
-        if not len(tokens):
-            return 0, [0] * len(self.host_hits), [0] * 24
-        _, first = np.unique(tokens, return_index=True)
-        days = np.frombuffer(self.v_day, dtype=np.dtype(f"i{self.v_day.itemsize}"))
-        hosts = np.frombuffer(self.v_host, dtype=np.dtype(f"i{self.v_host.itemsize}"))
-        paths = np.frombuffer(self.v_path, dtype=np.dtype(f"i{self.v_path.itemsize}"))
-        hours = np.frombuffer(self.v_hour, dtype=np.int8)
-        per_day = np.bincount(days[first], minlength=len(self.days))
-        per_host = np.bincount(hosts[first], minlength=len(self.host_hits))
-
-        def distinct(index: np.ndarray, size: int) -> np.ndarray:
-            # A visitor counts once per row: distinct (visitor, row) pairs, mixed into one
-            # 64-bit key (collisions among a million keys: about 1 in 10^7).
-            with np.errstate(over="ignore"):
-                keys = tokens ^ ((index.astype(np.int64) + 1) * _MIX)
-            _, where = np.unique(keys, return_index=True)
-            return np.bincount(index[where], minlength=size)
-
-        per_path = distinct(paths, len(self.paths))
-        per_hour = distinct(hours.astype(np.int64), 24)
-        by_index = {item.index: item for item in self.paths.values()}
-        for i, count in enumerate(per_path.tolist()):
-            by_index[i].visitors = count
-        for item in self.days.values():
-            item.visitors = int(per_day[item.index])
-        return len(first), per_host.tolist(), per_hour.tolist()
 
     def _derived(self) -> tuple[Counter[str], Counter[str], Counter[str], Counter[str], int]:
         browsers: Counter[str] = Counter()
@@ -312,7 +379,11 @@ class Figures:
             ]
 
         valid = self.valid or 1
-        unique, host_visitors, hour_visitors = self._count_visitors()
+        unique, host_visitors, hour_visitors = (
+            len(self.visitors),
+            self.host_visitors,
+            self.hour_visitors,
+        )
         browsers, systems, referrers, robots, crawlers = self._derived()
         pages = {k: v for k, v in self.paths.items() if not _static(k)}
         static = {k: v for k, v in self.paths.items() if _static(k)}
@@ -325,7 +396,12 @@ class Figures:
             assert isinstance(codes, dict)
             codes[str(status)] = hits
         per_host = self.host_hits
-        hosts = heapq.nsmallest(top, self.hosts.items(), key=lambda kv: (-per_host[kv[1]], kv[0]))
+        seen = len(per_host)  # (addresses the rules restored from a previous run may not be)
+        hosts = heapq.nsmallest(
+            top,
+            ((ip, i) for ip, i in self.hosts.items() if i < seen and per_host[i]),
+            key=lambda kv: (-per_host[kv[1]], kv[0]),
+        )
         return {
             "version": 2,
             "period": {"first": self.first, "last": self.last},
