@@ -262,6 +262,8 @@ def main() -> None:
                 "desk",
                 "--port",
                 str(port),
+                "--workers",
+                str(args.workers),
             ],
             env=env,
             stdout=subprocess.DEVNULL,

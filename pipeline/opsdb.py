@@ -191,15 +191,42 @@ def integrity(db: sqlite3.Connection, *, full: bool = False) -> list[str]:
     return [] if rows == ["ok"] else rows
 
 
+_SOUND: set[tuple[str, int, int]] = set()
+"""Files (path, device, inode) a long-running process checked at its start
+(:func:`check_at_start`): their opens skip ``quick_check``."""
+
+
+def _identity(path: Path) -> tuple[str, int, int] | None:
+    try:
+        found = path.stat()
+    except FileNotFoundError:
+        return None
+    return (str(path.resolve()), found.st_dev, found.st_ino)
+
+
+def check_at_start(path: Path) -> None:
+    """Open the database with its ``quick_check`` once, for a long-running process (the
+    desk): later opens of the same file in this process skip the check, which costs
+    ~30 ms on a year of history. A file replaced since (a restore moves a new one in: a
+    new inode) is checked again at its next open; damage SQLite meets later while
+    reading is still reported (:func:`is_damage`). Refuses as :func:`connect` does."""
+    connect(path).close()
+    identity = _identity(path)
+    if identity is not None:
+        _SOUND.add(identity)
+
+
 def connect(path: Path, *, check: bool = True) -> sqlite3.Connection:
     """Open (creating and migrating) the database; safe for concurrent processes.
 
     Refuses, naming the file and the fix: a file that is not SQLite, a damaged one
-    (``PRAGMA quick_check`` at every open, unless ``check`` is False), and one whose
-    schema version is newer than this program's (written by a later warta).
+    (``PRAGMA quick_check`` at every open, unless ``check`` is False or this process
+    checked the file at its start, :func:`check_at_start`), and one whose schema version
+    is newer than this program's (written by a later warta).
     """
     path.parent.mkdir(parents=True, exist_ok=True)
     _check_header(path)
+    check = check and (not _SOUND or _identity(path) not in _SOUND)
     db = sqlite3.connect(path, timeout=30, isolation_level=None)
     try:
         db.execute("PRAGMA busy_timeout=30000")

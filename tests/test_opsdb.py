@@ -13,9 +13,10 @@ from click.testing import CliRunner
 
 from pipeline import opsdb
 from pipeline.cli import cli
-from pipeline.commands import backup
+from pipeline.commands import backup, desk
 from pipeline.errors import IntegrityError
-from pipeline.health.store import database_path
+from pipeline.health.store import database_path, open_history
+from pipeline.tickets import engine
 from tests.conftest import Project
 from tests.test_backup import NOW, configure, snapshot_paths
 
@@ -108,3 +109,31 @@ def test_backup_never_copies_a_damaged_database(project: Project) -> None:
     assert "restore" in problem.hint
     latest = snapshot_paths(config)
     assert ".warta/warta.sqlite" not in latest and "warta.yml" in latest
+
+
+def test_a_desk_checks_the_database_once_and_still_reports_damage_met_later(
+    project: Project,
+) -> None:
+    config = project.config
+    database = database_path(config)
+    _filled(database)
+    desk.start(config)  # the desk's start: quick_check once for this process
+    _damage_a_page(database)  # damaged in place afterwards (same file, same inode)
+    opsdb.connect(database).close()  # later opens skip the check (the point: ~30 ms each)
+    with pytest.raises(IntegrityError) as caught, open_history(config, write=False) as db:
+        engine.find(db, status="open")  # reads the damaged pages (an index of tickets)
+    (problem,) = caught.value.problems
+    assert problem.where == str(database) and "damaged" in problem.message
+    assert "backup restore" in problem.hint
+
+
+def test_a_desk_refuses_to_start_on_a_damaged_database(project: Project) -> None:
+    database = database_path(project.config)
+    _filled(database)
+    _damage_a_page(database)
+    with pytest.raises(IntegrityError, match="cannot be used"):
+        desk.start(project.config)
+    # `warta desk` says so before serving: exit 8, the file named, no traceback
+    result = CliRunner().invoke(cli, ["--config", str(project.root / "warta.yml"), "desk"])
+    assert result.exit_code == 8, result.output
+    assert "warta.sqlite" in result.output and "Traceback" not in result.output

@@ -72,9 +72,11 @@ def desk(
         )
     import uvicorn
 
+    from pipeline.commands.desk import start
     from pipeline.desk.serve import CONFIG_ENV, TRUST_ENV
 
     config = state.config  # loaded here: a bad warta.yml is reported before serving
+    start(config)  # and a damaged database (exit 8), before uvicorn starts
     os.environ[CONFIG_ENV] = str(state.config_path.resolve())
     if trust_file is not None:
         os.environ[TRUST_ENV] = str(trust_file.resolve())

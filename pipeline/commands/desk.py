@@ -30,7 +30,7 @@ from pipeline.errors import ContentError, NotFoundError, Problem, WartaError, Wo
 from pipeline.health import alerts, history
 from pipeline.health.alerts import mail_channel
 from pipeline.health.policy import EndpointState
-from pipeline.health.store import open_history
+from pipeline.health.store import check_at_start, open_history
 from pipeline.report import gather
 from pipeline.report import store as kept_reports
 from pipeline.report.model import Backups, Content, Renewals, Visitors, period_ending
@@ -48,6 +48,13 @@ MAX_FILES = 5
 ATTACHMENT_NAME = re.compile(r"^[0-9a-f]{64}\.[a-z0-9]{1,5}$")
 CLASSIFICATIONS = ("perangkat-keras", "perangkat-lunak", "jaringan", "aplikasi", "akun", "lainnya")
 """The B4 classification the desk offers (kept at the start of the step's note)."""
+
+
+def start(config: Config) -> None:
+    """What a desk process does once before serving: check the operational database
+    (``PRAGMA quick_check``), so that the opens of each request skip it; refuses a
+    damaged or foreign database naming the file and the fix."""
+    check_at_start(config)
 
 
 def _person(config: Config, person_id: str) -> Person:

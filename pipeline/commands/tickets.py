@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import shutil
 import sqlite3
+import weakref
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -37,8 +38,23 @@ def calendar(config: Config) -> WorkingCalendar:
     return WorkingCalendar.of(CourtHolidays(settings.add, settings.remove), settings.weekend)
 
 
+_RULES: dict[int, tuple[weakref.ref[Config], engine.Rules]] = {}
+
+
 def rules(config: Config) -> engine.Rules:
-    """The ticket rules of this site."""
+    """The ticket rules of this site, made once per loaded configuration (a ``Config``
+    is frozen; the holiday calendar inside fills a year at its first lookup), so a desk
+    page does not rebuild the workflows and the calendar at each request."""
+    held = _RULES.get(id(config))
+    if held is not None and held[0]() is config:
+        return held[1]
+    made = _rules(config)
+    key = id(config)
+    _RULES[key] = (weakref.ref(config, lambda _gone: _RULES.pop(key, None)), made)
+    return made
+
+
+def _rules(config: Config) -> engine.Rules:
     settings = config.tickets
     return engine.Rules(
         workflows=settings.workflow_set(),

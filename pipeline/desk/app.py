@@ -150,6 +150,7 @@ def create_app(
     """The desk for the site of ``config`` as an ASGI application (the FastAPI app inside
     the guard that adds the security headers, even to the last-resort error page);
     ``clock`` gives the time (tests move it)."""
+    rooms.start(config)  # the database is checked once here, not at every request
     settings = config.desk
     tz = ZoneInfo(config.site.timezone)
     titles = messages.step_titles(ticket_cases.rules(config).workflows)

@@ -44,12 +44,27 @@ def shared_history(config: Config, *, write: bool) -> Iterator[Path]:
         remote.push(client, target, local, fetched)
 
 
+def check_at_start(config: Config) -> None:
+    """Check the operational database once for a long-running process (the desk), so
+    its later opens skip ``PRAGMA quick_check`` (:func:`pipeline.opsdb.check_at_start`);
+    refuses a damaged or foreign file as every open does."""
+    with shared_history(config, write=False) as database:
+        opsdb.check_at_start(database)
+
+
 @contextmanager
 def open_history(config: Config, *, write: bool) -> Iterator[sqlite3.Connection]:
-    """A connection to the operational database, shared through S3 when configured."""
+    """A connection to the operational database, shared through S3 when configured;
+    SQLite's report of a damaged file, at open or later, is an ``IntegrityError``."""
     with shared_history(config, write=write) as database:
         db = opsdb.connect(database)
         try:
             yield db
+        except sqlite3.DatabaseError as error:
+            # damage met while reading (a page the open did not check) is the same
+            # refusal as at open, naming the file and the fix
+            if opsdb.is_damage(error):
+                raise opsdb.damaged(database, f"damaged ({error})") from None
+            raise
         finally:
             db.close()

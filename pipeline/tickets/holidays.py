@@ -15,7 +15,7 @@ decrees and computes any year.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, datetime
 
 import holidays as holidays_package
 
@@ -30,16 +30,30 @@ class CourtHolidays:
     def __init__(self, add: Iterable[date] = (), remove: Iterable[date] = ()) -> None:
         self.add = frozenset(add)
         self.remove = frozenset(remove)
-        self._official = holidays_package.country_holidays(
-            "ID", categories=CATEGORIES, language="id"
-        )
+        self._years: dict[int, frozenset[date]] = {}
+
+    def _official(self, year: int) -> frozenset[date]:
+        # One year's dates computed once into a plain set: a lookup is a set lookup
+        # (the package's own container transforms its key and may populate a year on
+        # each miss), and a calendar shared by the desk's threads is only ever read.
+        found = self._years.get(year)
+        if found is None:
+            found = frozenset(
+                holidays_package.country_holidays(
+                    "ID", years=year, categories=CATEGORIES, language="id"
+                )
+            )
+            self._years[year] = found
+        return found
 
     def __contains__(self, day: object) -> bool:
         if not isinstance(day, date):
             return False
+        if isinstance(day, datetime):
+            day = day.date()
         if day in self.add:
             return True
-        return day not in self.remove and day in self._official
+        return day not in self.remove and day in self._official(day.year)
 
     def names(self, year: int) -> dict[date, str]:
         """Every day off of ``year`` with its name (added days: "Libur tambahan")."""
