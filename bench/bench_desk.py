@@ -303,7 +303,9 @@ def main() -> None:
 
 
 def sql_alone(config, name: str, repeat: int) -> list[float]:  # type: ignore[no-untyped-def]
-    """The page's use case called directly, one call at a time."""
+    """The page's use case called directly, one call at a time (after the desk's own
+    start, which checks the database once)."""
+    rooms.start(config)
     staff = actor_for(config, "admin0", how="session")
     requester = actor_for(config, "staf0", how="session")
     call = {

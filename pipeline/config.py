@@ -8,10 +8,11 @@ once, each located as ``warta.yml:LINE: key.path``.
 from __future__ import annotations
 
 import ipaddress
-from collections.abc import Mapping
+import weakref
+from collections.abc import Callable, Mapping
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Annotated, Any, Literal, cast, get_args
+from typing import Annotated, Any, Literal, TypeVar, cast, get_args
 
 import yaml
 from pydantic import (
@@ -1111,3 +1112,23 @@ def parse_config(text: str, *, source: str = DEFAULT_CONFIG_NAME, root: Path) ->
             f"configuration is invalid ({len(problems)} problem(s))", problems
         ) from None
     return config.model_copy(update={"root": root, "source": source})
+
+
+_T = TypeVar("_T")
+_DERIVED: dict[tuple[int, str], tuple[weakref.ref[Config], Any]] = {}
+
+
+def derived(config: Config, key: str, make: Callable[[], _T]) -> _T:
+    """``make()``, made once per loaded configuration object and kept while it lives.
+
+    For what a long-running process (the desk) would otherwise rebuild at every request
+    from the same ``Config`` (the ticket rules and their holiday calendar, the database
+    path). A ``Config`` is frozen, and a changed one (``model_copy``) is a new object, so
+    a derived value never outlives the configuration it came from."""
+    slot = (id(config), key)
+    held = _DERIVED.get(slot)
+    if held is not None and held[0]() is config:
+        return cast(_T, held[1])
+    made = make()
+    _DERIVED[slot] = (weakref.ref(config, lambda _gone: _DERIVED.pop(slot, None)), made)
+    return made

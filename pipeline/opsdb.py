@@ -28,6 +28,8 @@ edited, a change is a new version.
  11   signing_keys                                docs/desk.md
  12   api_tokens                                  docs/desk.md
  13   reports.annex                               docs/report.md
+ 14   health_hours (uptime counts per hour, kept  docs/health.md
+      by triggers on health_results)
 ====  ==========================================  =========================
 """
 
@@ -44,6 +46,7 @@ from pipeline.content.schema import SCHEMA as signing_keys_schema
 from pipeline.content.schema import TOKENS as api_tokens_schema
 from pipeline.errors import IntegrityError, Problem
 from pipeline.health.schema import SCHEMA as renewals_schema
+from pipeline.health.schema import UPTIME_HOURS
 from pipeline.report.schema import ANNEX as report_annex
 from pipeline.report.schema import SCHEMA as report_schema
 from pipeline.tickets.schema import QUEUE_INDEXES
@@ -142,6 +145,7 @@ MIGRATIONS = [
     signing_keys_schema,
     api_tokens_schema,
     report_annex,
+    UPTIME_HOURS,
 ]
 
 
@@ -201,7 +205,7 @@ def _identity(path: Path) -> tuple[str, int, int] | None:
         found = path.stat()
     except FileNotFoundError:
         return None
-    return (str(path.resolve()), found.st_dev, found.st_ino)
+    return (str(path), found.st_dev, found.st_ino)
 
 
 def check_at_start(path: Path) -> None:

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import shutil
 import sqlite3
-import weakref
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -16,7 +15,7 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from pipeline.actor import Actor, as_actor
-from pipeline.config import Config
+from pipeline.config import Config, derived
 from pipeline.errors import ContentError, NotFoundError, Problem, WorkflowError
 from pipeline.fsutil import sha256_file, staging_dir
 from pipeline.health.conditions import parse_condition
@@ -38,20 +37,11 @@ def calendar(config: Config) -> WorkingCalendar:
     return WorkingCalendar.of(CourtHolidays(settings.add, settings.remove), settings.weekend)
 
 
-_RULES: dict[int, tuple[weakref.ref[Config], engine.Rules]] = {}
-
-
 def rules(config: Config) -> engine.Rules:
-    """The ticket rules of this site, made once per loaded configuration (a ``Config``
-    is frozen; the holiday calendar inside fills a year at its first lookup), so a desk
-    page does not rebuild the workflows and the calendar at each request."""
-    held = _RULES.get(id(config))
-    if held is not None and held[0]() is config:
-        return held[1]
-    made = _rules(config)
-    key = id(config)
-    _RULES[key] = (weakref.ref(config, lambda _gone: _RULES.pop(key, None)), made)
-    return made
+    """The ticket rules of this site, made once per loaded configuration (the holiday
+    calendar inside fills a year at its first lookup), so a desk page does not rebuild
+    the workflows and the calendar at each request."""
+    return derived(config, "ticket-rules", lambda: _rules(config))
 
 
 def _rules(config: Config) -> engine.Rules:

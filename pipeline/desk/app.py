@@ -38,6 +38,7 @@ from pipeline.config import Config
 from pipeline.desk import api as content_api
 from pipeline.desk import content as content_rooms
 from pipeline.desk import messages
+from pipeline.desk.rows import row, rows
 from pipeline.desk.texts import known, role_name, text
 from pipeline.desk.uploads import receive
 from pipeline.errors import (
@@ -159,6 +160,7 @@ def create_app(
         autoescape=select_autoescape(default=True, default_for_string=True),
         trim_blocks=True,
         lstrip_blocks=True,
+        auto_reload=False,  # templates are package files: no stat of each one per page
     )
     upload_root = config.path("state") / "desk-uploads"
     app = FastAPI(docs_url=None, redoc_url=None, openapi_url=None)
@@ -199,8 +201,15 @@ def create_app(
         pattern = "d MMM y, HH.mm" if lang == "id" else "d MMM y, HH:mm"
         return f"{format_datetime(local, pattern, tzinfo=tz, locale=lang)} {zone}"
 
+    zones: dict[object, str] = {}
+
     def zone_name() -> str:
-        return format_datetime(clock(), "zzz", tzinfo=tz, locale="id")
+        # the zone's short name ("WITA") changes only with its offset: babel once per offset
+        moment = clock()
+        offset = moment.astimezone(tz).utcoffset()
+        if offset not in zones:
+            zones[offset] = format_datetime(moment, "zzz", tzinfo=tz, locale="id")
+        return zones[offset]
 
     def render(
         request: Request,
@@ -551,7 +560,11 @@ def create_app(
         return render(
             request,
             "home.html",
-            {"mine": mine, "notice": request.query_params.get("pesan", "")},
+            {
+                "mine": mine,
+                "rows": rows(mine.items, language(request, session)),
+                "notice": request.query_params.get("pesan", ""),
+            },
             session=session,
         )
 
@@ -603,6 +616,7 @@ def create_app(
             "queue.html",
             {
                 "queue": found,
+                "rows": rows(found.items, language(request, session)),
                 "may_rounds": who.has_role(*rooms.ROUND_ROLES),
                 "may_recap": who.has_role(*rooms.RECAP_ROLES),
                 "month": clock().astimezone(tz).strftime("%Y-%m"),
@@ -624,6 +638,7 @@ def create_app(
             "ticket.html",
             {
                 "page": page,
+                "r": row(page.standing, language(request, session)),
                 "levels": ("high", "medium", "low"),
                 "classes": rooms.CLASSIFICATIONS,
                 "notice": request.query_params.get("pesan", ""),

@@ -17,7 +17,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from pipeline.health.domains import DomainExpiry
 from pipeline.health.policy import EndpointState, Transition
@@ -110,31 +110,40 @@ def incidents(db: sqlite3.Connection, *, open_only: bool = False) -> list[Incide
     ]
 
 
+def _counts(db: sqlite3.Connection, endpoint: str, since: datetime) -> tuple[int, int]:
+    """(checks, successful checks) of ``endpoint`` at or after ``since``: whole hours
+    from ``health_hours``, the rest of ``since``'s own hour from the results."""
+    if since.tzinfo is not None:
+        since = since.astimezone(UTC)
+    start = since.isoformat()
+    hour = start[:13]  # the hour key of health_hours (UTC: results are written in UTC)
+    following = since.replace(minute=0, second=0, microsecond=0) + timedelta(hours=1)
+    after = following.isoformat()[:13]
+    hours = db.execute(
+        "SELECT COALESCE(SUM(checks), 0), COALESCE(SUM(good), 0) FROM health_hours "
+        "WHERE endpoint = ? AND hour > ?",
+        (endpoint, hour),
+    ).fetchone()
+    edge = db.execute(
+        "SELECT COUNT(*), COALESCE(SUM(success != 0), 0) FROM health_results "
+        "WHERE endpoint = ? AND at >= ? AND at < ?",
+        (endpoint, start, after),
+    ).fetchone()
+    return int(hours[0]) + int(edge[0]), int(hours[1]) + int(edge[1])
+
+
 def uptime(db: sqlite3.Connection, endpoint: str, since: datetime) -> float | None:
     """Share of successful checks since ``since`` (None when there were none)."""
-    total, good = db.execute(
-        "SELECT COUNT(*), COALESCE(SUM(success), 0) FROM health_results "
-        "WHERE endpoint = ? AND at >= ?",
-        (endpoint, since.isoformat()),
-    ).fetchone()
+    total, good = _counts(db, endpoint, since)
     return None if total == 0 else good / total
 
 
 def uptimes(
     db: sqlite3.Connection, endpoint: str, recent: datetime, since: datetime
 ) -> tuple[float | None, float | None]:
-    """(share of successful checks since ``recent``, since ``since``) in one pass over the
-    longer window; None where there were no checks."""
-    total, good, recent_total, recent_good = db.execute(
-        "SELECT COUNT(*), COALESCE(SUM(success), 0), COALESCE(SUM(at >= ?), 0), "
-        "COALESCE(SUM(success AND at >= ?), 0) FROM health_results "
-        "WHERE endpoint = ? AND at >= ?",
-        (recent.isoformat(), recent.isoformat(), endpoint, since.isoformat()),
-    ).fetchone()
-    return (
-        None if recent_total == 0 else recent_good / recent_total,
-        None if total == 0 else good / total,
-    )
+    """(share of successful checks since ``recent``, since ``since``); None where there
+    were no checks."""
+    return uptime(db, endpoint, recent), uptime(db, endpoint, since)
 
 
 def response_times(

@@ -13,12 +13,17 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from pipeline import opsdb
-from pipeline.config import Config
+from pipeline.config import Config, derived
 from pipeline.health import remote
 
 
 def database_path(config: Config) -> Path:
-    """Where the operational database lives."""
+    """Where the operational database lives (resolved once per loaded configuration:
+    the desk opens it at every request)."""
+    return derived(config, "database-path", lambda: _database_path(config))
+
+
+def _database_path(config: Config) -> Path:
     if config.health.database:
         return (config.root / config.health.database).resolve()
     return config.path("state") / "warta.sqlite"

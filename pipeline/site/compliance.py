@@ -83,10 +83,24 @@ class Checklist(_Model):
     items: list[ChecklistItem] = Field(min_length=1)
 
 
+_LOADED: dict[Path, tuple[tuple[int, int], Checklist]] = {}
+
+
 def load_checklist(path: Path = CHECKLIST) -> Checklist:
-    """Read and validate a checklist file; :class:`ConfigError` names what is wrong."""
+    """Read and validate a checklist file; :class:`ConfigError` names what is wrong.
+
+    Parsed once per version of the file (its size and modification time): the desk's
+    dashboard scores the site at every request, and the YAML took longer than the rest
+    of the page."""
     try:
-        return Checklist.model_validate(safe_load(path.read_text(encoding="utf-8")))
+        found = path.stat()
+        stamp = (found.st_size, found.st_mtime_ns)
+        held = _LOADED.get(path)
+        if held is not None and held[0] == stamp:
+            return held[1]
+        checklist = Checklist.model_validate(safe_load(path.read_text(encoding="utf-8")))
+        _LOADED[path] = (stamp, checklist)
+        return checklist
     except (OSError, ValueError, ValidationError) as error:
         raise ConfigError(
             "the compliance checklist cannot be read",
