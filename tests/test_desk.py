@@ -23,7 +23,7 @@ from pipeline.health.store import database_path
 from pipeline.report import store as kept_reports
 from tests.conftest import Project
 from tests.desk_helpers import MONDAY, PASSWORD, Clock, Desk, csrf_of, desk_config, jpeg
-from tests.servers import MailSink
+from tests.servers import MailSink, free_port
 
 
 @pytest.fixture(autouse=True)
@@ -338,6 +338,24 @@ def test_service_request_b1_to_b9_with_mail_to_the_requester(site: Project) -> N
         assert "selesai" in subjects[-1]
     finally:
         sink.close()
+
+
+def test_a_failed_mail_keeps_the_request_and_says_so_on_its_page(site: Project) -> None:
+    site.write(
+        "warta.yml",
+        desk_config(
+            "health:\n  alerts:\n    email:\n      to: [it@pa-uji.example]\n"
+            f"      sender: desk@pa-uji.example\n      port: {free_port()}\n"  # nobody there
+        ),
+    )
+    desk = Desk(site.config)
+    c = people(desk, "rina")
+    filed = file_request(desk, c["rina"], jpeg())
+    assert filed.status_code == 303 and "pesan=diajukan-surel" in filed.headers["location"]
+    page = c["rina"].get(filed.headers["location"]).text
+    assert "Surel ke pemohon gagal terkirim" in page and "surel gagal terkirim" in page
+    number = int(re.search(r"/tiket/(\d+)", filed.headers["location"]).group(1))
+    assert ticket_cases.show(desk.config, number).ticket.status == "open"  # nothing lost
 
 
 def test_wrong_role_is_refused_naming_who_may_act_as_the_cli_does(desk: Desk) -> None:

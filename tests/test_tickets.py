@@ -14,6 +14,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from pipeline import opsdb
+from pipeline.accounts.store import audit_entries
 from pipeline.cli import cli
 from pipeline.commands import tickets as uc
 from pipeline.config import parse_config
@@ -27,6 +28,7 @@ from pipeline.tickets.priority import DEFAULT_MATRIX, priority
 from pipeline.tickets.workflows import DEFAULTS
 from tests.conftest import WARTA_YML, Project
 from tests.english import english_words
+from tests.servers import MailSink, free_port
 
 GOLDEN = Path(__file__).parent / "golden" / "tickets"
 IT_PEOPLE = """\
@@ -247,15 +249,15 @@ def test_service_request_b1_to_b9_through_the_cli(it: Project, tmp_path: Path) -
 
 def test_policy_workflow_a_and_rejection_at_a_decision(it: Project) -> None:
     config = it.config
-    t = uc.new(config, by="yusuf", workflow="A", title="Rencana TI 2027", now=FRIDAY)
+    t = uc.new(config, by="yusuf", workflow="A", title="Rencana TI 2027", now=FRIDAY).ticket
     uc.advance(config, t.id, by="yusuf", now=FRIDAY)
     uc.advance(config, t.id, by="lestari", note="usulan jangka menengah", now=FRIDAY)
-    t = uc.advance(config, t.id, by="ratna", now=FRIDAY)  # A3: the ketua sets the decree
-    t = uc.advance(config, t.id, by="eko", now=FRIDAY)
+    t = uc.advance(config, t.id, by="ratna", now=FRIDAY).ticket  # A3: the ketua sets the decree
+    t = uc.advance(config, t.id, by="eko", now=FRIDAY).ticket
     assert t.status == "closed"
-    request = uc.new(config, by="sari", workflow="B", title="Akun SIPP baru", now=FRIDAY)
+    request = uc.new(config, by="sari", workflow="B", title="Akun SIPP baru", now=FRIDAY).ticket
     uc.advance(config, request.id, by="eko", now=FRIDAY)
-    rejected = uc.reject(config, request.id, by="agus", note="bukan layanan TI", now=FRIDAY)
+    rejected = uc.reject(config, request.id, by="agus", note="bukan layanan TI", now=FRIDAY).ticket
     assert rejected.status == "rejected" and rejected.closed_at is not None
     events = uc.show(config, request.id).events
     assert (events[-1].action, events[-1].step, events[-1].note) == (
@@ -282,7 +284,7 @@ def test_security_workflow_d_with_uat_and_approval_checklists(it: Project) -> No
         uc.advance(config, t.id, by="agus", checks=approval, now=FRIDAY)
     uc.advance(config, t.id, by="agus", checks=[*approval[:3], "pelatihan=pass"], now=FRIDAY)
     uc.advance(config, t.id, by="eko", now=FRIDAY)
-    t = uc.advance(config, t.id, by="eko", note="pemulihan diuji", now=FRIDAY)
+    t = uc.advance(config, t.id, by="eko", note="pemulihan diuji", now=FRIDAY).ticket
     assert t.status == "closed"
     answers = {(c.step, c.item): (c.result, c.note) for c in uc.show(config, t.id).checks}
     assert answers[("D2", "panduan")] == ("fail", "belum dicetak")  # kept: the UAT record
@@ -296,7 +298,7 @@ def test_maintenance_workflow_c_to_its_recap(it: Project) -> None:
         step_def = DEFAULTS["C"].step(step)
         assert step_def is not None
         who = "yusuf" if "kasubbag-ti" in step_def.roles else "eko"
-        t = uc.advance(config, t.id, by=who, step=step, note=f"{step} selesai", now=FRIDAY)
+        t = uc.advance(config, t.id, by=who, step=step, note=f"{step} selesai", now=FRIDAY).ticket
     assert t.status == "closed"
 
 
@@ -341,7 +343,7 @@ def test_refused_transitions_name_ticket_step_and_who(it: Project) -> None:
 
 def test_reject_only_at_decision_steps_and_notes_required(it: Project) -> None:
     config = it.config
-    t = uc.new(config, by="rina", workflow="B", title="Ganti toner", now=FRIDAY)
+    t = uc.new(config, by="rina", workflow="B", title="Ganti toner", now=FRIDAY).ticket
     for who in ("eko", "agus", "eko", "eko", "yusuf"):
         uc.advance(config, t.id, by=who, now=FRIDAY)
     with pytest.raises(WorkflowError, match="impact and urgency are needed"):
@@ -363,10 +365,10 @@ def test_reject_only_at_decision_steps_and_notes_required(it: Project) -> None:
 
 def test_due_dates_of_steps_and_incidents(it: Project) -> None:
     config = it.config
-    t = uc.new(config, by="rina", workflow="B", title="Laptop", now=FRIDAY)
+    t = uc.new(config, by="rina", workflow="B", title="Laptop", now=FRIDAY).ticket
     assert makassar(t.due) == "2026-03-16 10:00"  # B1: the next working day
     for who in ("eko", "agus", "eko", "eko", "yusuf"):
-        t = uc.advance(config, t.id, by=who, now=FRIDAY)
+        t = uc.advance(config, t.id, by=who, now=FRIDAY).ticket
     assert (t.step, makassar(t.due)) == ("B6", "2026-03-25 10:00")  # day 3, after the holidays
     incident = uc.new(
         config,
@@ -377,7 +379,7 @@ def test_due_dates_of_steps_and_incidents(it: Project) -> None:
         impact="high",
         urgency="high",
         now=FRIDAY,
-    )
+    ).ticket
     assert incident.priority == "P1" and incident.due == FRIDAY + timedelta(hours=1)
     with pytest.raises(WorkflowError, match="impact and urgency"):
         uc.new(config, by="eko", workflow="B", kind="incident", title="x", now=FRIDAY)
@@ -574,12 +576,12 @@ def _history_for_reports(it: Project) -> None:
     )
     r = uc.new(
         config, by="rina", workflow="B", title="Printer rusak", unit="Kepaniteraan", now=march
-    )
+    ).ticket
     for who in ("eko", "agus", "eko"):
         uc.advance(config, r.id, by=who, now=march + timedelta(days=2))
     late = march + timedelta(days=6)
     uc.advance(config, r.id, by="eko", now=late)  # B4 was due on day 2: late
-    other = uc.new(config, by="sari", workflow="B", title="Akun e-mail", now=march)
+    other = uc.new(config, by="sari", workflow="B", title="Akun e-mail", now=march).ticket
     uc.advance(config, other.id, by="eko", now=march)
     uc.reject(config, other.id, by="agus", note="sudah ada", now=march)
     db = opsdb.connect(database_path(config))
@@ -614,7 +616,7 @@ def test_request_form_prints_to_pdf(it: Project, tmp_path: Path) -> None:
     config = it.config
     t = uc.new(
         config, by="rina", workflow="B", title="Printer rusak", unit="Kepaniteraan", now=FRIDAY
-    )
+    ).ticket
     uc.advance(config, t.id, by="eko", now=FRIDAY)
     html = uc.report(config, "form", fmt="html", ticket_id=t.id, now=FRIDAY).decode()
     assert "Formulir Permintaan Layanan Teknologi Informasi" in html
@@ -781,3 +783,52 @@ def test_no_english_in_the_indonesian_ticket_reports(it: Project) -> None:
         workflow=DEFAULTS["B"],
     )
     assert english_words(form) == [] and "Formulir Permintaan Layanan" in form
+
+
+# -- the requester is mailed when a ticket moves, from the command line too -------------
+
+
+def _with_mail(project: Project, port: int) -> None:
+    project.write(
+        "warta.yml",
+        CONFIG
+        + "health:\n  alerts:\n    email:\n      to: [it@pa-uji.example]\n"
+        + f"      sender: desk@pa-uji.example\n      port: {port}\n",
+    )
+
+
+def test_cli_advance_mails_the_requester_as_the_desk_does(it: Project) -> None:
+    sink = MailSink()
+    try:
+        _with_mail(it, sink.port)
+        opened = run(it, "ticket", "new", "Printer macet", "--requester", "eko", "--as", "dimas")
+        assert opened.exit_code == 0, opened.output
+        moved = run(it, "ticket", "advance", "1", "--step", "B1", "--as", "dimas")
+        assert moved.exit_code == 0, moved.output
+        rejected = run(it, "ticket", "reject", "1", "--step", "B2", "--note", "x", "--as", "agus")
+        assert rejected.exit_code == 0, rejected.output
+        assert [m["To"] for m in sink.messages] == ["eko@pa-uji.example"] * 3
+        subjects = [m["Subject"] for m in sink.messages]
+        assert "Permintaan #1 diterima: Printer macet" in subjects[0]
+        assert "Permintaan #1 bergerak: Printer macet" in subjects[1]
+        assert "Permintaan #1 ditolak: Printer macet" in subjects[2]
+        body = sink.messages[1].get_content()
+        assert "kini pada langkah B2" in body and "/tiket/1" in body
+    finally:
+        sink.close()
+
+
+def test_a_failed_mail_loses_no_step_and_is_recorded_and_reported(it: Project) -> None:
+    _with_mail(it, free_port())  # nothing listens there: the connection is refused
+    opened = run(it, "ticket", "new", "Printer macet", "--requester", "eko", "--as", "dimas")
+    assert opened.exit_code == 0 and "was not mailed" in opened.stderr, opened.output
+    moved = run(it, "ticket", "advance", "1", "--step", "B1", "--as", "dimas")
+    assert moved.exit_code == 0, moved.output
+    assert "step B2" in moved.stdout  # the step is done
+    assert "eko@pa-uji.example" in moved.stderr and "was not mailed" in moved.stderr
+    assert uc.show(it.config, 1).ticket.step == "B2"
+    db = opsdb.connect(database_path(it.config))
+    failed = audit_entries(db, target="ticket:1")
+    db.close()
+    assert [e.action for e in failed] == ["mail-failed", "mail-failed"]  # new, advance
+    assert all(e.detail for e in failed)  # why, kept (connection refused)

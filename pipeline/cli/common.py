@@ -8,6 +8,7 @@ one-line message on stderr and the exit code of :data:`~pipeline.errors.EXIT_COD
 from __future__ import annotations
 
 import functools
+import os
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
@@ -208,6 +209,25 @@ def ticket_line(t: Any) -> str:
         f"#{t.id}  {t.workflow}/{t.kind}  {t.status}  step {t.step}  "
         f"{t.priority or '-'}  due {due}  {t.title}"
     )
+
+
+def smtp_password(config: Config) -> str:
+    """The SMTP password of the alert mail channel, read from its ``password_env``."""
+    email = config.health.alerts.email
+    return os.environ.get(email.password_env, "") if email else ""
+
+
+def print_moved(moved: Any) -> None:
+    """A ticket's line after a step (``commands.tickets.Moved``), and a warning when its
+    requester could not be mailed (the step is recorded all the same)."""
+    out.print(ticket_line(moved.ticket), markup=False)
+    if moved.told is not None and not moved.told.ok:
+        err.print(
+            f"warning: the requester ({moved.told.to}) was not mailed: {moved.told.error} "
+            f"— the step is recorded and the failure is in the audit trail of "
+            f"{moved.ticket.label} (check health.alerts.email in warta.yml)",
+            markup=False,
+        )
 
 
 def human_size(count: int) -> str:

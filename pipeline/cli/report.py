@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -19,8 +18,8 @@ from pipeline.cli.common import (
     out,
     parse_now,
     pass_state,
+    smtp_password,
 )
-from pipeline.config import Config
 
 # -- situation report -----------------------------------------------------
 
@@ -28,11 +27,6 @@ from pipeline.config import Config
 @click.group()
 def report() -> None:
     """The situation report to the penanggung jawab (SOP 2 step 5)."""
-
-
-def _smtp_password(config: Config) -> str:
-    email = config.health.alerts.email
-    return os.environ.get(email.password_env, "") if email else ""
 
 
 def _write_report(text: str | bytes, output: Path | None, fmt: str) -> None:
@@ -107,7 +101,7 @@ def report_situation(
         pdf=fmt == "pdf",
         send=send,
         now=moment,
-        smtp_password=_smtp_password(config),
+        smtp_password=smtp_password(config),
     )
     body = {"md": made.markdown, "html": made.html, "csv": made.annex}.get(fmt, made.pdf or b"")
     _write_report(body, output, fmt)
@@ -204,7 +198,7 @@ def report_send(state: State, report_id: int, now: str | None) -> None:
     from pipeline.commands.report import send
 
     config = state.config
-    delivery = send(config, report_id, smtp_password=_smtp_password(config), now=parse_now(now))
+    delivery = send(config, report_id, smtp_password=smtp_password(config), now=parse_now(now))
     if not delivery.ok:
         err.print(f"error: not sent ({delivery.error})", markup=False)
         sys.exit(1)

@@ -17,7 +17,9 @@ from pipeline.cli.common import (
     out,
     parse_now,
     pass_state,
+    print_moved,
     print_ticket_changes,
+    smtp_password,
     ticket_line,
     whoami,
 )
@@ -74,7 +76,7 @@ def ticket_new(
     from pipeline.commands.tickets import new
 
     config = state.config
-    t = new(
+    moved = new(
         config,
         by=whoami(config, as_),
         workflow=workflow,
@@ -88,9 +90,10 @@ def ticket_new(
         urgency=urgency or "",
         note=note,
         attachment=attachment,
+        smtp_password=smtp_password(config),
         now=parse_now(now),
     )
-    out.print(ticket_line(t), markup=False)
+    print_moved(moved)
 
 
 @ticket.command("list")
@@ -197,7 +200,7 @@ def ticket_advance(
     from pipeline.commands.tickets import advance
 
     config = state.config
-    t = advance(
+    moved = advance(
         config,
         ticket_id,
         by=whoami(config, as_),
@@ -207,9 +210,10 @@ def ticket_advance(
         impact=impact or "",
         urgency=urgency or "",
         checks=list(checks),
+        smtp_password=smtp_password(config),
         now=parse_now(now),
     )
-    out.print(ticket_line(t), markup=False)
+    print_moved(moved)
 
 
 @ticket.command("reject")
@@ -234,16 +238,17 @@ def ticket_reject(
     from pipeline.commands.tickets import reject
 
     config = state.config
-    t = reject(
+    moved = reject(
         config,
         ticket_id,
         by=whoami(config, as_),
         note=note,
         step=step,
         attachment=attachment,
+        smtp_password=smtp_password(config),
         now=parse_now(now),
     )
-    out.print(ticket_line(t), markup=False)
+    print_moved(moved)
 
 
 @ticket.command("comment")

@@ -4,14 +4,14 @@ dashboard (docs/desk.md).
 Every step goes through the same use cases as ``warta ticket`` (:mod:`.tickets`), so the
 desk refuses exactly what the command line refuses, with the same message. What is the
 desk's own: who may *see* a ticket, the queues, checking uploaded files (the check of
-``warta collect``), the audit record of each action with the client's address, and the
-e-mail to the requester when their request moves.
+``warta collect``) and the audit record of each action with the client's address. The
+e-mail to the requester when their request moves is the ticket use case's
+(``tickets.tell_requester``), the same from the command line.
 """
 
 from __future__ import annotations
 
 import re
-import smtplib
 import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -27,8 +27,7 @@ from pipeline.config import Config, Person
 from pipeline.content.documents import check_file, detect
 from pipeline.content.store import scan
 from pipeline.errors import ContentError, NotFoundError, Problem, WartaError, WorkflowError
-from pipeline.health import alerts, history
-from pipeline.health.alerts import mail_channel
+from pipeline.health import history
 from pipeline.health.policy import EndpointState
 from pipeline.health.store import check_at_start, open_history
 from pipeline.report import gather
@@ -324,8 +323,9 @@ def file_request(
     uploads: Sequence[Upload] = (),
     smtp_password: str = "",
     now: datetime | None = None,
-) -> engine.Ticket:
-    """File an IT service request (workflow B) with its photos or screenshots."""
+) -> tickets.Moved:
+    """File an IT service request (workflow B) with its photos or screenshots; the
+    requester is mailed that it was received (``tickets.tell_requester``)."""
     person = _person(config, who.person)
     problems = [
         Problem(name, "is empty", "fill it in")
@@ -341,7 +341,7 @@ def file_request(
         parts.append(f"Sejak: {since.strip()}")
     if hindrance.strip():
         parts.append(f"Hambatan pada pekerjaan: {hindrance.strip()}")
-    ticket = tickets.new(
+    moved = tickets.new(
         config,
         by=who,
         workflow="B",
@@ -351,15 +351,16 @@ def file_request(
         unit=unit.strip(),
         contact=contact.strip() or person.email,
         attachment=None,
+        smtp_password=smtp_password,
         now=moment,
     )
+    ticket = moved.ticket
     for name in stored:  # each file is a comment right after the opening
         tickets.comment(
             config, ticket.id, by=who, note="", attachment=_path(config, name), now=moment
         )
     _audit(config, who, "ticket-new", f"ticket:{ticket.id}", ticket.title)
-    _mail(config, ticket, "new", smtp_password)
-    return ticket
+    return moved
 
 
 def act(
@@ -377,9 +378,10 @@ def act(
     uploads: Sequence[Upload] = (),
     smtp_password: str = "",
     now: datetime | None = None,
-) -> engine.Ticket:
+) -> tickets.Moved:
     """Do the current step ``step`` of a ticket (``decision`` "no" rejects it at a yes/no
-    step), exactly as ``warta ticket advance`` / ``reject`` do."""
+    step), exactly as ``warta ticket advance`` / ``reject`` do, requester's e-mail
+    included."""
     stored = _store(config, uploads)
     attachment = stored[0] if stored else None
     if classification:
@@ -393,7 +395,7 @@ def act(
     target = f"ticket:{ticket_id}"
     try:
         if decision == "no":
-            ticket = tickets.reject(
+            moved = tickets.reject(
                 config,
                 ticket_id,
                 by=who,
@@ -401,12 +403,13 @@ def act(
                 step=step,
                 now=now,
                 attachment=_path(config, attachment),
+                smtp_password=smtp_password,
             )
         else:
             answers = [
                 f"{item}={result}" + (f":{text}" if text else "") for item, result, text in checks
             ]
-            ticket = tickets.advance(
+            moved = tickets.advance(
                 config,
                 ticket_id,
                 by=who,
@@ -416,14 +419,14 @@ def act(
                 urgency=urgency,
                 checks=answers,
                 attachment=_path(config, attachment),
+                smtp_password=smtp_password,
                 now=now,
             )
     except WartaError as error:
         _audit(config, who, "refused", target, f"{step}: {error.message}")
         raise
     _audit(config, who, "reject" if decision == "no" else "advance", target, step)
-    _mail(config, ticket, "rejected" if decision == "no" else "moved", smtp_password)
-    return ticket
+    return moved
 
 
 def _path(config: Config, stored: str | None) -> Path | None:
@@ -539,70 +542,6 @@ def recap(config: Config, who: Actor, *, month: str, fmt: str, language: str = "
     if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", month):
         raise WorkflowError(f"{month[:20]!r} is not a month", where="month", hint="write YYYY-MM")
     return tickets.report(config, "recap", fmt=fmt, month=month, language=language)
-
-
-# -- mail ------------------------------------------------------------------------------
-
-MAIL_TEXTS = {
-    "new": (
-        "Permintaan {label} diterima: {title}",
-        "Permintaan layanan TI Anda {label} ({title}) tercatat dan menunggu langkah {step}.",
-    ),
-    "moved": (
-        "Permintaan {label} bergerak: {title}",
-        "Permintaan layanan TI Anda {label} ({title}) kini pada langkah {step}.",
-    ),
-    "closed": (
-        "Permintaan {label} selesai: {title}",
-        "Permintaan layanan TI Anda {label} ({title}) telah selesai ditangani.",
-    ),
-    "rejected": (
-        "Permintaan {label} ditolak: {title}",
-        "Permintaan layanan TI Anda {label} ({title}) ditolak. Alasannya tercatat di meja layanan.",
-    ),
-}
-
-
-def _mail(config: Config, ticket: engine.Ticket, kind: str, smtp_password: str) -> None:
-    """Tell the requester their request moved (the alert mail channel); a failed mail is
-    kept in the audit trail and never undoes the step."""
-    channel = mail_channel(config, smtp_password)
-    requester = config.person(ticket.requester) if ticket.requester else None
-    if channel is None or requester is None:
-        return
-    if kind == "moved" and ticket.status == "closed":
-        kind = "closed"
-    workflow = tickets.rules(config).workflow(ticket.workflow)
-    step = workflow.step(ticket.step)
-    values = {
-        "label": ticket.label,
-        "title": ticket.title,
-        "step": f"{ticket.step} ({step.title.id})" if step else ticket.step,
-    }
-    subject, body = (text.format(**values) for text in MAIL_TEXTS[kind])
-    body += f"\n\n{config.desk.url}/tiket/{ticket.id}\n"
-    mail = alerts.Mail(
-        host=channel.host,
-        port=channel.port,
-        sender=channel.sender,
-        recipients=(requester.email,),
-        starttls=channel.starttls,
-        username=channel.username,
-        password=channel.password,
-    )
-    try:
-        alerts.send_mail(mail, f"[{config.site.name}] {subject}", body)
-    except (OSError, smtplib.SMTPException) as error:
-        with open_history(config, write=True) as db:
-            accounts.audit(
-                db,
-                now_utc(),
-                "warta",
-                "",
-                "mail-failed",
-                target=f"ticket:{ticket.id}",
-                detail=str(error)[:200],
-            )
 
 
 # -- the situation dashboard -----------------------------------------------------------

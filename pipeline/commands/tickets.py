@@ -5,26 +5,29 @@ report`` — IT service tickets (SOP 3) and incidents from the other modules (SO
 from __future__ import annotations
 
 import shutil
+import smtplib
 import sqlite3
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import cast
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
+from pipeline.accounts.store import audit
 from pipeline.actor import Actor, as_actor
 from pipeline.config import Config, derived
 from pipeline.errors import ContentError, NotFoundError, Problem, WorkflowError
 from pipeline.fsutil import sha256_file, staging_dir
+from pipeline.health.alerts import mail_channel, send_mail
 from pipeline.health.conditions import parse_condition
 from pipeline.health.domains import endpoint_domain
 from pipeline.health.store import open_history
 from pipeline.htmlpdf import html_to_pdf
 from pipeline.i18n import Locale
 from pipeline.site.live import now_utc
-from pipeline.tickets import engine, incidents
+from pipeline.tickets import engine, incidents, notices
 from pipeline.tickets import report as render
 from pipeline.tickets.calendar import WorkingCalendar
 from pipeline.tickets.holidays import CourtHolidays
@@ -102,13 +105,16 @@ def new(
     urgency: str = "",
     note: str = "",
     attachment: Path | None = None,
+    smtp_password: str = "",
     now: datetime | None = None,
-) -> engine.Ticket:
-    """Open a ticket; it is assigned to ``tickets.receiver`` when one is set."""
+) -> Moved:
+    """Open a ticket; it is assigned to ``tickets.receiver`` when one is set, and its
+    requester is told by e-mail (:func:`tell_requester`)."""
     who = actor(config, by)
     stored = store_attachment(config, attachment)
+    moment = now or now_utc()
     with open_history(config, write=True) as db:
-        return engine.open_ticket(
+        ticket = engine.open_ticket(
             db,
             rules(config),
             engine.NewTicket(
@@ -126,8 +132,9 @@ def new(
                 attachment=stored,
             ),
             who,
-            now or now_utc(),
+            moment,
         )
+    return Moved(ticket, tell_requester(config, ticket, "new", smtp_password, moment))
 
 
 def listing(
@@ -170,19 +177,22 @@ def advance(
     impact: str = "",
     urgency: str = "",
     checks: list[str] | None = None,
+    smtp_password: str = "",
     now: datetime | None = None,
-) -> engine.Ticket:
-    """Record the current step as done (``checks``: ``ITEM=pass|fail[:note]``)."""
+) -> Moved:
+    """Record the current step as done (``checks``: ``ITEM=pass|fail[:note]``); the
+    requester is told by e-mail (:func:`tell_requester`)."""
     who = actor(config, by)
     answers = [parse_check(text) for text in checks or []]
     stored = store_attachment(config, attachment)
+    moment = now or now_utc()
     with open_history(config, write=True) as db:
-        return engine.advance(
+        ticket = engine.advance(
             db,
             rules(config),
             ticket_id,
             who,
-            now or now_utc(),
+            moment,
             expected_step=step,
             note=note,
             attachment=stored,
@@ -190,6 +200,7 @@ def advance(
             urgency=urgency,
             answers=answers,
         )
+    return Moved(ticket, tell_requester(config, ticket, "moved", smtp_password, moment))
 
 
 def parse_check(text: str) -> engine.Answer:
@@ -213,22 +224,73 @@ def reject(
     note: str,
     step: str | None = None,
     attachment: Path | None = None,
+    smtp_password: str = "",
     now: datetime | None = None,
-) -> engine.Ticket:
-    """Answer "no" at a decision step."""
+) -> Moved:
+    """Answer "no" at a decision step; the requester is told by e-mail."""
     who = actor(config, by)
     stored = store_attachment(config, attachment)
+    moment = now or now_utc()
     with open_history(config, write=True) as db:
-        return engine.reject(
+        ticket = engine.reject(
             db,
             rules(config),
             ticket_id,
             who,
-            now or now_utc(),
+            moment,
             note=note,
             expected_step=step,
             attachment=stored,
         )
+    return Moved(ticket, tell_requester(config, ticket, "rejected", smtp_password, moment))
+
+
+@dataclass(frozen=True)
+class Told:
+    """The e-mail telling a requester that their ticket moved."""
+
+    to: str
+    ok: bool
+    error: str = ""
+    """Why it was not delivered (also kept in the audit trail, ``mail-failed``)."""
+
+
+@dataclass(frozen=True)
+class Moved:
+    """A ticket after a step, and the e-mail to its requester."""
+
+    ticket: engine.Ticket
+    told: Told | None
+    """None when no mail channel is configured (``health.alerts.email``) or the requester
+    is not a person of ``people``."""
+
+
+def tell_requester(
+    config: Config, ticket: engine.Ticket, kind: str, smtp_password: str, now: datetime
+) -> Told | None:
+    """Mail the requester that their ticket moved (the alert mail channel), after the
+    step is stored: a failed mail never undoes the step; it is kept in the audit trail
+    of the ticket (``mail-failed``) and returned, for the adapter to say so."""
+    channel = mail_channel(config, smtp_password)
+    requester = config.person(ticket.requester) if ticket.requester else None
+    if channel is None or requester is None:
+        return None
+    subject, body = notices.notice(
+        ticket,
+        rules(config).workflow(ticket.workflow),
+        kind,
+        site=config.site.name,
+        desk_url=config.desk.url,
+    )
+    mail = replace(channel, recipients=(requester.email,))
+    try:
+        send_mail(mail, subject, body)
+    except (OSError, smtplib.SMTPException) as error:
+        reason = str(error)[:200] or type(error).__name__
+        with open_history(config, write=True) as db:
+            audit(db, now, "warta", "", "mail-failed", target=f"ticket:{ticket.id}", detail=reason)
+        return Told(requester.email, False, reason)
+    return Told(requester.email, True)
 
 
 def comment(

@@ -585,7 +585,7 @@ def create_app(
         folder = upload_root / secrets.token_hex(8)
         try:
             uploads = await save_uploads(form, folder)
-            ticket = await run_in_threadpool(
+            filed = await run_in_threadpool(
                 lambda: rooms.file_request(
                     config,
                     _who(session, request),
@@ -602,7 +602,8 @@ def create_app(
             )
         finally:
             shutil.rmtree(folder, ignore_errors=True)
-        return RedirectResponse(f"/tiket/{ticket.id}?pesan=diajukan", status_code=303)
+        notice = "diajukan" if filed.told is None or filed.told.ok else "diajukan-surel"
+        return RedirectResponse(f"/tiket/{filed.ticket.id}?pesan={notice}", status_code=303)
 
     @app.get("/antrean")
     async def work_queue(request: Request) -> Response:
@@ -664,7 +665,7 @@ def create_app(
         folder = upload_root / secrets.token_hex(8)
         try:
             uploads = await save_uploads(form, folder)
-            await run_in_threadpool(
+            moved = await run_in_threadpool(
                 lambda: rooms.act(
                     config,
                     _who(session, request),
@@ -683,7 +684,8 @@ def create_app(
             )
         finally:
             shutil.rmtree(folder, ignore_errors=True)
-        return RedirectResponse(f"/tiket/{number}?pesan=langkah", status_code=303)
+        notice = "langkah" if moved.told is None or moved.told.ok else "langkah-surel"
+        return RedirectResponse(f"/tiket/{number}?pesan={notice}", status_code=303)
 
     @app.post("/tiket/{raw}/komentar")
     async def add_comment(request: Request, raw: str) -> Response:

@@ -224,6 +224,11 @@ T: dict[str, tuple[str, str]] = {
     "audit_assign": ("menugaskan", "assigned"),
     "audit_rounds": ("membuka putaran bulanan", "opened the monthly rounds"),
     "audit_mail-failed": ("surel gagal terkirim", "e-mail not delivered"),
+    "mail_not_sent": (
+        "Surel ke pemohon gagal terkirim; kegagalan itu tercatat di jejak audit tiket ini.",
+        "The e-mail to the requester was not delivered; the failure is in this ticket's "
+        "audit trail.",
+    ),
 }
 
 ROLE_NAMES: dict[str, tuple[str, str]] = {
