@@ -42,6 +42,8 @@ CRASHES = [
     (stamped("25/Nov/2026:10:00:00 +0800", ip="999.1.1.1"), parse.BAD_ADDRESS),
     (stamped("25/Nov/2026:10:00:00 +0800", ip="evil.example"), parse.BAD_ADDRESS),
     (GOOD.replace(" 100 ", " 1e9 "), parse.BAD_SIZE),
+    (stamped("25/Nov/2026:10:00:00 +0800", status="2\u00b20"), parse.BAD_STATUS),  # "2²0"
+    (GOOD.replace(" 100 ", " 1\u00b2 "), parse.BAD_SIZE),  # digits to str.isdigit, not int
     ("Nov 25 10:00:00 web nginx: " + GOOD, parse.BAD_ADDRESS),  # a syslog prefix
     ("\x00\x01\x02 binary", parse.NOT_A_LOG_LINE),
     ("1.2.3.4 " + "x" * 100_000, parse.TOO_LONG),
@@ -51,6 +53,49 @@ CRASHES = [
 @pytest.mark.parametrize(("text", "reason"), CRASHES)
 def test_every_unreadable_line_has_its_reason(text: str, reason: str) -> None:
     assert LogFormat().parse(text) == reason
+
+
+def test_the_combined_fast_path_reads_every_line_as_the_format_does() -> None:
+    """The combined preset's regex-free reader gives exactly what the format's regex
+    gives, on the golden log, every crash class, and lines mutated at random with the
+    characters that matter to it (quotes, escapes, brackets, spaces, colons, digits)."""
+    import random
+    from pathlib import Path
+
+    fmt = LogFormat("combined")
+    assert fmt.parse == fmt._parse_combined
+    golden = Path(__file__).parent / "golden" / "visitors" / "access.log"
+    lines = golden.read_text(encoding="utf-8", errors="replace").splitlines()
+    lines += [text for text, _ in CRASHES] + [GOOD + " trailing", GOOD[:-1], GOOD + '"']
+    lines += [stamped(f"25/Nov/2026:{h}:{m}:{s} {z}") for h, m, s, z in [
+        ("23", "59", "60", "-0330"), ("24", "00", "00", "+0800"), ("10", "60", "00", "+0800"),
+        ("1", "00", "00", "+0800"), ("10", "0", "00", "+0800"), ("10", "00", "00", "+08:00"),
+        ("10", "00", "00", "Z"), ("10", "00", "00", ""), ("10", "00", "00", " +0800"),
+    ]]  # fmt: skip
+    rng = random.Random(20)
+    alphabet = '"\\[] :-/0123456789\u00b2\u0661xZ+'
+    for _ in range(4000):
+        text = list(rng.choice(lines[:40] + [GOOD]))
+        for _ in range(rng.randint(1, 3)):
+            at = rng.randrange(len(text) + 1)
+            choice = rng.random()
+            if choice < 0.4 and at < len(text):
+                text[at] = rng.choice(alphabet)
+            elif choice < 0.7:
+                text.insert(at, rng.choice(alphabet))
+            elif at < len(text):
+                del text[at]
+        lines.append("".join(text))
+    alone = LogFormat("combined")
+    alone._parse_text = lambda text: "deferred"  # type: ignore[method-assign]
+    answered = 0
+    for text in lines:
+        assert fmt._parse_combined(text) == fmt._parse_text(text), text
+        own = alone._parse_combined(text)
+        if own != "deferred":
+            answered += 1
+            assert own == fmt._parse_text(text), text
+    assert answered > 1000  # the fast path itself read many of the (mutated) lines
 
 
 @pytest.mark.parametrize(

@@ -18,11 +18,14 @@ from pipeline.health.store import open_history
 from pipeline.progress import NoProgress, Progress
 from pipeline.site.live import now_utc
 from pipeline.visitors.allow import AllowList, Resolver
-from pipeline.visitors.parse import PRESETS, LogFormat, Reader, is_gzip, open_log
+from pipeline.visitors.parse import PRESETS, Hit, LogFormat, Reader, is_gzip, open_log
 from pipeline.visitors.rules import Addresses, Bucket, Detector, Finding, configured, iso
 from pipeline.visitors.schema import ParseError
 from pipeline.visitors.stats import Figures
 from pipeline.visitors.tail import Position, Segment, fingerprint, plan
+
+BATCH = 1024
+"""Requests parsed before the figures and the rules count them."""
 
 MOSTLY_FAILED = 0.5
 """A file where more than this share of lines could not be read gets a plain warning."""
@@ -194,7 +197,8 @@ def _read(
     samples: list[str] = []
     name = str(segment.path)
     parse = fmt.parse
-    add, count = figures.add, detector.add
+    add, count = figures.add_all, detector.add_all
+    batch: list[Hit] = []  # the figures and the rules take requests a batch at a time
     with open_log(segment.path) as handle:
         reader = Reader(handle, segment.start, hold_partial=live, progress=progress.advance)
         number = 0
@@ -205,8 +209,13 @@ def _read(
                 if len(samples) < 20:
                     samples.append(text)
             else:
-                add(hit)
-                count(hit)
+                batch.append(hit)
+                if len(batch) >= BATCH:
+                    add(batch)
+                    count(batch)
+                    batch.clear()
+        add(batch)
+        count(batch)
     if reader.held:
         report.notes.append(
             f"{name}: the last line has no newline yet (still being written): "

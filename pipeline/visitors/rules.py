@@ -553,7 +553,12 @@ class _ArrayBuckets(_Buckets):
 
     def _grow(self, index: int) -> None:
         missing = index + 1 - len(self.until)
-        if missing > 0:
+        if missing == 1:  # (the common case: a new address)
+            self.until.append(0.0)
+            self.latest.append(_NEVER)
+            self.start.append(_FOREVER)
+            self.count.append(0)
+        elif missing > 0:
             self.until.extend([0.0] * missing)
             self.latest.extend([_NEVER] * missing)
             self.start.extend([_FOREVER] * missing)
@@ -661,6 +666,8 @@ class Detector:
         self._first_agent = array("q")
         self._first_agent_at = array("d")
         self.findings: dict[tuple[str, str], Finding] = {}
+        self._caught: set[str] = set()
+        """Addresses that have (or had) a finding: most requests need not look one up."""
         self._pending: list[tuple[float, int, Hit]] = []
         self._newest = float("-inf")
         self._seq = 0
@@ -685,6 +692,13 @@ class Detector:
         # The rules with a test (a method, an HTTP version, a 401/403) only look at
         # requests that are not a plain GET/HEAD of a path answered otherwise.
         self._unusual = tuple(r for r in self.rules if r.pattern is None and r.test is not None)
+        self._for_status: dict[int, tuple[Rule, ...]] = {}
+        self._crawl: Rule | None = None
+        self._crawl_buckets: _Buckets | None = None
+        for rule in self.rules:
+            if isinstance(self.buckets[rule.id], _ArrayBuckets):
+                self._crawl, self._crawl_buckets = rule, self.buckets[rule.id]
+        """The plain rules whose status condition a status meets."""
 
     def _matches(
         self, cache: dict[str, tuple[Rule, ...]], rules: tuple[Rule, ...], value: str, raw: bool
@@ -699,21 +713,32 @@ class Detector:
         return found
 
     def add(self, hit: Hit) -> None:
-        """Count one request for every rule it matches.
+        """Count one request for every rule it matches (see :meth:`add_all`)."""
+        self.add_all((hit,))
+
+    def add_all(self, hits: Iterable[Hit]) -> None:
+        """Count these requests for every rule each matches.
 
         Requests wait up to :data:`REORDER` seconds (of log time) in a heap so that the
         buckets see them in time order; only lines later than that take the bucket's
         out-of-order path.
         """
-        at = hit.at
         pending = self._pending
-        self._seq += 1
-        heapq.heappush(pending, (at, self._seq, hit))
-        if at > self._newest:
-            self._newest = at
-        horizon = self._newest - REORDER
-        while pending[0][0] < horizon:
-            self._apply(heapq.heappop(pending)[2])
+        newest = self._newest
+        seq = self._seq
+        apply = self._apply
+        push, pop = heapq.heappush, heapq.heappop
+        for hit in hits:
+            at = hit.at
+            seq += 1
+            push(pending, (at, seq, hit))
+            if at > newest:
+                newest = at
+            horizon = newest - REORDER
+            while pending[0][0] < horizon:
+                apply(pop(pending)[2])
+        self._newest = newest
+        self._seq = seq
 
     def flush(self) -> None:
         """Apply the requests still waiting for their order (at the end of a run)."""
@@ -723,21 +748,52 @@ class Detector:
 
     def _apply(self, hit: Hit) -> None:
         status = hit.status
-        matched = self._matches(self._paths, self._by_path, hit.path, False)
+        found = self._paths.get(hit.path)
+        matched = (
+            found
+            if found is not None
+            else self._matches(self._paths, self._by_path, hit.path, False)
+        )
         if self._by_agent:
-            matched += self._matches(self._agents, self._by_agent, hit.agent, True)
+            found = self._agents.get(hit.agent)
+            matched += (
+                found
+                if found is not None
+                else self._matches(self._agents, self._by_agent, hit.agent, True)
+            )
         if self._by_referer and hit.referer != "-":
             matched += self._matches(self._referers, self._by_referer, hit.referer, False)
-        if len(matched) > 1:
-            matched = tuple(dict.fromkeys(matched))  # a rule looking at several fields
-        usual = (
+        if matched:
+            if len(matched) > 1:
+                matched = tuple(dict.fromkeys(matched))  # a rule looking at several fields
+            for rule in matched:
+                if rule.status is not None and not rule.status[0] <= status <= rule.status[1]:
+                    continue
+                if rule.test is not None and not rule.test(hit):
+                    continue
+                self._count(rule, hit)
+        plain = self._for_status.get(status)
+        if plain is None:
+            plain = self._for_status[status] = tuple(
+                r for r in self._plain if r.status is None or r.status[0] <= status <= r.status[1]
+            )
+        ip = hit.ip
+        for rule in plain:
+            if ip not in self._caught:  # the common cases, without the general path
+                if rule is self._crawl:
+                    assert isinstance(self._crawl_buckets, _ArrayBuckets)
+                    if not self._crawl_buckets.pour_in_order(ip, hit.at, rule):
+                        continue
+                elif rule.distinct == "agent" and not self._one_agent(rule, ip, hit):
+                    continue
+            self._count(rule, hit)
+        if not (
             hit.method in _USUAL_METHODS
             and hit.protocol in HTTP_VERSIONS
             and hit.path[:1] == "/"
             and status not in (401, 403)
-        )
-        for rules in (matched, self._plain) if usual else (matched, self._plain, self._unusual):
-            for rule in rules:
+        ):
+            for rule in self._unusual:
                 if rule.status is not None and not rule.status[0] <= status <= rule.status[1]:
                     continue
                 if rule.test is not None and not rule.test(hit):
@@ -746,15 +802,16 @@ class Detector:
 
     def _count(self, rule: Rule, hit: Hit) -> None:
         ip = hit.ip
-        key = (ip, rule.id)
         at = hit.at
-        finding = self.findings.get(key)
-        if finding is not None:
-            if at - finding.last_at <= QUIET:  # already caught: keep counting, and a few samples
-                self._extend(finding, hit)
-                self.touched.add(key)
-                return
-            del self.findings[key]  # quiet long enough: what comes now is a new finding
+        if ip in self._caught:
+            key = (ip, rule.id)
+            finding = self.findings.get(key)
+            if finding is not None:
+                if at - finding.last_at <= QUIET:  # caught: keep counting, and a few samples
+                    self._extend(finding, hit)
+                    self.touched.add(key)
+                    return
+                del self.findings[key]  # quiet long enough: what comes now is a new finding
         buckets = self.buckets[rule.id]
         if rule.capacity > 0:
             if isinstance(buckets, _ArrayBuckets) and not buckets.pour_in_order(ip, at, rule):
@@ -783,10 +840,24 @@ class Detector:
             count, first_at, first = 1, at, hit.time
         if not self._may_report(ip, hit.agent):
             return
+        key = (ip, rule.id)
         self.findings[key] = Finding(
             ip, rule.id, first, hit.time, count, [_sample(hit)], first_at, at
         )
+        self._caught.add(ip)
         self.touched.add(key)
+
+    def _one_agent(self, rule: Rule, ip: str, hit: Hit) -> bool:
+        """Whether a distinct-agent rule must look at this request: False while the
+        address has shown one agent only and has no bucket for the rule (the common
+        case, decided on the arrays without the general path)."""
+        if rule.capacity <= 0 or ip in self.buckets[rule.id].by_ip:  # type: ignore[attr-defined]
+            return True
+        index = self.addresses.of(ip)
+        first = self._first_agent
+        if index >= len(first):
+            return True
+        return first[index] != (hash(hit.agent) or 1)  # (0: none yet, -1: has a bucket)
 
     def _second_agent(self, rule: Rule, ip: str, hit: Hit) -> Bucket | None:
         """The bucket of a distinct-agent rule once an address shows a second agent (with
@@ -795,8 +866,12 @@ class Detector:
         first, times = self._first_agent, self._first_agent_at
         if index >= len(first):
             missing = index + 1 - len(first)
-            first.extend([0] * missing)
-            times.extend([0.0] * missing)
+            if missing == 1:
+                first.append(0)
+                times.append(0.0)
+            else:
+                first.extend([0] * missing)
+                times.extend([0.0] * missing)
         token = hash(hit.agent) or 1
         if first[index] == 0:
             first[index], times[index] = token, hit.at
@@ -868,6 +943,7 @@ class Detector:
         for finding in findings:
             if finding.rule in self.buckets:
                 self.findings[(finding.ip, finding.rule)] = finding
+                self._caught.add(finding.ip)
 
 
 Bucketed = tuple[str, str, Bucket]

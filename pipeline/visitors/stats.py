@@ -23,6 +23,7 @@ from __future__ import annotations
 import heapq
 from array import array
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from urllib.parse import urlsplit
@@ -277,73 +278,75 @@ class Figures:
 
     def add(self, hit: Hit) -> None:
         """Count one request."""
-        self.total += 1
-        self.valid += 1
-        size = hit.size
-        self.bandwidth += size
-        status = hit.status
-        self.statuses[status] += 1
-        path = hit.path
-        agent = hit.agent
-        ip = hit.ip
-        hour = hit.hour
-        self.agents[agent] += 1
-        if hit.referer != "-":
-            self.referers[hit.referer] += 1
-        self.hours[hour] += 1
-        item = self.paths.get(path)
-        if item is None:
-            item = self.paths[path] = _Item(len(self.paths))
-        item.hits += 1
-        item.bandwidth += size
-        date = hit.date
-        day = self.days.get(date)
-        if day is None:
-            day = self.days[date] = _Item(len(self.days))
-        day.hits += 1
-        day.bandwidth += size
-        host = self.hosts.get(ip)
-        if host is None:
-            host = self.hosts[ip] = len(self.hosts)
-        host_hits = self.host_hits
-        if host >= len(host_hits):  # (the index may be shared with the rules)
-            grow = host + 1 - len(host_hits)
-            if grow == 1:
-                host_hits.append(1)
-                self.host_bytes.append(size)
-                self.host_visitors.append(0)
-            else:
+        self.add_all((hit,))
+
+    def add_all(self, hits: Iterable[Hit]) -> None:
+        """Count these requests (the per-request work, with the tables held in locals)."""
+        statuses, agents, referers, hours = self.statuses, self.agents, self.referers, self.hours
+        paths, days, hosts, not_found = self.paths, self.days, self.hosts, self.not_found
+        host_hits, host_bytes, host_visitors = self.host_hits, self.host_bytes, self.host_visitors
+        hour_visitors = self.hour_visitors
+        add_bits, add_visit = self.visitors.add_bits, self.visits.add
+        first_at, last_at = self.first_at, self.last_at
+        count = bandwidth = 0
+        for hit in hits:
+            count += 1
+            size = hit.size
+            bandwidth += size
+            status = hit.status
+            statuses[status] += 1
+            path = hit.path
+            agent = hit.agent
+            ip = hit.ip
+            hour = hit.hour
+            agents[agent] += 1
+            if hit.referer != "-":
+                referers[hit.referer] += 1
+            hours[hour] += 1
+            item = paths.get(path)
+            if item is None:
+                item = paths[path] = _Item(len(paths))
+            item.hits += 1
+            item.bandwidth += size
+            date = hit.date
+            day = days.get(date)
+            if day is None:
+                day = days[date] = _Item(len(days))
+            day.hits += 1
+            day.bandwidth += size
+            host = hosts.get(ip)
+            if host is None:
+                host = hosts[ip] = len(hosts)
+            if host >= len(host_hits):  # (the index may be shared with the rules)
+                grow = host + 1 - len(host_hits)
                 host_hits.extend([0] * grow)
-                self.host_bytes.extend([0] * grow)
-                self.host_visitors.extend([0] * grow)
-                host_hits[host] += 1
-                self.host_bytes[host] += size
-        else:
+                host_bytes.extend([0] * grow)
+                host_visitors.extend([0] * grow)
             host_hits[host] += 1
-            self.host_bytes[host] += size
-        if status == 404:
-            missing = _index(self.not_found, path)
-            missing.hits += 1
-            missing.bandwidth += size
-        elif not 400 <= status < 500:  # GoAccess leaves 4xx out of unique visitors
-            visitor = hash((ip, date, agent)) or 1
-            new = self.visitors.add_bits(visitor, 1 << hour)
-            if new:
-                self.hour_visitors[hour] += 1
-                if new == 2:
-                    day.visitors += 1
-                    self.host_visitors[host] += 1
-                    self.visits.add(hash((visitor, item.index)) or 1)
+            host_bytes[host] += size
+            if status == 404:
+                missing = _index(not_found, path)
+                missing.hits += 1
+                missing.bandwidth += size
+            elif not 400 <= status < 500:  # GoAccess leaves 4xx out of unique visitors
+                visitor = hash((ip, date, agent)) or 1
+                new = add_bits(visitor, 1 << hour)
+                if new:
+                    hour_visitors[hour] += 1
+                    if new == 2:
+                        day.visitors += 1
+                        host_visitors[host] += 1
+                if add_visit(hash((visitor, item.index)) or 1):
                     item.visitors += 1
-                elif self.visits.add(hash((visitor, item.index)) or 1):
-                    item.visitors += 1
-            elif self.visits.add(hash((visitor, item.index)) or 1):
-                item.visitors += 1
-        at = hit.at
-        if at < self.first_at:
-            self.first_at, self.first = at, hit.time
-        if at > self.last_at:
-            self.last_at, self.last = at, hit.time
+            at = hit.at
+            if at < first_at:
+                first_at, self.first = at, hit.time
+            if at > last_at:
+                last_at, self.last = at, hit.time
+        self.first_at, self.last_at = first_at, last_at
+        self.total += count
+        self.valid += count
+        self.bandwidth += bandwidth
 
     def _derived(self) -> tuple[Counter[str], Counter[str], Counter[str], Counter[str], int]:
         browsers: Counter[str] = Counter()
