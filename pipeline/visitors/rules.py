@@ -851,7 +851,7 @@ class Detector:
         """Whether a distinct-agent rule must look at this request: False while the
         address has shown one agent only and has no bucket for the rule (the common
         case, decided on the arrays without the general path)."""
-        if rule.capacity <= 0 or ip in self.buckets[rule.id].by_ip:  # type: ignore[attr-defined]
+        if rule.capacity <= 0 or ip in self.buckets[rule.id].by_ip:
             return True
         index = self.addresses.of(ip)
         first = self._first_agent
