@@ -75,7 +75,7 @@ def test_the_combined_fast_path_reads_every_line_as_the_format_does() -> None:
     rng = random.Random(20)
     alphabet = '"\\[] :-/0123456789\u00b2\u0661xZ+'
     for _ in range(4000):
-        text = list(rng.choice(lines[:40] + [GOOD]))
+        text = list(rng.choice([*lines[:40], GOOD]))
         for _ in range(rng.randint(1, 3)):
             at = rng.randrange(len(text) + 1)
             choice = rng.random()

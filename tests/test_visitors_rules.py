@@ -301,3 +301,43 @@ def test_compact_buckets_keep_dates_and_state(project: Project) -> None:
         handle.write("".join(req(f"/b{i}", second=5 + i // 40) + "\n" for i in range(200)))
     (burst,) = analyze(project.config, [log], incremental=True).findings
     assert burst.rule == "aggressive-crawling" and burst.first == "25/Nov/2026:10:00:00 +0800"
+
+
+def test_distinct_agent_buckets_are_kept_by_tokens_every_run_reads_alike(
+    project: Project,
+) -> None:
+    """A switching-agents bucket kept for the next incremental run holds tokens that do not
+    depend on the process (``hash()`` of a string differs from run to run, so the agents
+    seen before a restart would have counted as new ones again)."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    from pipeline.visitors.rules import agent_token
+
+    agents = ["tool-a/1.0", "tool-b/1.0", "tool-c/1.0"]
+    log = project.root / "logs/access.log"
+    log.parent.mkdir()
+    log.write_text("".join(req("/", agent=a, second=i) + "\n" for i, a in enumerate(agents)))
+    analyze(project.config, [log], incremental=True)
+    db = sqlite3.connect(project.root / ".warta/warta.sqlite")
+    (seen,) = db.execute(
+        "SELECT seen FROM visitors_buckets WHERE rule = 'switching-agents'"
+    ).fetchone()
+    assert set(json.loads(seen)) == {str(agent_token(a)) for a in agents}
+    code = "from pipeline.visitors.rules import agent_token; print(agent_token('tool-a/1.0'))"
+    for seed in ("1", "2"):
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        out = subprocess.run(
+            [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
+        )
+        assert out.stdout.strip() == str(agent_token("tool-a/1.0"))
+
+
+def test_switching_agents_counts_the_first_agent_once() -> None:
+    """Ten agents and the first one again are ten distinct agents (capacity 10: no
+    finding); an eleventh is one too many. The first agent's bucket used to forget it."""
+    ten = [req("/", agent=f"tool-{i}") for i in range(10)]
+    assert "switching-agents" not in fired([*ten, req("/", agent="tool-0")])
+    assert "switching-agents" in fired([*ten, req("/", agent="tool-10")])

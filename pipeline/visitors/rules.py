@@ -21,6 +21,7 @@ request time it has seen (``latest``); the level at time *x* is ``(until - x) ×
 
 from __future__ import annotations
 
+import hashlib
 import heapq
 import re
 from array import array
@@ -455,6 +456,14 @@ class Bucket:
     start_text: str = ""
 
 
+def agent_token(agent: str) -> int:
+    """A user agent as a non-zero 64-bit number that is the same in every run (distinct-agent
+    buckets are kept across incremental runs; ``hash()`` differs from process to process)."""
+    digest = hashlib.blake2b(agent.encode("utf-8", "surrogatepass"), digest_size=8).digest()
+    token = int.from_bytes(digest, "little", signed=True)
+    return token if token not in (0, -1) else 1  # (0 and -1 mark "none yet" and "bucket")
+
+
 def decode(path: str) -> str:
     """URL-decoded twice (double encoding is a classic evasion)."""
     once = unquote_plus(path)
@@ -677,7 +686,10 @@ class Detector:
         """Addresses that would have been reported but are allow-listed."""
         self._checked: dict[str, bool] = {}
         self._paths: dict[str, tuple[Rule, ...]] = {}
-        self._agents: dict[str, tuple[Rule, ...]] = {}
+        self._agents: dict[str, tuple[tuple[Rule, ...], int, str]] = {}
+        """Agent → the rules it matches and its token (see :func:`agent_token`)."""
+        self._token, self._token_text = 1, "1"
+        """The token of the agent of the request being counted."""
         self._referers: dict[str, tuple[Rule, ...]] = {}
         by_field: dict[str, list[Rule]] = {"path": [], "agent": [], "referer": []}
         for rule in self.rules:
@@ -710,6 +722,17 @@ class Detector:
             if len(cache) >= CACHE:
                 cache.clear()
             cache[value] = found
+        return found
+
+    def _agent(self, agent: str) -> tuple[tuple[Rule, ...], int, str]:
+        if len(self._agents) >= CACHE:
+            self._agents.clear()
+        token = agent_token(agent)
+        found = self._agents[agent] = (
+            tuple(r for r in self._by_agent if r.pattern and r.pattern.search(agent)),
+            token,
+            str(token),
+        )
         return found
 
     def add(self, hit: Hit) -> None:
@@ -754,13 +777,11 @@ class Detector:
             if found is not None
             else self._matches(self._paths, self._by_path, hit.path, False)
         )
-        if self._by_agent:
-            found = self._agents.get(hit.agent)
-            matched += (
-                found
-                if found is not None
-                else self._matches(self._agents, self._by_agent, hit.agent, True)
-            )
+        agent = self._agents.get(hit.agent)
+        if agent is None:
+            agent = self._agent(hit.agent)
+        matched += agent[0]
+        self._token, self._token_text = agent[1], agent[2]
         if self._by_referer and hit.referer != "-":
             matched += self._matches(self._referers, self._by_referer, hit.referer, False)
         if matched:
@@ -825,7 +846,7 @@ class Detector:
                 else:
                     bucket = Bucket(seen=set() if rule.distinct else None)
             if bucket.seen is not None:
-                value = hit.path if rule.distinct == "path" else str(hash(hit.agent) or 1)
+                value = hit.path if rule.distinct == "path" else self._token_text
                 if value in bucket.seen and at <= bucket.until:
                     return
                 bucket.seen.add(value)
@@ -857,7 +878,7 @@ class Detector:
         first = self._first_agent
         if index >= len(first):
             return True
-        return first[index] != (hash(hit.agent) or 1)  # (0: none yet, -1: has a bucket)
+        return first[index] != self._token  # (0: none yet, -1: has a bucket)
 
     def _second_agent(self, rule: Rule, ip: str, hit: Hit) -> Bucket | None:
         """The bucket of a distinct-agent rule once an address shows a second agent (with
@@ -872,14 +893,16 @@ class Detector:
             else:
                 first.extend([0] * missing)
                 times.extend([0.0] * missing)
-        token = hash(hit.agent) or 1
+        token = self._token
         if first[index] == 0:
             first[index], times[index] = token, hit.at
             return None
         if first[index] == token:
             return None
-        bucket = Bucket(seen={str(first[index])})
+        bucket = Bucket(seen=set())
         _overflows(rule, bucket, times[index], as_logged(times[index], hit.time))
+        assert bucket.seen is not None
+        bucket.seen.add(str(first[index]))  # (after the pour, which empties a new bucket)
         first[index] = -1  # from now on the bucket counts
         return bucket
 
