@@ -6,8 +6,11 @@ thousand addresses) and the memory worst case (every line from its own address: 
 distinct hosts and visitors). On each it runs
 - goaccess (Debian) producing its JSON report — the baseline;
 - warta visitors analyze --format json.
-Prints seconds, peak resident memory of each process (from wait4's rusage) and the ratios
-warta/goaccess (targets: time ≤ 1, memory ≤ 1). Usage:
+Prints wall and CPU seconds, the peak resident memory of each command's whole process tree
+(its own high-water mark, from GNU time when installed — a child started by this process
+would count this process's memory too — or the sum over all its processes sampled every
+20 ms if larger) and the ratios warta/goaccess (targets: time ≤ 1, memory ≤ 1; the
+CPU ratio is the steadier one on a shared machine). Usage:
     python bench/bench_visitors.py [--lines 1000000] [--only realistic|distinct]
 """
 
@@ -31,22 +34,72 @@ categories: [{id: berita, label: {id: Berita}, section: berita}]
 """
 
 
-def measured(args: list[str], cwd: Path) -> tuple[float, float]:
-    """(seconds, peak resident MiB) of one process."""
+def _tree_rss(pid: int) -> int:
+    """Resident KiB of a process and all its descendants now (0 once it is gone)."""
+    total = 0
+    todo = [pid]
+    while todo:
+        current = todo.pop()
+        try:
+            status = Path(f"/proc/{current}/status").read_text()
+            total += next(
+                int(line.split()[1]) for line in status.splitlines() if line.startswith("VmRSS:")
+            )
+            for task in Path(f"/proc/{current}/task").iterdir():
+                todo += [int(child) for child in (task / "children").read_text().split()]
+        except (OSError, StopIteration, ValueError):
+            continue  # (it ended meanwhile, or is a zombie without memory)
+    return total
+
+
+GNU_TIME = shutil.which("time", path="/usr/bin:/bin")
+"""GNU time (Debian's ``time``) runs each command: a child's high-water mark counts the
+memory of the process it was forked from (the kernel carries it over the exec), so the
+command must be started by a small process, not by this one."""
+
+
+def measured(args: list[str], cwd: Path) -> tuple[float, float, float]:
+    """(seconds, CPU seconds, peak resident MiB) of one command and every process it
+    starts: the peak is the larger of the command's own high-water mark (GNU time's,
+    from wait4) and the sum over the whole process tree sampled every 20 ms; CPU is user
+    + system of the command and the children it waited for."""
+    report = cwd / "time.out"
+    launcher = [GNU_TIME, "-f", "%M %U %S", "-o", str(report)] if GNU_TIME else []
     start = time.perf_counter()
     process = subprocess.Popen(
-        args,
+        [*launcher, *args],
         cwd=cwd,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
         env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
     )
-    _pid, status, usage = os.wait4(process.pid, 0)
+    tree = 0
+    while True:
+        pid, status, usage = os.wait4(process.pid, os.WNOHANG)
+        if pid:
+            break
+        tree = max(tree, _tree_rss(process.pid) - (_rss(process.pid) if GNU_TIME else 0))
+        time.sleep(0.02)
     seconds = time.perf_counter() - start
-    code = os.waitstatus_to_exitcode(status)
-    if code not in (0, 1):  # warta exits 1 when it finds suspicious activity
-        raise SystemExit(f"{args[0]} failed with exit {code}")
-    return seconds, usage.ru_maxrss / 1024  # Linux: KiB
+    process.returncode = os.waitstatus_to_exitcode(status)
+    if process.returncode not in (0, 1):  # warta exits 1 when it finds suspicious activity
+        raise SystemExit(f"{args[0]} failed with exit {process.returncode}")
+    if GNU_TIME:
+        kib, user, system = report.read_text().split()[-3:]
+        peak, cpu = int(kib), float(user) + float(system)
+    else:  # (the peak may then include this process's memory)
+        peak, cpu = usage.ru_maxrss, usage.ru_utime + usage.ru_stime
+    return seconds, cpu, max(peak, tree) / 1024  # Linux: KiB
+
+
+def _rss(pid: int) -> int:
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return 0
+    return next(
+        (int(line.split()[1]) for line in status.splitlines() if line.startswith("VmRSS:")), 0
+    )
 
 
 def main() -> None:
@@ -79,14 +132,20 @@ def main() -> None:
             rows.append((kind, theirs, warta))
     print(
         f"{'log':>10} {'lines':>9} {'goaccess':>9} {'warta':>8} {'time ratio':>11}"
-        f" {'goaccess MiB':>13} {'warta MiB':>10} {'memory ratio':>13}"
+        f" {'cpu ratio':>10} {'goaccess MiB':>13} {'warta MiB':>10} {'memory ratio':>13}"
     )
-    for kind, (t_theirs, m_theirs), (t_warta, m_warta) in rows:
+    for kind, (t_theirs, c_theirs, m_theirs), (t_warta, c_warta, m_warta) in rows:
         print(
             f"{kind:>10} {args.lines:>9} {t_theirs:>8.2f}s {t_warta:>7.2f}s"
-            f" {t_warta / t_theirs:>11.2f} {m_theirs:>13.0f} {m_warta:>10.0f}"
-            f" {m_warta / m_theirs:>13.2f}"
+            f" {t_warta / t_theirs:>11.2f} {c_warta / c_theirs:>10.2f}"
+            f" {m_theirs:>13.0f} {m_warta:>10.0f} {m_warta / m_theirs:>13.2f}"
         )
+    how = "GNU time's high-water mark" if GNU_TIME else "wait4's high-water mark"
+    print(
+        "time: wall seconds; cpu: user+system seconds (steadier on a shared machine); MiB:"
+        f" peak resident memory of the whole process tree ({how}, or the sum over all its"
+        f" processes sampled every 20 ms if larger); load average: {os.getloadavg()[0]:.1f}"
+    )
 
 
 if __name__ == "__main__":

@@ -256,3 +256,26 @@ def test_log_format_in_warta_yml(project: Project) -> None:
     with pytest.raises(ConfigError) as caught:
         _ = project.config
     assert "visitors.log_format" in str(caught.value) and "%Q" in str(caught.value)
+
+
+@pytest.mark.parametrize("hold", [False, True])
+def test_reading_a_block_at_a_time_gives_the_lines_one_at_a_time_does(
+    monkeypatch: pytest.MonkeyPatch, hold: bool
+) -> None:
+    """Plain files are read a block at a time: the same lines (CRLF, broken UTF-8 at a line
+    end or across a block boundary, empty lines, a last line without its newline) and the
+    same end offset as reading line by line, with blocks far smaller than a line."""
+    import io
+
+    data = (
+        b"first\r\n\r\nbroken \xe2\x82\nsplit \xe2\x82\xac euro\n"
+        + b"x" * 50
+        + b"\r\r\n\xff\xfe\n\nno newline \xe2"
+    )
+    for block in (1, 3, 7, 64, 1 << 20):
+        monkeypatch.setattr(parse, "BLOCK", block)
+        for start in (0, 7):
+            blocks = parse.Reader(io.BytesIO(data), start, hold_partial=hold)
+            by_line = parse.Reader(io.BytesIO(data), start, hold_partial=hold)
+            assert list(blocks) == list(by_line._lines())
+            assert (blocks.end, blocks.held) == (by_line.end, by_line.held)

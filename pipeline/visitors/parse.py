@@ -60,7 +60,9 @@ _FRACTION = re.compile(r"[.,]\d{1,9}")
 _NO_DURATIONS = [None, None, None]
 _ZONE = re.compile(r"([+-])(\d\d):?(\d\d)")
 _STATUSES = {str(code): code for code in range(100, 600)}
-_SIXTY = {f"{n:02d}": n for n in range(61)}
+_CLOCK = {f":{m:02d}:{s:02d}": m * 60 + s for m in range(60) for s in range(61)}
+"""":MM:SS" → seconds after the hour (second 60: a leap second, as the regex reader
+accepts)."""
 _HOURS = {f"{n:02d}": n for n in range(24)}
 
 
@@ -197,28 +199,16 @@ class LogFormat:
         head = parts[0]
         space = head.find(" ")
         bracket = head.find("[", space)
-        stamp = head[bracket + 1 : -2]
         numbers = parts[2].split(" ")
-        if (
-            space < 0
-            or bracket < 0
-            or head[-2:] != "] "
-            or len(numbers) != 4
-            or numbers[0]
-            or numbers[3]
-            or "]" in stamp
-            or stamp.find(":") != 11
-            or stamp[14:15] != ":"
-            or stamp[17:18] != ":"
-            or stamp[20:21] != " "
-        ):
+        if space < 0 or bracket < 0 or head[-2:] != "] " or len(numbers) != 4:
             return self._parse_text(line)
-        ip = head[:space]
+        stamp = head[bracket + 1 : -2]
+        # ":MM:SS" in one look-up; the rest of the stamp (day, hour, zone) is checked once
+        # per distinct value, when it enters the cache.
+        clock = _CLOCK.get(stamp[14:20])
         status = _STATUSES.get(numbers[1])
         size_text = numbers[2]
-        minute = _SIXTY.get(stamp[15:17])
-        second = _SIXTY.get(stamp[18:20])
-        if status is None or minute is None or second is None or minute == 60:
+        if clock is None or status is None or numbers[0] or numbers[3]:
             return self._parse_text(line)
         if size_text == "-":
             size = 0
@@ -226,17 +216,14 @@ class LogFormat:
             size = int(size_text)
         else:
             return self._parse_text(line)
-        key = stamp[:14] + stamp[20:]
-        hour_start = self._hours.get(key)
+        hour_start = self._hours.get(stamp[:14] + stamp[20:])
         if hour_start is None:
-            hour = _HOURS.get(stamp[12:14])
-            base = self.days.get(stamp[:11], stamp[21:])
-            if hour is None or isinstance(base, str):
+            hour_start = self._hour(stamp)
+            if hour_start is None:
                 return self._parse_text(line)
-            if len(self._hours) > 4096:  # hostile input with endless distinct hours
-                self._hours.clear()
-            hour_start = self._hours[key] = (base[0], base[1] + hour * 3600, hour)
-        if not valid_address(ip):
+        ip = head[:space]
+        valid = _SEEN.get(ip)
+        if not (valid or (valid is None and valid_address(ip))):
             return self._parse_text(line)
         request = parts[1]
         words = request.split(" ")
@@ -249,7 +236,7 @@ class LogFormat:
         return Hit(
             ip,
             stamp,
-            hour_start[1] + minute * 60 + second,
+            hour_start[1] + clock,
             hour_start[0],
             hour_start[2],
             method,
@@ -262,6 +249,21 @@ class LogFormat:
             "",
             None,
         )
+
+    def _hour(self, stamp: str) -> tuple[str, float, int] | None:
+        """(ISO date, epoch of the hour's start, hour) of a combined-format stamp's day,
+        hour and zone, cached; None when they are not the plain ``dd/Mon/yyyy:HH`` and
+        ``+hhmm`` (the regex reader then says what is wrong)."""
+        hour = _HOURS.get(stamp[12:14])
+        if hour is None or stamp.find(":") != 11 or stamp[20:21] != " " or "]" in stamp:
+            return None
+        base = self.days.get(stamp[:11], stamp[21:])
+        if isinstance(base, str):
+            return None
+        if len(self._hours) > 4096:  # hostile input with endless distinct hours
+            self._hours.clear()
+        found = self._hours[stamp[:14] + stamp[20:]] = (base[0], base[1] + hour * 3600, hour)
+        return found
 
     def _parse_text(self, line: str) -> Hit | str:
         if len(line) > MAX_LINE:
@@ -437,7 +439,7 @@ def open_log(path: Path) -> BinaryIO:
     return path.open("rb")
 
 
-BLOCK = 1 << 20
+BLOCK = 1 << 16
 """Progress is reported about every this many bytes."""
 
 
@@ -468,6 +470,53 @@ class Reader:
         self.end = start
 
     def __iter__(self) -> Iterator[str]:
+        if not isinstance(self.handle, gzip.GzipFile):
+            return self._blocks()
+        return self._lines()
+
+    def _blocks(self) -> Iterator[str]:
+        """A plain file, a block at a time: one read and one decode per block, not per line
+        (the same text: a newline is never part of a UTF-8 sequence, so decoding a block
+        replaces exactly the bytes that decoding each line would)."""
+        handle = self.handle
+        if self.start:
+            handle.seek(self.start)
+        offset = self.start
+        rest = b""
+        progress = self.progress
+        try:
+            while True:
+                block = handle.read(BLOCK)
+                if not block:
+                    break
+                if rest:
+                    block = rest + block
+                cut = block.rfind(b"\n") + 1
+                if cut == 0:  # no line ends in this block yet
+                    rest = block
+                    continue
+                rest = block[cut:]
+                text = block[:cut].decode("utf-8", "replace")
+                found = text.split("\n")
+                found.pop()  # (after the last newline)
+                if "\r" in text:
+                    found = [line.rstrip("\r") for line in found]
+                yield from found
+                offset += cut
+                if progress is not None:
+                    progress(cut)
+            if rest:
+                if self.hold_partial:
+                    self.held = True
+                else:
+                    offset += len(rest)
+                    yield rest.decode("utf-8", "replace").rstrip("\r")
+        except OSError as error:  # a read error: what was read before it counts
+            self.damage = f"{DAMAGED}: {error}"
+        finally:
+            self.end = offset
+
+    def _lines(self) -> Iterator[str]:
         handle = self.handle
         if self.start:
             handle.seek(self.start)

@@ -573,12 +573,14 @@ class _ArrayBuckets(_Buckets):
             self.start.extend([_FOREVER] * missing)
             self.count.extend([0] * missing)
 
-    def pour_in_order(self, ip: str, at: float, rule: Rule) -> bool:
+    def pour_in_order(self, ip: str, at: float, rule: Rule, index: int = -1) -> bool:
         """Pour a request that is not older than the bucket's newest one, as
         :func:`_overflows` does, on the arrays; False when that is done without an
         overflow. True: the caller takes the general path (a late request, or the pour
-        that overflows, which it repeats on a :class:`Bucket` to report it)."""
-        index = self.addresses.of(ip)
+        that overflows, which it repeats on a :class:`Bucket` to report it). ``index``:
+        the address's, when the caller has it."""
+        if index < 0:
+            index = self.addresses.of(ip)
         if index >= len(self.until):
             self._grow(index)
         latest = self.latest[index]
@@ -633,6 +635,9 @@ class _ArrayBuckets(_Buckets):
         return found
 
 
+_NONE: frozenset[str] = frozenset()
+_NO_AGENT = array("q", [0])
+_NO_TIME = array("d", [0.0])
 _NEVER = float("-inf")
 _FOREVER = float("inf")
 
@@ -675,8 +680,9 @@ class Detector:
         self._first_agent = array("q")
         self._first_agent_at = array("d")
         self.findings: dict[tuple[str, str], Finding] = {}
-        self._caught: set[str] = set()
-        """Addresses that have (or had) a finding: most requests need not look one up."""
+        self._caught: dict[str, set[str]] = {}
+        """Address → the rules it has (or had) a finding for: most requests need not look
+        one up."""
         self._pending: list[tuple[float, int, Hit]] = []
         self._newest = float("-inf")
         self._seq = 0
@@ -783,7 +789,12 @@ class Detector:
         matched += agent[0]
         self._token, self._token_text = agent[1], agent[2]
         if self._by_referer and hit.referer != "-":
-            matched += self._matches(self._referers, self._by_referer, hit.referer, False)
+            found = self._referers.get(hit.referer)
+            matched += (
+                found
+                if found is not None
+                else self._matches(self._referers, self._by_referer, hit.referer, False)
+            )
         if matched:
             if len(matched) > 1:
                 matched = tuple(dict.fromkeys(matched))  # a rule looking at several fields
@@ -799,13 +810,15 @@ class Detector:
                 r for r in self._plain if r.status is None or r.status[0] <= status <= r.status[1]
             )
         ip = hit.ip
+        caught = self._caught.get(ip, _NONE)
+        index = self.addresses.of(ip)
         for rule in plain:
-            if ip not in self._caught:  # the common cases, without the general path
+            if rule.id not in caught:  # the common cases, without the general path
                 if rule is self._crawl:
                     assert isinstance(self._crawl_buckets, _ArrayBuckets)
-                    if not self._crawl_buckets.pour_in_order(ip, hit.at, rule):
+                    if not self._crawl_buckets.pour_in_order(ip, hit.at, rule, index):
                         continue
-                elif rule.distinct == "agent" and not self._one_agent(rule, ip, hit):
+                elif rule.distinct == "agent" and not self._one_agent(rule, ip, index, hit):
                     continue
             self._count(rule, hit)
         if not (
@@ -824,7 +837,7 @@ class Detector:
     def _count(self, rule: Rule, hit: Hit) -> None:
         ip = hit.ip
         at = hit.at
-        if ip in self._caught:
+        if rule.id in self._caught.get(ip, _NONE):
             key = (ip, rule.id)
             finding = self.findings.get(key)
             if finding is not None:
@@ -865,20 +878,25 @@ class Detector:
         self.findings[key] = Finding(
             ip, rule.id, first, hit.time, count, [_sample(hit)], first_at, at
         )
-        self._caught.add(ip)
+        self._caught.setdefault(ip, set()).add(rule.id)
         self.touched.add(key)
 
-    def _one_agent(self, rule: Rule, ip: str, hit: Hit) -> bool:
+    def _one_agent(self, rule: Rule, ip: str, index: int, hit: Hit) -> bool:
         """Whether a distinct-agent rule must look at this request: False while the
         address has shown one agent only and has no bucket for the rule (the common
         case, decided on the arrays without the general path)."""
         if rule.capacity <= 0 or ip in self.buckets[rule.id].by_ip:
             return True
-        index = self.addresses.of(ip)
         first = self._first_agent
         if index >= len(first):
-            return True
-        return first[index] != self._token  # (0: none yet, -1: has a bucket)
+            missing = index + 1 - len(first)
+            first.extend(_NO_AGENT * missing)
+            self._first_agent_at.extend(_NO_TIME * missing)
+        token = first[index]
+        if token == 0:  # the address's first agent: kept, as _second_agent would
+            first[index], self._first_agent_at[index] = self._token, hit.at
+            return False
+        return token != self._token  # (-1: has a bucket)
 
     def _second_agent(self, rule: Rule, ip: str, hit: Hit) -> Bucket | None:
         """The bucket of a distinct-agent rule once an address shows a second agent (with
@@ -966,7 +984,7 @@ class Detector:
         for finding in findings:
             if finding.rule in self.buckets:
                 self.findings[(finding.ip, finding.rule)] = finding
-                self._caught.add(finding.ip)
+                self._caught.setdefault(finding.ip, set()).add(finding.rule)
 
 
 Bucketed = tuple[str, str, Bucket]

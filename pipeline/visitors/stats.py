@@ -26,6 +26,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import compress
 from urllib.parse import urlsplit
 
 from pipeline.visitors.agents import CRAWLERS, FEED, classify
@@ -215,15 +216,19 @@ class HashTable:
         keys = _ZERO_KEYS * (1 << bits)
         values = _ZERO_VALUES * (1 << bits) if old_values is not None else None
         mask = (1 << bits) - 1
-        for index, key in enumerate(old_keys):
-            if key:
+        if values is None or old_values is None:
+            for key in filter(None, old_keys):
                 slot = key & mask
                 while keys[slot]:
                     slot = (slot + 1) & mask
                 keys[slot] = key
-                if values is not None:
-                    assert old_values is not None
-                    values[slot] = old_values[index]
+        else:
+            for key, value in compress(zip(old_keys, old_values, strict=True), old_keys):
+                slot = key & mask
+                while keys[slot]:
+                    slot = (slot + 1) & mask
+                keys[slot] = key
+                values[slot] = value
         self.keys, self.values, self.mask, self.limit = keys, values, mask, 1 << (bits - 1)
 
 
@@ -319,9 +324,9 @@ class Figures:
                 host = hosts[ip] = len(hosts)
             if host >= len(host_hits):  # (the index may be shared with the rules)
                 grow = host + 1 - len(host_hits)
-                host_hits.extend([0] * grow)
-                host_bytes.extend([0] * grow)
-                host_visitors.extend([0] * grow)
+                host_hits.extend(_ZERO_KEYS * grow)
+                host_bytes.extend(_ZERO_KEYS * grow)
+                host_visitors.extend(_ZERO_KEYS * grow)
             host_hits[host] += 1
             host_bytes[host] += size
             if status == 404:
