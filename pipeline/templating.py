@@ -23,9 +23,11 @@ Autoescape is on for every template: a value is escaped unless it is a
 ``Markup``; never wrap input from a person, a log or a remote server in it. Undefined
 variables are errors (``StrictUndefined``), so a template cannot silently show nothing.
 
-Other callers (the desk's FastAPI app) may take :func:`environment` and add their own
-loader with :func:`environment` ``(extra_dirs=...)``: their templates can still extend
-``base.html``.
+Other callers may take :func:`environment` ``(extra_dirs=...)``: their templates can still
+extend ``base.html``. The desk has its own environment (its own ``t``, no strict undefined)
+whose templates extend this ``base.html`` as ``warta/base.html``, and it serves
+``look.css`` (the colours, fonts and header band, inlined here by ``base.html``) as a file,
+since its Content-Security-Policy allows no inline style: one look for both.
 """
 
 from __future__ import annotations

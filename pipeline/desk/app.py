@@ -23,13 +23,14 @@ from zoneinfo import ZoneInfo
 from babel.dates import format_date, format_datetime
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
-from jinja2 import Environment, FileSystemLoader, select_autoescape
+from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PrefixLoader, select_autoescape
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from pipeline import templating
 from pipeline.actor import Actor, actor_for
 from pipeline.commands import accounts
 from pipeline.commands import desk as rooms
@@ -51,6 +52,7 @@ from pipeline.errors import (
 from pipeline.site.live import now_utc
 
 HERE = Path(__file__).parent
+LOOK = templating.TEMPLATES / "look.css"
 LOG = logging.getLogger("warta.desk")
 SESSION_COOKIE = "desk"
 SECURE_SESSION_COOKIE = "__Host-desk"
@@ -156,7 +158,13 @@ def create_app(
     tz = ZoneInfo(config.site.timezone)
     titles = messages.step_titles(ticket_cases.rules(config).workflows)
     env = Environment(
-        loader=FileSystemLoader(HERE / "templates"),
+        # the desk's templates, on the project's one base (``warta/base.html``)
+        loader=ChoiceLoader(
+            [
+                FileSystemLoader(HERE / "templates"),
+                PrefixLoader({"warta": FileSystemLoader(templating.TEMPLATES)}),
+            ]
+        ),
         autoescape=select_autoescape(default=True, default_for_string=True),
         trim_blocks=True,
         lstrip_blocks=True,
@@ -164,6 +172,12 @@ def create_app(
     )
     upload_root = config.path("state") / "desk-uploads"
     app = FastAPI(docs_url=None, redoc_url=None, openapi_url=None)
+
+    @app.get("/static/look.css")
+    async def look() -> Response:
+        # the shared look of every page warta makes, the same file the reports inline
+        return FileResponse(LOOK, media_type="text/css; charset=utf-8")
+
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
 
     # -- helpers --------------------------------------------------------------------
