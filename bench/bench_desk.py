@@ -187,7 +187,15 @@ async def login(client: httpx.AsyncClient, person: str) -> None:
     assert answer.status_code == 303, answer.text[:300]
 
 
-async def hammer(base: str, persons: list[str], path: str, requests: int) -> list[float]:
+async def hammer(
+    base: str, persons: list[str], path: str, requests: int, think: float = 0.0
+) -> list[float]:
+    """Latencies of ``requests`` GETs of ``path`` from one logged-in session per person,
+    all at once; each session sends back to back (closed loop), or with ``think`` > 0
+    waits an exponential think time of that mean (seconds) before each request (an open
+    model of people reading the page before the next click). The last element is the
+    wall time, negated."""
+    rng = random.Random(18)
     clients = [httpx.AsyncClient(base_url=base, timeout=120) for _ in persons]
     try:
         for client, person in zip(clients, persons, strict=True):
@@ -199,6 +207,8 @@ async def hammer(base: str, persons: list[str], path: str, requests: int) -> lis
 
         async def one(client: httpx.AsyncClient) -> None:
             for _ in range(per):
+                if think > 0:
+                    await asyncio.sleep(rng.expovariate(1 / think))
                 started = time.perf_counter()
                 answer = await client.get(path)
                 latencies.append(time.perf_counter() - started)
@@ -226,6 +236,12 @@ def main() -> None:
     parser.add_argument("--sessions", type=int, default=50)
     parser.add_argument("--requests", type=int, default=1000)
     parser.add_argument("--workers", type=int, default=2, help="uvicorn worker processes")
+    parser.add_argument(
+        "--think",
+        type=float,
+        default=2.0,
+        help="mean think time in seconds of the open-model rows (0: closed loop only)",
+    )
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory(prefix="warta-bench-desk-") as folder:
@@ -252,6 +268,7 @@ def main() -> None:
             f"{args.sessions} concurrent sessions, {args.workers} workers; built in {built:.1f} s"
         )
         env = {**os.environ, "PYTHONPATH": str(ROOT)}
+        log = root / "desk.log"
         server = subprocess.Popen(
             [
                 sys.executable,
@@ -267,11 +284,21 @@ def main() -> None:
             ],
             env=env,
             stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
+            stderr=log.open("wb"),  # a file, not a pipe nobody reads (a full pipe blocks)
         )
         try:
             wait_for(port)
             base = f"http://127.0.0.1:{port}"
+            print(
+                f"# http: {args.sessions} sessions sending back to back (closed loop); "
+                f"sql: the page's use case alone, one call at a time"
+                + (
+                    f"; think: the same sessions each waiting an exponential think time "
+                    f"(mean {args.think:g} s) before each request (open model)"
+                    if args.think > 0
+                    else ""
+                )
+            )
             print(
                 f"{'page':<10} {'kind':<5} {'requests':>8} {'rps':>8} {'p50_ms':>8} {'p95_ms':>8}"
             )
@@ -294,6 +321,18 @@ def main() -> None:
                     f"{name:<10} {'sql':<5} {count:>8} {count / sum(direct):>8.1f} "
                     f"{p50:>8.1f} {p95:>8.1f}"
                 )
+                if args.think > 0:
+                    times = asyncio.run(hammer(base, persons, path, args.requests, args.think))
+                    wall = -times.pop()
+                    count, p50, p95 = figures(times)
+                    print(
+                        f"{name:<10} {'think':<5} {count:>8} {count / wall:>8.1f} "
+                        f"{p50:>8.1f} {p95:>8.1f}"
+                    )
+        except BaseException:
+            sys.stderr.write("the desk's log (last lines):\n")
+            sys.stderr.write("\n".join(log.read_text(errors="replace").splitlines()[-40:]))
+            raise
         finally:
             server.send_signal(signal.SIGINT)
             try:

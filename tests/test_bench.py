@@ -91,14 +91,12 @@ def test_desk_bench_runs_on_a_small_site() -> None:
         "3",
         "--requests",
         "12",
+        "--think",
+        "0.05",
         timeout=300,
     )
-    assert lines[1].split() == ["page", "kind", "requests", "rps", "p50_ms", "p95_ms"]
-    assert [line.split()[:2] for line in lines[2:]] == [
-        ["queue", "http"],
-        ["queue", "sql"],
-        ["dashboard", "http"],
-        ["dashboard", "sql"],
-        ["mine", "http"],
-        ["mine", "sql"],
+    assert "closed loop" in lines[1] and "open model" in lines[1]  # said plainly
+    assert lines[2].split() == ["page", "kind", "requests", "rps", "p50_ms", "p95_ms"]
+    assert [line.split()[:2] for line in lines[3:]] == [
+        [page, kind] for page in ("queue", "dashboard", "mine") for kind in ("http", "sql", "think")
     ]
