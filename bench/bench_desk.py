@@ -10,14 +10,18 @@ own process, real argon2 logins), and sends --requests requests to each page fro
 - ``/dasbor``   the situation dashboard;
 - ``/``         the requester's own requests.
 
-Then times the use case of each page called directly, one at a time (``sql`` rows: the
-database work and the Python around it, without HTTP, templates or sessions), so the
-cost of the web layer reads as the difference. Prints requests per second and the p50 /
-p95 latency in milliseconds. Goal on 2 cores: p95 under 200 ms for the queue and the
-dashboard.
+The ``http`` rows are a closed loop: each session sends its next request as soon as the
+last answer came. Then times the use case of each page called directly, one at a time
+(``sql`` rows: the database work and the Python around it, without HTTP, templates or
+sessions), so the cost of the web layer reads as the difference. The ``think`` rows are
+an open model: the same sessions, each waiting an exponential think time (``--think``
+seconds on average, 0 leaves them out) before each request. Prints requests per second
+and the p50 / p95 latency in milliseconds. Goal on 2 cores: p95 under 200 ms for the
+queue and the dashboard.
 
 Usage:
-    python bench/bench_desk.py [--tickets 10000] [--days 365] [--sessions 50] [--requests 1000]
+    python bench/bench_desk.py [--tickets 10000] [--days 365] [--sessions 50]
+        [--requests 1000] [--workers 2] [--think 2]
 """
 
 from __future__ import annotations
