@@ -20,7 +20,7 @@ from pipeline.commands import tickets as uc
 from pipeline.config import parse_config
 from pipeline.errors import ConfigError, NotFoundError, WorkflowError
 from pipeline.health.store import database_path
-from pipeline.tickets import incidents
+from pipeline.tickets import incidents, queue
 from pipeline.tickets import report as render_tickets
 from pipeline.tickets.calendar import WorkingCalendar
 from pipeline.tickets.holidays import CourtHolidays, official
@@ -832,3 +832,21 @@ def test_a_failed_mail_loses_no_step_and_is_recorded_and_reported(it: Project) -
     db.close()
     assert [e.action for e in failed] == ["mail-failed", "mail-failed"]  # new, advance
     assert all(e.detail for e in failed)  # why, kept (connection refused)
+
+
+def test_a_queue_page_is_the_most_urgent_open_tickets_at_its_steps(it: Project) -> None:
+    config = it.config
+    for day in (5, 1, 9, 3, 7, 2, 8, 4, 6, 0):
+        moment = FRIDAY - timedelta(days=day)
+        t = uc.new(config, by="rina", workflow="B", title=f"Permintaan {day}", now=moment).ticket
+        if day % 3 == 0:
+            uc.advance(config, t.id, by="eko", now=moment)  # on to B2
+    steps = ["B1", "B3"]
+    everything = [t for t in uc.listing(config, status="open") if t.step in steps]
+    expected = sorted(everything, key=lambda t: (t.due is None, t.due, t.id))
+    db = opsdb.connect(database_path(config))
+    try:
+        assert [t.id for t in queue.at_steps(db, steps, limit=4)] == [t.id for t in expected[:4]]
+        assert queue.count_at_steps(db, steps) == len(everything) == 6
+    finally:
+        db.close()

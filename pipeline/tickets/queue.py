@@ -18,9 +18,12 @@ def at_steps(db: sqlite3.Connection, steps: Sequence[str], *, limit: int = 500) 
     if not steps:
         return []
     marks = ", ".join("?" for _ in steps)
+    # the page's ids first, sorted on the covering index alone; then only their rows
+    # (sorting every open ticket's whole row cost twice as much)
+    order = "ORDER BY due IS NULL, due, id"
     rows = db.execute(
-        f"SELECT {COLUMNS} FROM tickets WHERE status = 'open' AND step IN ({marks}) "
-        "ORDER BY due IS NULL, due, id LIMIT ?",
+        f"SELECT {COLUMNS} FROM tickets WHERE id IN (SELECT id FROM tickets "
+        f"WHERE status = 'open' AND step IN ({marks}) {order} LIMIT ?) {order}",
         (*steps, limit),
     )
     return [Ticket.from_row(r) for r in rows]
