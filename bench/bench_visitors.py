@@ -8,9 +8,9 @@ distinct hosts and visitors). On each it runs
 - warta visitors analyze --format json.
 Prints wall and CPU seconds, the peak resident memory of each command's whole process tree
 (its own high-water mark, from GNU time when installed — a child started by this process
-would count this process's memory too — or the sum over all its processes sampled every
-20 ms if larger) and the ratios warta/goaccess (targets: time ≤ 1, memory ≤ 1; the
-CPU ratio is the steadier one on a shared machine). Usage:
+would count this process's memory too — or the sum of the proportional memory of all its
+processes sampled every 20 ms if larger) and the ratios warta/goaccess (targets: time ≤ 1,
+memory ≤ 1; the CPU ratio is the steadier one on a shared machine). Usage:
     python bench/bench_visitors.py [--lines 1000000] [--only realistic|distinct]
 """
 
@@ -34,20 +34,29 @@ categories: [{id: berita, label: {id: Berita}, section: berita}]
 """
 
 
-def _tree_rss(pid: int) -> int:
-    """Resident KiB of a process and all its descendants now (0 once it is gone)."""
+PF_FORKNOEXEC = 0x40
+"""A process forked and not yet exec'ed: it shares its parent's memory (a vfork child shares
+the very same pages until its exec), so counting it would count the parent twice."""
+
+
+def _tree_pss(pid: int, *, skip_root: bool) -> int:
+    """Proportional resident KiB (each shared page split among the processes that map it)
+    of a process's descendants, and of the process itself unless ``skip_root``; processes
+    forked and not yet exec'ed are left out (their pages are their parent's)."""
     total = 0
-    todo = [pid]
+    todo = [(pid, skip_root)]
     while todo:
-        current = todo.pop()
+        current, skip = todo.pop()
         try:
-            status = Path(f"/proc/{current}/status").read_text()
-            total += next(
-                int(line.split()[1]) for line in status.splitlines() if line.startswith("VmRSS:")
-            )
+            flags = int(Path(f"/proc/{current}/stat").read_text().rsplit(")", 1)[1].split()[6])
+            if not skip and not flags & PF_FORKNOEXEC:
+                rollup = Path(f"/proc/{current}/smaps_rollup").read_text()
+                total += next(
+                    int(line.split()[1]) for line in rollup.splitlines() if line.startswith("Pss:")
+                )
             for task in Path(f"/proc/{current}/task").iterdir():
-                todo += [int(child) for child in (task / "children").read_text().split()]
-        except (OSError, StopIteration, ValueError):
+                todo += [(int(child), False) for child in (task / "children").read_text().split()]
+        except (OSError, StopIteration, ValueError, IndexError):
             continue  # (it ended meanwhile, or is a zombie without memory)
     return total
 
@@ -61,8 +70,8 @@ command must be started by a small process, not by this one."""
 def measured(args: list[str], cwd: Path) -> tuple[float, float, float]:
     """(seconds, CPU seconds, peak resident MiB) of one command and every process it
     starts: the peak is the larger of the command's own high-water mark (GNU time's,
-    from wait4) and the sum over the whole process tree sampled every 20 ms; CPU is user
-    + system of the command and the children it waited for."""
+    from wait4) and the proportional memory of its whole process tree sampled every 20 ms;
+    CPU is user + system of the command and the children it waited for."""
     report = cwd / "time.out"
     launcher = [GNU_TIME, "-f", "%M %U %S", "-o", str(report)] if GNU_TIME else []
     start = time.perf_counter()
@@ -78,7 +87,7 @@ def measured(args: list[str], cwd: Path) -> tuple[float, float, float]:
         pid, status, usage = os.wait4(process.pid, os.WNOHANG)
         if pid:
             break
-        tree = max(tree, _tree_rss(process.pid) - (_rss(process.pid) if GNU_TIME else 0))
+        tree = max(tree, _tree_pss(process.pid, skip_root=bool(GNU_TIME)))
         time.sleep(0.02)
     seconds = time.perf_counter() - start
     process.returncode = os.waitstatus_to_exitcode(status)
@@ -90,16 +99,6 @@ def measured(args: list[str], cwd: Path) -> tuple[float, float, float]:
     else:  # (the peak may then include this process's memory)
         peak, cpu = usage.ru_maxrss, usage.ru_utime + usage.ru_stime
     return seconds, cpu, max(peak, tree) / 1024  # Linux: KiB
-
-
-def _rss(pid: int) -> int:
-    try:
-        status = Path(f"/proc/{pid}/status").read_text()
-    except OSError:
-        return 0
-    return next(
-        (int(line.split()[1]) for line in status.splitlines() if line.startswith("VmRSS:")), 0
-    )
 
 
 def main() -> None:
@@ -143,8 +142,9 @@ def main() -> None:
     how = "GNU time's high-water mark" if GNU_TIME else "wait4's high-water mark"
     print(
         "time: wall seconds; cpu: user+system seconds (steadier on a shared machine); MiB:"
-        f" peak resident memory of the whole process tree ({how}, or the sum over all its"
-        f" processes sampled every 20 ms if larger); load average: {os.getloadavg()[0]:.1f}"
+        f" peak resident memory of the whole process tree ({how}, or the sum of the"
+        " proportional memory of all its processes sampled every 20 ms if larger); load"
+        f" average: {os.getloadavg()[0]:.1f}"
     )
 
 

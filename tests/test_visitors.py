@@ -337,3 +337,23 @@ def test_hash_table_counts_like_a_set_across_growth() -> None:
         missing = ~bits & -~bits & (1 << 24) - 1
         if missing:
             assert marked.add_bits(key, missing) == 1
+
+
+def test_top_hosts_are_ranked_by_hits_then_address() -> None:
+    """The hosts panel's selection (a threshold first, then only the addresses at or above
+    it) ranks as sorting every address by (-hits, address) would, ties and zeros included."""
+    import random
+    from array import array
+
+    from pipeline.visitors.stats import _top_hosts
+
+    rng = random.Random(9)
+    for size in (0, 1, 5, 40, 300):
+        for spread in (1, 3, 50):
+            hosts = {f"10.0.{rng.randrange(256)}.{i}": i for i in range(size)}
+            hits = array("q", [rng.randrange(spread) for _ in range(size + 2)])
+            expected = sorted(
+                ((ip, i) for ip, i in hosts.items() if hits[i]),
+                key=lambda kv: (-hits[kv[1]], kv[0]),
+            )[:20]
+            assert _top_hosts(hosts, hits, 20) == expected

@@ -890,8 +890,12 @@ class Detector:
         first = self._first_agent
         if index >= len(first):
             missing = index + 1 - len(first)
-            first.extend(_NO_AGENT * missing)
-            self._first_agent_at.extend(_NO_TIME * missing)
+            if missing == 1:  # (a new address: the common case)
+                first.append(0)
+                self._first_agent_at.append(0.0)
+            else:
+                first.extend(_NO_AGENT * missing)
+                self._first_agent_at.extend(_NO_TIME * missing)
         token = first[index]
         if token == 0:  # the address's first agent: kept, as _second_agent would
             first[index], self._first_agent_at[index] = self._token, hit.at

@@ -263,15 +263,24 @@ class Figures:
     host_hits: array[int] = field(default_factory=lambda: array("q"))
     host_bytes: array[int] = field(default_factory=lambda: array("q"))
     host_visitors: array[int] = field(default_factory=lambda: array("q"))
+    # Each address's first visitor lives beside the address, not in the tables (a million
+    # addresses seen once each: no table entry at all): a hash of its (date, agent), the
+    # hours it was seen in, and the index + 1 of its first path.
+    first_visitor: array[int] = field(default_factory=lambda: array("q"))
+    first_hours: array[int] = field(default_factory=lambda: array("i"))
+    first_path: array[int] = field(default_factory=lambda: array("i"))
+    first_visitors: int = 0
     referers: Counter[str] = field(default_factory=Counter)
     agents: Counter[str] = field(default_factory=Counter)
     statuses: Counter[int] = field(default_factory=Counter)
     hours: list[int] = field(default_factory=lambda: [0] * 24)
     hour_visitors: list[int] = field(default_factory=lambda: [0] * 24)
     visitors: HashTable = field(default_factory=lambda: HashTable(values=True))
-    """Distinct visitors: hash of (IP, date, agent) → bit mask of the hours seen in."""
+    """The other distinct visitors: hash of (IP, date, agent) → bit mask of the hours seen
+    in."""
     visits: HashTable = field(default_factory=HashTable)
-    """Distinct (visitor, path) pairs, for the visitors of each page."""
+    """Distinct (visitor, path) pairs beyond each address's first, for the visitors of each
+    page."""
 
     def add_failed(self, reason: str, where: str = "") -> None:
         """Count one line that could not be read."""
@@ -290,7 +299,13 @@ class Figures:
         statuses, agents, referers, hours = self.statuses, self.agents, self.referers, self.hours
         paths, days, hosts, not_found = self.paths, self.days, self.hosts, self.not_found
         host_hits, host_bytes, host_visitors = self.host_hits, self.host_bytes, self.host_visitors
+        first_visitor, first_hours, first_path = (
+            self.first_visitor,
+            self.first_hours,
+            self.first_path,
+        )
         hour_visitors = self.hour_visitors
+        firsts = 0
         add_bits, add_visit = self.visitors.add_bits, self.visits.add
         first_at, last_at = self.first_at, self.last_at
         count = bandwidth = 0
@@ -324,9 +339,18 @@ class Figures:
                 host = hosts[ip] = len(hosts)
             if host >= len(host_hits):  # (the index may be shared with the rules)
                 grow = host + 1 - len(host_hits)
-                host_hits.extend(_ZERO_KEYS * grow)
-                host_bytes.extend(_ZERO_KEYS * grow)
-                host_visitors.extend(_ZERO_KEYS * grow)
+                if grow == 1:  # (a new address: the common case)
+                    host_hits.append(0)
+                    host_bytes.append(0)
+                    host_visitors.append(0)
+                    first_visitor.append(0)
+                    first_hours.append(0)
+                    first_path.append(0)
+                else:
+                    for table in (host_hits, host_bytes, host_visitors, first_visitor):
+                        table.extend(_ZERO_KEYS * grow)
+                    first_hours.extend(_ZERO_VALUES * grow)
+                    first_path.extend(_ZERO_VALUES * grow)
             host_hits[host] += 1
             host_bytes[host] += size
             if status == 404:
@@ -334,21 +358,43 @@ class Figures:
                 missing.hits += 1
                 missing.bandwidth += size
             elif not 400 <= status < 500:  # GoAccess leaves 4xx out of unique visitors
-                visitor = hash((ip, date, agent)) or 1
-                new = add_bits(visitor, 1 << hour)
-                if new:
+                token = hash((date, agent)) or 1
+                first = first_visitor[host]
+                if first == 0:  # the address's first visitor
+                    first_visitor[host] = token
+                    first_hours[host] = 1 << hour
+                    first_path[host] = item.index + 1
+                    firsts += 1
                     hour_visitors[hour] += 1
-                    if new == 2:
-                        day.visitors += 1
-                        host_visitors[host] += 1
-                if add_visit(hash((visitor, item.index)) or 1):
+                    day.visitors += 1
+                    host_visitors[host] += 1
                     item.visitors += 1
+                elif first == token:  # that visitor again
+                    seen = first_hours[host]
+                    if not seen & 1 << hour:
+                        first_hours[host] = seen | 1 << hour
+                        hour_visitors[hour] += 1
+                    if first_path[host] != item.index + 1 and add_visit(
+                        hash((ip, date, agent, item.index)) or 1
+                    ):
+                        item.visitors += 1
+                else:  # another visitor from the address
+                    visitor = hash((ip, date, agent)) or 1
+                    new = add_bits(visitor, 1 << hour)
+                    if new:
+                        hour_visitors[hour] += 1
+                        if new == 2:
+                            day.visitors += 1
+                            host_visitors[host] += 1
+                    if add_visit(hash((visitor, item.index)) or 1):
+                        item.visitors += 1
             at = hit.at
             if at < first_at:
                 first_at, self.first = at, hit.time
             if at > last_at:
                 last_at, self.last = at, hit.time
         self.first_at, self.last_at = first_at, last_at
+        self.first_visitors += firsts
         self.total += count
         self.valid += count
         self.bandwidth += bandwidth
@@ -388,7 +434,7 @@ class Figures:
 
         valid = self.valid or 1
         unique, host_visitors, hour_visitors = (
-            len(self.visitors),
+            self.first_visitors + len(self.visitors),
             self.host_visitors,
             self.hour_visitors,
         )
@@ -404,12 +450,7 @@ class Figures:
             assert isinstance(codes, dict)
             codes[str(status)] = hits
         per_host = self.host_hits
-        seen = len(per_host)  # (addresses the rules restored from a previous run may not be)
-        hosts = heapq.nsmallest(
-            top,
-            ((ip, i) for ip, i in self.hosts.items() if i < seen and per_host[i]),
-            key=lambda kv: (-per_host[kv[1]], kv[0]),
-        )
+        hosts = _top_hosts(self.hosts, per_host, top)
         return {
             "version": 2,
             "period": {"first": self.first, "last": self.last},
@@ -452,6 +493,22 @@ class Figures:
                 {"hour": h, "hits": self.hours[h], "visitors": hour_visitors[h]} for h in range(24)
             ],
         }
+
+
+def _top_hosts(hosts: dict[str, int], hits: array[int], top: int) -> list[tuple[str, int]]:
+    """The ``top`` (address, index) with the most hits, ties by address: the hits'
+    threshold first (over the array), then only the addresses at or above it (a million
+    addresses with one hit each: their names, compared without a key function)."""
+    seen = len(hits)  # (addresses the rules restored from a previous run may not be)
+    if not seen:
+        return []
+    threshold = max(heapq.nlargest(top, hits)[-1], 1)
+    above = [(ip, i) for ip, i in hosts.items() if i < seen and hits[i] > threshold]
+    above.sort(key=lambda kv: (-hits[kv[1]], kv[0]))
+    at = heapq.nsmallest(
+        top - len(above), (ip for ip, i in hosts.items() if i < seen and hits[i] == threshold)
+    )
+    return above[:top] + [(ip, hosts[ip]) for ip in at]
 
 
 _NAME_TOKEN = (
