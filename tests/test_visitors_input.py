@@ -41,6 +41,9 @@ CRASHES = [
     (stamped("25/Nov/2026:10:00:00 +0800", ip=":::::::"), parse.BAD_ADDRESS),
     (stamped("25/Nov/2026:10:00:00 +0800", ip="999.1.1.1"), parse.BAD_ADDRESS),
     (stamped("25/Nov/2026:10:00:00 +0800", ip="evil.example"), parse.BAD_ADDRESS),
+    (stamped("25/Nov/2026:10:00:00 +0800", ip="\u0661.2.3.4"), parse.BAD_ADDRESS),  # "١.2.3.4"
+    (stamped("25/Nov/2026:10:00:00 +0800", ip="01.2.3.4"), parse.BAD_ADDRESS),
+    (stamped("25/Nov/2026:10:00:00 +0800", ip="1.2.3.4.5"), parse.BAD_ADDRESS),
     (GOOD.replace(" 100 ", " 1e9 "), parse.BAD_SIZE),
     (stamped("25/Nov/2026:10:00:00 +0800", status="2\u00b20"), parse.BAD_STATUS),  # "2²0"
     (GOOD.replace(" 100 ", " 1\u00b2 "), parse.BAD_SIZE),  # digits to str.isdigit, not int

@@ -53,9 +53,7 @@ _MONTHS = {
         ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"), 1
     )
 }
-_IPV4 = re.compile(
-    r"(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)"
-)
+_OCTETS = frozenset(str(n) for n in range(256))
 _FRACTION = re.compile(r"[.,]\d{1,9}")
 _NO_DURATIONS = [None, None, None]
 _ZONE = re.compile(r"([+-])(\d\d):?(\d\d)")
@@ -107,7 +105,14 @@ def valid_address(text: str) -> bool:
 
 
 def _check_address(text: str) -> bool:
-    if _IPV4.fullmatch(text):
+    octets = text.split(".")
+    if (  # ASCII decimal 0-255 without leading zeros ("١.2.3.4" is not)
+        len(octets) == 4
+        and octets[0] in _OCTETS
+        and octets[1] in _OCTETS
+        and octets[2] in _OCTETS
+        and octets[3] in _OCTETS
+    ):
         return True
     if ":" not in text or len(text) > 45:
         return False

@@ -581,20 +581,21 @@ class _ArrayBuckets(_Buckets):
         the address's, when the caller has it."""
         if index < 0:
             index = self.addresses.of(ip)
-        if index >= len(self.until):
+        untils = self.until
+        if index >= len(untils):
             self._grow(index)
-        latest = self.latest[index]
-        if at < latest or rule.leak <= 0:
+        leak = rule.leak
+        if at < self.latest[index] or leak <= 0:
             return True
-        until = self.until[index]
+        until = untils[index]
         if at >= until:
             until = at
             self.count[index] = 0
             self.start[index] = at
-        until += 1 / rule.leak
-        if (until - at) * rule.leak > rule.capacity + 1e-9:
+        until += 1 / leak
+        if (until - at) * leak > rule.capacity + 1e-9:
             return True
-        self.until[index] = until
+        untils[index] = until
         self.latest[index] = at
         self.count[index] += 1
         return False
@@ -640,6 +641,10 @@ _NO_AGENT = array("q", [0])
 _NO_TIME = array("d", [0.0])
 _NEVER = float("-inf")
 _FOREVER = float("inf")
+
+
+def _never(ip: str, at: float, rule: Rule, index: int) -> bool:
+    return True
 
 
 def as_logged(at: float, like: str) -> str:
@@ -711,11 +716,13 @@ class Detector:
         # requests that are not a plain GET/HEAD of a path answered otherwise.
         self._unusual = tuple(r for r in self.rules if r.pattern is None and r.test is not None)
         self._for_status: dict[int, tuple[Rule, ...]] = {}
+        # The rule whose buckets are arrays (aggressive-crawling), poured in place.
         self._crawl: Rule | None = None
-        self._crawl_buckets: _Buckets | None = None
+        self._crawl_pour: Callable[[str, float, Rule, int], bool] = _never
         for rule in self.rules:
-            if isinstance(self.buckets[rule.id], _ArrayBuckets):
-                self._crawl, self._crawl_buckets = rule, self.buckets[rule.id]
+            by_ip = self.buckets[rule.id]
+            if isinstance(by_ip, _ArrayBuckets):
+                self._crawl, self._crawl_pour = rule, by_ip.pour_in_order
         """The plain rules whose status condition a status meets."""
 
     def _matches(
@@ -815,8 +822,7 @@ class Detector:
         for rule in plain:
             if rule.id not in caught:  # the common cases, without the general path
                 if rule is self._crawl:
-                    assert isinstance(self._crawl_buckets, _ArrayBuckets)
-                    if not self._crawl_buckets.pour_in_order(ip, hit.at, rule, index):
+                    if not self._crawl_pour(ip, hit.at, rule, index):
                         continue
                 elif rule.distinct == "agent" and not self._one_agent(rule, ip, index, hit):
                     continue
