@@ -509,6 +509,11 @@ Allow = Callable[[str, str], bool]
 is about to be reported)."""
 
 
+GROW = 4096
+"""Cells added at once to the per-address arrays of the figures and the rules (an
+address's cells hold their "nothing yet" value until it is seen)."""
+
+
 class Addresses:
     """One small index per distinct client address, shared by the figures and the rules
     so that per-address state can live in typed arrays (a million addresses: megabytes,
@@ -562,16 +567,12 @@ class _ArrayBuckets(_Buckets):
 
     def _grow(self, index: int) -> None:
         missing = index + 1 - len(self.until)
-        if missing == 1:  # (the common case: a new address)
-            self.until.append(0.0)
-            self.latest.append(_NEVER)
-            self.start.append(_FOREVER)
-            self.count.append(0)
-        elif missing > 0:
-            self.until.extend([0.0] * missing)
-            self.latest.extend([_NEVER] * missing)
-            self.start.extend([_FOREVER] * missing)
-            self.count.extend([0] * missing)
+        if missing > 0:
+            missing += GROW - 1  # room for the next new addresses too
+            self.until.extend(array("d", [0.0]) * missing)
+            self.latest.extend(array("d", [_NEVER]) * missing)
+            self.start.extend(array("d", [_FOREVER]) * missing)
+            self.count.extend(array("q", [0]) * missing)
 
     def pour_in_order(self, ip: str, at: float, rule: Rule, index: int = -1) -> bool:
         """Pour a request that is not older than the bucket's newest one, as
@@ -895,13 +896,9 @@ class Detector:
             return True
         first = self._first_agent
         if index >= len(first):
-            missing = index + 1 - len(first)
-            if missing == 1:  # (a new address: the common case)
-                first.append(0)
-                self._first_agent_at.append(0.0)
-            else:
-                first.extend(_NO_AGENT * missing)
-                self._first_agent_at.extend(_NO_TIME * missing)
+            missing = index + GROW - len(first)  # room for the next new addresses too
+            first.extend(_NO_AGENT * missing)
+            self._first_agent_at.extend(_NO_TIME * missing)
         token = first[index]
         if token == 0:  # the address's first agent: kept, as _second_agent would
             first[index], self._first_agent_at[index] = self._token, hit.at

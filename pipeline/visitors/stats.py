@@ -31,6 +31,7 @@ from urllib.parse import urlsplit
 
 from pipeline.visitors.agents import CRAWLERS, FEED, classify
 from pipeline.visitors.parse import Hit
+from pipeline.visitors.rules import GROW
 
 TOP = 20
 
@@ -338,19 +339,11 @@ class Figures:
             if host is None:
                 host = hosts[ip] = len(hosts)
             if host >= len(host_hits):  # (the index may be shared with the rules)
-                grow = host + 1 - len(host_hits)
-                if grow == 1:  # (a new address: the common case)
-                    host_hits.append(0)
-                    host_bytes.append(0)
-                    host_visitors.append(0)
-                    first_visitor.append(0)
-                    first_hours.append(0)
-                    first_path.append(0)
-                else:
-                    for table in (host_hits, host_bytes, host_visitors, first_visitor):
-                        table.extend(_ZERO_KEYS * grow)
-                    first_hours.extend(_ZERO_VALUES * grow)
-                    first_path.extend(_ZERO_VALUES * grow)
+                grow = host + GROW - len(host_hits)  # room for the next new addresses too
+                for table in (host_hits, host_bytes, host_visitors, first_visitor):
+                    table.extend(_ZERO_KEYS * grow)
+                first_hours.extend(_ZERO_VALUES * grow)
+                first_path.extend(_ZERO_VALUES * grow)
             host_hits[host] += 1
             host_bytes[host] += size
             if status == 404:
