@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -16,6 +17,10 @@ from pipeline.cli.common import (
     pass_state,
     progress_bar,
 )
+
+if TYPE_CHECKING:  # imported lazily at run time, like every use case
+    from pipeline.commands.visitors import VisitorReport
+    from pipeline.config import Config
 
 # -- visitors --------------------------------------------------------------
 
@@ -81,7 +86,6 @@ def visitors_analyze(
     Exits 1 when suspicious activity was found or most of a file could not be read.
     """
     from pipeline.commands.visitors import analyze
-    from pipeline.visitors import report as render
     from pipeline.visitors.allow import system_resolver
 
     config = state.config
@@ -97,32 +101,10 @@ def visitors_analyze(
             resolver=resolver,
         )
     data = result.as_dict()
-    language = config.site.language
     if fmt == "json":
         text = json.dumps(data, ensure_ascii=False, indent=2)
-    elif fmt == "markdown":
-        text = render.markdown(data, language)
-    elif fmt == "html":
-        text = render.page(
-            data, site_name=config.site.name, language=language, tz=config.site.timezone
-        )
     else:
-        text = (
-            f"{data['total_requests']} requests ({data['failed_requests']} failed), "
-            f"{data['unique_visitors']} unique visitors, "
-            f"{render.size(int(str(data['bandwidth'])))}, "
-            f"{len(result.findings)} suspicious finding(s)"
-        )
-        for finding in result.findings:
-            text += (
-                f"\n  {finding.ip}  {finding.rule}  x{finding.count}  "
-                f"{finding.first} — {finding.samples[0]}"
-            )
-        for reason in result.figures.reasons.most_common():
-            where = result.figures.failed_where.get(reason[0], "")
-            text += f"\n  failed: {reason[1]} × {reason[0]}" + (
-                f" (first: {where})" if where else ""
-            )
+        text = _rendered(result, data, fmt, config)
     if output is not None:
         from pipeline.fsutil import atomic_write_text
 
@@ -146,6 +128,37 @@ def visitors_analyze(
         )
     if result.findings or result.warnings:
         sys.exit(1)
+
+
+def _rendered(result: VisitorReport, data: dict[str, object], fmt: str, config: Config) -> str:
+    """The report as markdown, HTML or text (Jinja2 and Babel are imported only for these)."""
+    from pipeline.visitors import report as render
+
+    language = config.site.language
+    if fmt == "markdown":
+        text = render.markdown(data, language)
+    elif fmt == "html":
+        text = render.page(
+            data, site_name=config.site.name, language=language, tz=config.site.timezone
+        )
+    else:
+        text = (
+            f"{data['total_requests']} requests ({data['failed_requests']} failed), "
+            f"{data['unique_visitors']} unique visitors, "
+            f"{render.size(int(str(data['bandwidth'])))}, "
+            f"{len(result.findings)} suspicious finding(s)"
+        )
+        for finding in result.findings:
+            text += (
+                f"\n  {finding.ip}  {finding.rule}  x{finding.count}  "
+                f"{finding.first} — {finding.samples[0]}"
+            )
+        for reason in result.figures.reasons.most_common():
+            where = result.figures.failed_where.get(reason[0], "")
+            text += f"\n  failed: {reason[1]} × {reason[0]}" + (
+                f" (first: {where})" if where else ""
+            )
+    return text
 
 
 COMMANDS = [visitors]

@@ -96,11 +96,14 @@ _SEEN: dict[str, bool] = {}
 def valid_address(text: str) -> bool:
     """An IPv4 or IPv6 address (``.......`` and ``:::::::`` are not)."""
     found = _SEEN.get(text)
-    if found is None:
-        found = _check_address(text)
-        if len(_SEEN) >= 4096:
-            _SEEN.clear()
-        _SEEN[text] = found
+    return _remember(text) if found is None else found
+
+
+def _remember(text: str) -> bool:
+    found = _check_address(text)
+    if len(_SEEN) >= 4096:
+        _SEEN.clear()
+    _SEEN[text] = found
     return found
 
 
@@ -228,7 +231,7 @@ class LogFormat:
                 return self._parse_text(line)
         ip = head[:space]
         valid = _SEEN.get(ip)
-        if not (valid or (valid is None and valid_address(ip))):
+        if not (valid or (valid is None and _remember(ip))):
             return self._parse_text(line)
         request = parts[1]
         words = request.split(" ")
