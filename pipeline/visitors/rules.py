@@ -645,6 +645,7 @@ _FOREVER = float("inf")
 
 
 def _never(ip: str, at: float, rule: Rule, index: int) -> bool:
+    """No array-bucket rule is enabled: every request takes the general path."""
     return True
 
 
@@ -717,6 +718,7 @@ class Detector:
         # requests that are not a plain GET/HEAD of a path answered otherwise.
         self._unusual = tuple(r for r in self.rules if r.pattern is None and r.test is not None)
         self._for_status: dict[int, tuple[Rule, ...]] = {}
+        """The plain rules whose status condition a status meets."""
         # The rule whose buckets are arrays (aggressive-crawling), poured in place.
         self._crawl: Rule | None = None
         self._crawl_pour: Callable[[str, float, Rule, int], bool] = _never
@@ -724,7 +726,6 @@ class Detector:
             by_ip = self.buckets[rule.id]
             if isinstance(by_ip, _ArrayBuckets):
                 self._crawl, self._crawl_pour = rule, by_ip.pour_in_order
-        """The plain rules whose status condition a status meets."""
 
     def _matches(
         self, cache: dict[str, tuple[Rule, ...]], rules: tuple[Rule, ...], value: str, raw: bool
