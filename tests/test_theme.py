@@ -324,10 +324,15 @@ def test_posts_are_indexed_one_bundle_per_blog_and_year(tmp_path: Path) -> None:
     ):
         (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / rel).write_text("<html></html>")
+    # A post's files and the API hold no HTML: their folders stay out of the globs (one
+    # per post made the pages' glob thousands of names long).
+    for rel in ("berita/a/files/foto.png", "berita/b/surat.pdf", "api/index.json", "feed.xml"):
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_bytes(b"x")
     found = search.bundles(tmp_path, ["berita", "pengumuman"])
     assert found == [
         (
-            "{berita/index.html,berita/page/**/*.html,index.html,profil/**/*.html}",
+            "{berita/index.html,berita/page/**/*.html,feed.xml,index.html,profil/**/*.html}",
             "pagefind",
         ),
         ("berita/2025/**/*.html", "pagefind/berita-2025"),
