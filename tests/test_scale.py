@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import re
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -181,25 +183,150 @@ def test_excerpts_rendered_once_and_shared_front_matter_give_the_same_bytes(
     assert 'href="../../../../berita-31/files/foto.png?v=1"' in archive
 
 
-def test_pages_rendered_on_two_cores_give_the_same_bytes(newsroom: Project) -> None:
-    """The engine's split of the page loop between two processes (search entries merged
-    back in page order) writes what one process writes."""
-    from pipeline.site import engine
+RICH_BODY = """
+## Isi {n}
+
+Teks dengan catatan kaki[^1], **tebal**, `kode` dan [bagian ini](#isi-{n}).
+
+!!! note "Catatan"
+    Admonisi dalam berita {n}.
+
+| Kolom | Nilai |
+|---|---|
+| a | {n} |
+
+Istilah
+:   Definisi {n}.
+
+??? info "Rincian"
+    Isi yang dilipat.
+
+```python
+print({n})
+```
+
+Lihat [berita sebelumnya](../berita-{prev:02d}/index.md#isi-{prev}),
+[visi](/profil/visi-misi/index.md)
+dan [halaman yang tidak ada](../tidak-ada/index.md).
+
+[^1]: Catatan kaki berita {n}.
+"""
+
+
+def rich_newsroom(project: Project) -> Project:
+    """The newsroom with Markdown extensions that keep state within a document
+    (footnotes, toc's unique ids), tags, links between posts and a missing link."""
+    mkdocs = project.root / "mkdocs.yml"
+    text = mkdocs.read_text().replace("  - search\n", "  - search\n  - tags\n")
+    text = text.replace("not_found: warn", "not_found: info")
+    text += (
+        "markdown_extensions:\n  - admonition\n  - attr_list\n  - md_in_html\n  - tables\n"
+        "  - def_list\n  - footnotes\n  - toc:\n      permalink: true\n"
+        "  - pymdownx.details\n  - pymdownx.superfences\n"
+    )
+    mkdocs.write_text(text)
+    project.write("content/tags.md", "# Tag\n\n<!-- material/tags -->\n")
+    for number in range(1, 23):
+        day = date(2026, 1 + number // 3, 1 + number % 28)
+        project.published(
+            f"berita-{number:02d}",
+            title=f"Berita nomor {number} dari pengadilan",
+            summary=f"Ringkasan berita {number} untuk pencarian.",
+            date=day,
+            published_at=f"{day.isoformat()}T10:00:00+08:00",
+            tags=[f"tag-{number % 4}", "semua"],
+            body=RICH_BODY.format(n=number, prev=max(number - 1, 1)),
+        )
+    return project
+
+
+def build_both_ways(
+    project: Project, caplog: pytest.LogCaptureFixture
+) -> tuple[dict[bool, dict[str, str]], dict[bool, list[str]]]:
+    """The site built by the engine (two processes) and by mkdocs alone, with the
+    messages each build logged."""
     from pipeline.site.build import build_site
 
-    sites = {}
+    sites, messages = {}, {}
     for parallel in (False, True):
-        site = newsroom.root / f"site-{parallel}" / "site"
-        build_site(newsroom.config, now=NOW, site_dir=site, parallel=parallel)
+        caplog.clear()
+        with caplog.at_level(logging.INFO):
+            site = project.root / f"site-{parallel}" / "site"
+            build_site(project.config, now=NOW, site_dir=site, parallel=parallel)
         sites[parallel] = digests(site)
-    assert sites[True] == sites[False]
-    assert "search/search_index.json" in sites[True]
+        messages[parallel] = [r.getMessage() for r in caplog.records]
+    return sites, messages
+
+
+def test_pages_converted_and_rendered_on_two_cores_give_the_same_bytes(
+    newsroom: Project, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The engine's split of the Markdown conversion (a child converting ahead) and of
+    the page loop between two processes writes what mkdocs alone writes, and logs the
+    same messages about the pages."""
     from mkdocs.config import load_config as load_mkdocs
 
+    from pipeline.site import engine
+
+    sites, messages = build_both_ways(rich_newsroom(newsroom), caplog)
+    assert sites[True] == sites[False]
+    assert "search/search_index.json" in sites[True]
+    split = [m for m in messages[True] if m.startswith("Markdown conversion:")]
+    assert len(split) == 1 and " 0 by the second process" not in split[0], split
+    missing = [m for m in messages[False] if "tidak-ada" in m]
+    assert len(missing) == 22
+    assert sorted(m for m in messages[True] if "tidak-ada" in m) == sorted(missing)
+
     mk = load_mkdocs(str(newsroom.root / "mkdocs.yml"))
-    assert engine.why_sequential(mk) is None
+    assert engine.why_sequential(mk) is None and engine.why_not_ahead(mk) is None
     mk.plugins["macros"] = next(iter(mk.plugins.values()))  # a plugin the engine does not know
     assert "macros" in (engine.why_sequential(mk) or "")
+    mk.markdown_extensions.append("markdown_katex")
+    assert "markdown_katex" in (engine.why_not_ahead(mk) or "")
+
+
+def test_pages_the_child_saw_otherwise_are_converted_again_here(
+    newsroom: Project, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A page whose Markdown, after the plugins' hooks, differs in the converting child
+    (here: every page, by a hook that knows which process it runs in) is converted again
+    by the build process: the result is still mkdocs' own."""
+    import functools
+    import os
+
+    from pipeline.site.plugin import WartaPlugin
+
+    parent = os.getpid()
+    hook = WartaPlugin.on_page_markdown
+
+    @functools.wraps(hook)
+    def elsewhere(self: WartaPlugin, markdown: str, **kwargs: Any) -> str:
+        markdown = hook(self, markdown, **kwargs)
+        return markdown if os.getpid() == parent else markdown + "\n\nDi proses lain.\n"
+
+    monkeypatch.setattr(WartaPlugin, "on_page_markdown", elsewhere)
+    sites, messages = build_both_ways(rich_newsroom(newsroom), caplog)
+    assert sites[True] == sites[False]
+    split = [m for m in messages[True] if m.startswith("Markdown conversion:")]
+    assert len(split) == 1 and " 0 by the second process" in split[0], split
+    assert "converted again here" in split[0]
+    assert all("Di proses lain" not in m for m in messages[True])
+
+
+def test_an_engine_that_cannot_split_says_why(
+    newsroom: Project, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """When a mirrored mkdocs function has changed, the conversion stays in one process
+    and the build says so; the output is still mkdocs' own."""
+    from pipeline.site import engine
+
+    monkeypatch.setitem(engine._MIRRORED, "Page.render", "0" * 64)
+    sites, messages = build_both_ways(newsroom, caplog)
+    assert sites[True] == sites[False]
+    assert any(
+        m.startswith("Markdown converted in one process: mkdocs' Page.render differ")
+        for m in messages[True]
+    )
 
 
 def test_one_page_per_tag_and_a_new_post_changes_only_its_own_tags(newsroom: Project) -> None:

@@ -1,40 +1,61 @@
 """warta's mkdocs build loop: mkdocs' own ``build()``, with the independent work on two cores.
 
-mkdocs renders every page one after the other. After the Markdown of every page is
-converted and the navigation is complete, rendering one page's template does not depend
-on any other page's rendering: the pages are split between this process and one forked
-from it, each writing its own HTML files. What the parent needs back from the pages the
-child rendered is sent back to it and merged in page order, so that the output is the
-same, byte for byte, as one process would write:
+mkdocs converts and renders every page one after the other. Two steps are split between
+this process and one forked from it, so that the output is the same, byte for byte, as
+one process would write (``tests/test_scale.py`` builds sites both ways):
 
-- the search plugin's index entries of each page (in page order);
-- the warnings logged while rendering (strict mode counts them);
-- an error, which fails the build as it would have.
+1. **Markdown conversion.** The plugins' ``on_page_markdown`` hooks keep state from page
+   to page (the tags plugin's mappings, the blog's excerpts), so they run here, in page
+   order, for every page. The conversion itself (Markdown to HTML, with mkdocs' link
+   and anchor steps) depends only on the Markdown those hooks return, the page's file
+   and the site's files: a forked child converts pages ahead, from the last page
+   backwards while this process works forwards, running the hooks on its own copy to
+   learn each page's Markdown. Its results (the HTML, the table of contents, the title,
+   the anchors and links, the messages logged, and the blog excerpt of a post) are used
+   only for a page whose Markdown here has the same SHA-256 as the child's; any other
+   page is converted here. The excerpts of the posts this process converts are
+   converted at that moment too, so each is converted once, before the pages are split.
+2. **Page templates.** Once every page is converted and the navigation is complete,
+   rendering one page's template does not depend on any other page's rendering: the
+   pages are split between this process and a child, each writing its own HTML files.
+   What the parent needs back from the pages the child rendered is sent back and
+   merged in page order: the search plugin's index entries of each page, the warnings
+   logged (strict mode counts them) and an error, which fails the build as it would have.
 
-This module mirrors ``mkdocs.commands.build.build`` of mkdocs 1.6.1 (only the page loop
-differs) and uses it only for that version, a POSIX ``fork`` and the plugins whose
-page-rendering hooks it knows (warta, search, tags, blog); otherwise mkdocs' own build
-runs, one page after the other. ``tests/test_scale.py`` compares both outputs.
+This module mirrors ``mkdocs.commands.build.build`` of mkdocs 1.6.1 and uses it only for
+that version, a POSIX ``fork``, two CPUs and the plugins whose page hooks it knows
+(warta, search, tags, blog); the conversion step also needs the mirrored mkdocs functions
+unchanged (their SHA-256 is checked) and Markdown extensions from Python-Markdown,
+pymdown-extensions or Material. Otherwise mkdocs' own build runs, one page after the
+other, and the reason is logged.
 """
 
 from __future__ import annotations
 
+import hashlib
+import inspect
 import logging
+import multiprocessing
 import os
 import pickle
+import tempfile
 import time
 import traceback
 from collections.abc import Callable
-from typing import Any
+from importlib.metadata import entry_points
+from typing import IO, Any
 
 import mkdocs
 from mkdocs import utils
 from mkdocs.commands import build as mk
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import Abort, BuildError
-from mkdocs.structure.files import InclusionLevel, get_files, set_exclusions
+from mkdocs.structure.files import Files, InclusionLevel, get_files, set_exclusions
 from mkdocs.structure.nav import get_navigation
 from mkdocs.structure.pages import Page
+from mkdocs.structure.toc import get_toc
+
+from pipeline.site import excerpts
 
 log = logging.getLogger("mkdocs.plugins.warta")
 
@@ -44,6 +65,18 @@ SUPPORTED_MKDOCS = "1.6.1"
 KNOWN_PLUGINS = frozenset(
     {"warta", "search", "material/search", "tags", "material/tags", "blog", "material/blog"}
 )
+
+
+#: SHA-256 of the mkdocs 1.6.1 functions the conversion step mirrors (``_populate_page``)
+#: or whose results it carries from the child to this process (``Page.render``: every
+#: attribute it sets is carried).
+_MIRRORED = {
+    "_populate_page": "31a70ea4caef1e127a9d65a0f346ee322bad00d673ef824d82acf807e61d91c2",
+    "Page.render": "320529348f7a8af152073d0a3ab02960ccce91f9204716144e51b20931983cc6",
+}
+#: Markdown extensions known to convert a page from its own text (and files they read),
+#: with no state carried from one document to the next.
+KNOWN_EXTENSIONS = ("markdown.extensions.", "pymdownx.", "material.extensions.")
 
 
 def why_sequential(config: MkDocsConfig) -> str | None:
@@ -62,6 +95,37 @@ def why_sequential(config: MkDocsConfig) -> str | None:
     return None
 
 
+def why_not_ahead(config: MkDocsConfig) -> str | None:
+    """Why the Markdown of this build cannot be converted ahead by a child (None if it can)."""
+    actual = {
+        "_populate_page": _digest(mk._populate_page),
+        "Page.render": _digest(Page.render),
+    }
+    changed = sorted(name for name, digest in actual.items() if _MIRRORED[name] != digest)
+    if changed:
+        return f"mkdocs' {', '.join(changed)} differ from the version mirrored"
+    unknown = [name for name in _extension_names(config) if not name.startswith(KNOWN_EXTENSIONS)]
+    if unknown:
+        return f"Markdown extension(s) {', '.join(unknown)} not known to keep no state"
+    return None
+
+
+def _digest(function: Callable[..., Any]) -> str:
+    return hashlib.sha256(inspect.getsource(function).encode()).hexdigest()
+
+
+def _extension_names(config: MkDocsConfig) -> list[str]:
+    """The module of each Markdown extension (a short name is an entry point's)."""
+    short = {ep.name: ep.value for ep in entry_points(group="markdown.extensions")}
+    names = []
+    for extension in config.markdown_extensions:
+        if isinstance(extension, str):
+            names.append(short.get(extension, extension) if "." not in extension else extension)
+        else:
+            names.append(type(extension).__module__ + ".")
+    return names
+
+
 def _search_plugins(config: MkDocsConfig) -> list[Any]:
     return [
         plugin
@@ -74,7 +138,7 @@ def build(config: MkDocsConfig, *, parallel: bool = True) -> None:
     """Build the site as ``mkdocs build`` does; pages on two cores when it is safe."""
     reason = "not asked" if not parallel else why_sequential(config)
     if reason is not None:
-        log.debug("pages rendered one after the other: %s", reason)
+        log.info("pages converted and rendered one after the other: %s", reason)
         mk.build(config)
         return
     _build(config)
@@ -101,11 +165,7 @@ def _build(config: MkDocsConfig) -> None:
         set_exclusions(files, config)
         nav = get_navigation(files, config)
         nav = config.plugins.on_nav(nav, config=config, files=files)
-        for file in files.documentation_pages(inclusion=inclusion):
-            if file.page is None and file.inclusion.is_not_in_nav():
-                Page(None, file, config)
-            assert file.page is not None
-            mk._populate_page(file.page, config, files, False)
+        _populate_pages(files, config, inclusion)
         env = config.plugins.on_env(env, config=config, files=files)
         files.copy_static_files(dirty=False, inclusion=inclusion)
         for template in config.theme.static_templates:
@@ -133,6 +193,271 @@ def _build(config: MkDocsConfig) -> None:
         raise
     finally:
         logger.removeHandler(warning_counter)
+
+
+# -- 1. Markdown conversion -------------------------------------------------------------
+
+Render = Callable[[Page, MkDocsConfig, Files], None]
+"""Converts a page's Markdown (``Page.render``'s work): ``(page, config, files)``."""
+
+
+def _render(page: Page, config: MkDocsConfig, files: Files) -> None:
+    page.render(config, files)
+
+
+def _populate_pages(files: Files, config: MkDocsConfig, inclusion: Any) -> None:
+    """Every documentation page read, passed through the plugins' hooks and converted."""
+    pages = []
+    for file in files.documentation_pages(inclusion=inclusion):
+        if file.page is None and file.inclusion.is_not_in_nav():
+            Page(None, file, config)  # (mkdocs creates it just before populating it)
+        assert file.page is not None
+        pages.append(file.page)
+    reason = why_not_ahead(config) if len(pages) > 1 else "one page"
+    if reason is not None:
+        log.info("Markdown converted in one process: %s", reason)
+        for page in pages:
+            populate_page(page, config, files)
+        return
+    ahead = _Ahead(pages, config, files)
+    try:
+        for i, page in enumerate(pages):
+            populate_page(page, config, files, render=ahead.render_for(i))
+            excerpts.prepare(page, ahead.excerpt_for(i))
+    finally:
+        ahead.close()
+    log.info(
+        "Markdown conversion: %d pages here, %d by the second process%s",
+        len(pages) - ahead.used,
+        ahead.used,
+        f" ({ahead.refused} of its pages converted again here: other Markdown)"
+        if ahead.refused
+        else "",
+    )
+
+
+def populate_page(
+    page: Page, config: MkDocsConfig, files: Files, *, render: Render = _render
+) -> None:
+    """mkdocs' ``_populate_page`` (1.6.1, not dirty), with the conversion step ``render``."""
+    config._current_page = page
+    try:
+        page = config.plugins.on_pre_page(page, config=config, files=files)
+        page.read_source(config)
+        assert page.markdown is not None
+        page.markdown = config.plugins.on_page_markdown(
+            page.markdown, page=page, config=config, files=files
+        )
+        render(page, config, files)
+        assert page.content is not None
+        page.content = config.plugins.on_page_content(
+            page.content, page=page, config=config, files=files
+        )
+    except Exception as e:
+        message = f"Error reading page '{page.file.src_uri}':"
+        if not isinstance(e, BuildError):
+            message += f" {e}"
+        mk.log.error(message)
+        raise
+    finally:
+        config._current_page = None
+
+
+class _Capture(logging.Handler):
+    """The records logged in the child while it converts one page."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.NOTSET)
+        self.records: list[tuple[str, int, str]] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append((record.name, record.levelno, record.getMessage()))
+
+
+class _Ahead:
+    """A forked child converting pages from the last one backwards.
+
+    This process takes the pages from the first one forwards; a shared pair of counters
+    (under a lock) says where each is, so every page is converted by exactly one of them
+    and neither waits for the other until they meet. The child writes its results to an
+    unnamed temporary file, read here once the child has finished.
+    """
+
+    def __init__(self, pages: list[Page], config: MkDocsConfig, files: Files) -> None:
+        self.pages, self.config, self.files = pages, config, files
+        self.results: dict[int, dict[str, Any]] | None = None
+        self.used = self.refused = 0
+        context = multiprocessing.get_context("fork")
+        self.lock = context.Lock()
+        # [0]: the next page this process converts, [1]: the lowest page the child took.
+        self.bounds = context.RawArray("q", [0, len(pages)])
+        self.out: IO[bytes] = tempfile.TemporaryFile()  # noqa: SIM115 (closed by close())
+        self.pid = os.fork()
+        if self.pid == 0:
+            self._child()
+
+    # -- in this process ---------------------------------------------------------------
+
+    def _mine(self, i: int) -> bool:
+        with self.lock:
+            if i < self.bounds[1]:
+                self.bounds[0] = i + 1
+                return True
+            return False
+
+    def _collect(self) -> dict[int, dict[str, Any]]:
+        if self.results is None:
+            _pid, status = os.waitpid(self.pid, 0)
+            self.pid = 0
+            results: dict[int, dict[str, Any]] = {}
+            self.out.seek(0)
+            try:
+                while True:
+                    i, result = pickle.load(self.out)
+                    results[i] = result
+            except EOFError:
+                pass
+            except Exception as error:  # a partial last record: its pages are converted here
+                log.info("the conversion process' results end early: %s", error)
+            if status != 0:
+                log.info("the conversion process ended with status %s", status)
+            self.results = results
+        return self.results
+
+    def render_for(self, i: int) -> Render:
+        """The conversion step for page ``i``: the child's result or a conversion here."""
+        if self._mine(i):
+            return _render
+        result = self._collect().get(i)
+        if result is None:
+            return _render
+
+        def render(page: Page, config: MkDocsConfig, files: Files) -> None:
+            assert page.markdown is not None
+            if result["digest"] != excerpts.markdown_digest(page.markdown) or not self._apply(
+                page, result
+            ):
+                self.refused += 1
+                page.render(config, files)
+                return
+            self.used += 1
+            for name, level, message in result["records"]:
+                logging.getLogger(name).log(level, message)
+
+        return render
+
+    def excerpt_for(self, i: int) -> excerpts.Ahead | None:
+        """The child's conversion of page ``i``'s blog excerpt, if it made one."""
+        if self.results is None:
+            return None
+        result = self.results.get(i)
+        return result.get("excerpt") if result else None
+
+    def _apply(self, page: Page, result: dict[str, Any]) -> bool:
+        links = None
+        if result["links"] is not None:
+            links = {}
+            for src_uri, anchors in result["links"].items():
+                target = (
+                    page.file
+                    if src_uri == page.file.src_uri
+                    else self.files.get_file_from_path(src_uri)
+                )
+                if target is None:
+                    return False
+                links[target] = anchors
+        page.content = result["content"]
+        page.toc = get_toc(result["toc"])
+        page._title_from_render = result["title"]
+        page.present_anchor_ids = result["anchors"]
+        if links is not None:
+            page.links_to_anchors = links
+        return True
+
+    def close(self) -> None:
+        """Wait for the child (when this process converted every page itself)."""
+        if self.pid:
+            with self.lock:
+                self.bounds[1] = -1  # nothing more to take
+            self._collect()
+        self.out.close()
+
+    # -- in the child ------------------------------------------------------------------
+
+    def _child(self) -> None:
+        capture = _Capture()
+        try:
+            # Messages are given by the parent, for the pages whose results it uses.
+            for logger in [logging.getLogger(), *logging.Logger.manager.loggerDict.values()]:
+                if isinstance(logger, logging.Logger):
+                    logger.handlers = []
+                    logger.propagate = True
+            logging.getLogger().addHandler(capture)
+            while True:
+                with self.lock:
+                    j = self.bounds[1] - 1
+                    if j < self.bounds[0]:
+                        break
+                    self.bounds[1] = j
+                result = self._convert(self.pages[j], capture)
+                if result is not None:
+                    pickle.dump((j, result), self.out, pickle.HIGHEST_PROTOCOL)
+            self.out.flush()
+        except BaseException:  # the parent converts whatever is missing
+            pass
+        finally:
+            os._exit(0)
+
+    def _convert(self, page: Page, capture: _Capture) -> dict[str, Any] | None:
+        # _populate_page up to the conversion: the hooks run on this copy only to learn
+        # the page's Markdown (on_page_content is the parent's, with the HTML sent back).
+        config, files = self.config, self.files
+        config._current_page = page
+        try:
+            page = config.plugins.on_pre_page(page, config=config, files=files)
+            page.read_source(config)
+            assert page.markdown is not None
+            page.markdown = config.plugins.on_page_markdown(
+                page.markdown, page=page, config=config, files=files
+            )
+            del capture.records[:]  # the hooks' messages are the parent's to give
+            page.render(config, files)
+        except Exception:
+            return None  # the parent converts it, and reports the error if there is one
+        finally:
+            config._current_page = None
+        records = list(capture.records)
+        del capture.records[:]
+        excerpt = excerpts.convert_ahead(page)
+        links = page.links_to_anchors
+        return {
+            "digest": excerpts.markdown_digest(page.markdown),
+            "content": page.content,
+            "toc": _toc_tokens(page.toc),
+            "title": page._title_from_render,
+            "anchors": page.present_anchor_ids,
+            "links": None
+            if links is None
+            else {target.src_uri: anchors for target, anchors in links.items()},
+            "records": records,
+            "excerpt": None if excerpt is None else (*excerpt, list(capture.records)),
+        }
+
+
+def _toc_tokens(toc: Any) -> list[dict[str, Any]]:
+    """The tokens ``get_toc`` makes ``toc`` from (mkdocs 1.6.1's AnchorLink)."""
+    return [
+        {
+            "level": item.level,
+            "id": item.id,
+            "name": item.title,
+            "children": _toc_tokens(item.children),
+        }
+        for item in toc
+    ]
+
+
+# -- 2. Page templates -------------------------------------------------------------------
 
 
 class _Records(logging.Handler):

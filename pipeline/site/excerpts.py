@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import hashlib
 import inspect
+import logging
 import re
 import secrets
 from copy import copy
@@ -177,7 +178,41 @@ def _excerpt_class() -> type:
             self.more: str | None = None
             self._shared_key = (config, files)
             self._rendered: _Rendered | None = None
+            self._made_from: tuple[Any, ...] = ()
             self._fallback: Any = None
+
+        def _source(self) -> str:
+            """The Markdown the blog converts for this excerpt (as ``Excerpt.render``)."""
+            markdown = self.post.markdown
+            if not self.post._title_from_render:
+                markdown = "\n\n".join([f"# {self.post.title}", markdown])
+            return str(markdown)
+
+        def _inputs(self) -> tuple[Any, ...]:
+            # What _source() reads: while these are the same, so is the conversion.
+            return (self.post.markdown, self.post.title, self.post._title_from_render)
+
+        def prepare(self, offered: Ahead | None = None) -> None:
+            """Convert now rather than for the first list page (same result, see
+            ``render``), or take ``offered``, a conversion made by another process of
+            this build, when it was made from the same Markdown."""
+            if self._rendered is not None or self._fallback is not None:
+                return
+            markdown = self._source()
+            if _MARK in markdown:
+                return  # render() gives it to the blog's own Excerpt
+            if offered is not None and offered[0] == markdown_digest(markdown):
+                for name, level, message in offered[2]:
+                    logging.getLogger(name).log(level, message)
+                rendered = offered[1]
+            else:
+                config, files = self._shared_key
+                try:
+                    rendered = _shared(config, files).convert(self, markdown)
+                except _CannotMark:
+                    return
+            self.markdown = markdown
+            self._rendered, self._made_from = rendered, self._inputs()
 
         def render(self, page: Any, separator: str) -> None:
             if self._fallback is not None:
@@ -188,16 +223,15 @@ def _excerpt_class() -> type:
                     self._fallback.toc,
                 )
                 return
-            if self._rendered is None:
-                markdown = self.post.markdown
-                if not self.post._title_from_render:
-                    markdown = "\n\n".join([f"# {self.post.title}", markdown])
+            if self._rendered is None or self._made_from != self._inputs():
+                markdown = self._source()
                 config, files = self._shared_key
                 self.markdown = markdown
                 try:
                     if _MARK in markdown:
                         raise _CannotMark(_MARK)
                     self._rendered = _shared(config, files).convert(self, markdown)
+                    self._made_from = self._inputs()
                 except _CannotMark:
                     self._fallback = Excerpt(self.post, config, files)
                     self._fallback.authors, self._fallback.categories = (
@@ -215,6 +249,47 @@ def _excerpt_class() -> type:
 
 
 _SHARED: dict[int, tuple[Files, _Shared]] = {}
+
+Ahead = tuple[bytes, _Rendered, list[tuple[str, int, str]]]
+"""An excerpt converted by another process of the build: the SHA-256 of the Markdown it
+was converted from, the result, and the messages logged while converting it."""
+
+
+def markdown_digest(markdown: str) -> bytes:
+    """The SHA-256 that identifies a Markdown text between the processes of a build."""
+    return hashlib.sha256(markdown.encode("utf-8", "surrogatepass")).digest()
+
+
+def _fast(page: Any) -> Any:
+    excerpt = getattr(page, "excerpt", None)
+    return excerpt if getattr(type(excerpt), "_warta", False) else None
+
+
+def prepare(page: Any, offered: Ahead | None = None) -> None:
+    """Convert the excerpt of ``page`` (a blog post) now, once its own conversion is done,
+    instead of when the first list page shows it: the result is the same (``render``
+    converts again if the post's Markdown or title changed since), and a build that
+    splits its list pages between processes then converts each excerpt once. Messages
+    are logged when it is converted, once."""
+    excerpt = _fast(page)
+    if excerpt is not None:
+        excerpt.prepare(offered)
+
+
+def convert_ahead(page: Any) -> tuple[bytes, _Rendered] | None:
+    """In a process converting pages for another: the excerpt of ``page`` converted, with
+    the digest of its Markdown (None when it has none or the blog renders it itself)."""
+    excerpt = _fast(page)
+    if excerpt is None:
+        return None
+    markdown = excerpt._source()
+    if _MARK in markdown:
+        return None
+    config, files = excerpt._shared_key
+    try:
+        return markdown_digest(markdown), _shared(config, files).convert(excerpt, markdown)
+    except _CannotMark:
+        return None
 
 
 def _shared(config: Any, files: Files) -> _Shared:
