@@ -16,7 +16,7 @@ published (version 1 had one ``index.json`` with every item).
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from email.utils import format_datetime
@@ -88,11 +88,18 @@ def month_of(day: date) -> str:
 
 def api_files(items: list[PublishedItem], *, site_name: str, site_url: str) -> dict[str, bytes]:
     """Relative path → bytes of every API file."""
+    return dict(iter_api_files(items, site_name=site_name, site_url=site_url))
+
+
+def iter_api_files(
+    items: list[PublishedItem], *, site_name: str, site_url: str
+) -> Iterator[tuple[str, bytes]]:
+    """``(relative path, bytes)`` of every API file, one at a time (the item files
+    together hold every page's HTML: a build writes each as it is made)."""
     ordered = sorted(items, key=_sort_key, reverse=True)
     months: dict[str, list[PublishedItem]] = {}
     for item in ordered:
         months.setdefault(month_of(item.front.date), []).append(item)
-    out: dict[str, bytes] = {}
     index = {
         "version": API_VERSION,
         "site": {"name": site_name, "url": site_url},
@@ -103,19 +110,21 @@ def api_files(items: list[PublishedItem], *, site_name: str, site_url: str) -> d
             for month, members in months.items()
         ],
     }
-    out["api/index.json"] = _json(index)
+    yield "api/index.json", _json(index)
     for month, members in months.items():
-        out[f"api/months/{month}.json"] = _json(
-            {
-                "version": API_VERSION,
-                "month": month,
-                "count": len(members),
-                "items": [item.summary_dict() for item in members],
-            }
+        yield (
+            f"api/months/{month}.json",
+            _json(
+                {
+                    "version": API_VERSION,
+                    "month": month,
+                    "count": len(members),
+                    "items": [item.summary_dict() for item in members],
+                }
+            ),
         )
     for item in ordered:
-        out[f"api/items/{item.front.slug}.json"] = _json(item.item_dict())
-    return out
+        yield f"api/items/{item.front.slug}.json", _json(item.item_dict())
 
 
 def read_items(load: Callable[[str], Any]) -> tuple[dict[str, Any], list[dict[str, Any]]]:

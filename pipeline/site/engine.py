@@ -45,6 +45,7 @@ from collections.abc import Callable
 from importlib.metadata import entry_points
 from typing import IO, Any
 
+import markdown
 import mkdocs
 from mkdocs import utils
 from mkdocs.commands import build as mk
@@ -52,7 +53,14 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import Abort, BuildError
 from mkdocs.structure.files import Files, InclusionLevel, get_files, set_exclusions
 from mkdocs.structure.nav import get_navigation
-from mkdocs.structure.pages import Page
+from mkdocs.structure.pages import (
+    Page,
+    _ExtractAnchorsTreeprocessor,
+    _ExtractTitleTreeprocessor,
+    _RawHTMLPreprocessor,
+    _RelativePathTreeprocessor,
+)
+from mkdocs.structure.pages import log as pages_log
 from mkdocs.structure.toc import get_toc
 
 from pipeline.site import excerpts
@@ -201,8 +209,55 @@ Render = Callable[[Page, MkDocsConfig, Files], None]
 """Converts a page's Markdown (``Page.render``'s work): ``(page, config, files)``."""
 
 
-def _render(page: Page, config: MkDocsConfig, files: Files) -> None:
+class _Converter:
+    """``Page.render`` (mkdocs 1.6.1) with one Markdown instance for every page a
+    process converts in a build, ``reset()`` between pages as Python-Markdown provides
+    for reuse, instead of a new instance (its extensions and processors built again,
+    about a third of a short page's conversion) for each page. mkdocs' four per-page
+    processors are made for each page and registered under their names, which replaces
+    the previous page's."""
+
+    def __init__(self, config: MkDocsConfig, files: Files) -> None:
+        self.files = files
+        self.md = markdown.Markdown(
+            extensions=config["markdown_extensions"],
+            extension_configs=config["mdx_configs"] or {},
+        )
+
+    def render(self, page: Page, config: MkDocsConfig, files: Files) -> None:
+        if page.markdown is None:
+            raise RuntimeError("`markdown` field hasn't been set (via `read_source`)")
+        md = self.md.reset()
+        raw_html_ext = _RawHTMLPreprocessor()
+        raw_html_ext._register(md)
+        extract_anchors_ext = _ExtractAnchorsTreeprocessor(page.file, files, config)
+        extract_anchors_ext._register(md)
+        relative_path_ext = _RelativePathTreeprocessor(page.file, files, config)
+        relative_path_ext._register(md)
+        extract_title_ext = _ExtractTitleTreeprocessor()
+        extract_title_ext._register(md)
+        page.content = md.convert(page.markdown)
+        page.toc = get_toc(getattr(md, "toc_tokens", []))
+        page._title_from_render = extract_title_ext.title
+        page.present_anchor_ids = (
+            extract_anchors_ext.present_anchor_ids | raw_html_ext.present_anchor_ids
+        )
+        if pages_log.getEffectiveLevel() > logging.DEBUG:
+            page.links_to_anchors = relative_path_ext.links_to_anchors
+
+
+_CONVERTER: list[_Converter] = []
+
+
+def _plain_render(page: Page, config: MkDocsConfig, files: Files) -> None:
     page.render(config, files)
+
+
+def _render(page: Page, config: MkDocsConfig, files: Files) -> None:
+    # One converter per build (its Files object) and process.
+    if not _CONVERTER or _CONVERTER[0].files is not files:
+        _CONVERTER[:] = [_Converter(config, files)]
+    _CONVERTER[0].render(page, config, files)
 
 
 def _populate_pages(files: Files, config: MkDocsConfig, inclusion: Any) -> None:
@@ -217,7 +272,7 @@ def _populate_pages(files: Files, config: MkDocsConfig, inclusion: Any) -> None:
     if reason is not None:
         log.info("Markdown converted in one process: %s", reason)
         for page in pages:
-            populate_page(page, config, files)
+            populate_page(page, config, files, render=_plain_render)
         return
     ahead = _Ahead(pages, config, files)
     try:
@@ -237,7 +292,7 @@ def _populate_pages(files: Files, config: MkDocsConfig, inclusion: Any) -> None:
 
 
 def populate_page(
-    page: Page, config: MkDocsConfig, files: Files, *, render: Render = _render
+    page: Page, config: MkDocsConfig, files: Files, *, render: Render = _plain_render
 ) -> None:
     """mkdocs' ``_populate_page`` (1.6.1, not dirty), with the conversion step ``render``."""
     config._current_page = page
@@ -338,7 +393,7 @@ class _Ahead:
                 page, result
             ):
                 self.refused += 1
-                page.render(config, files)
+                _render(page, config, files)
                 return
             self.used += 1
             for name, level, message in result["records"]:
@@ -421,7 +476,7 @@ class _Ahead:
                 page.markdown, page=page, config=config, files=files
             )
             del capture.records[:]  # the hooks' messages are the parent's to give
-            page.render(config, files)
+            _render(page, config, files)
         except Exception:
             return None  # the parent converts it, and reports the error if there is one
         finally:

@@ -211,8 +211,17 @@ def _excerpt_class() -> type:
                     rendered = _shared(config, files).convert(self, markdown)
                 except _CannotMark:
                     return
-            self.markdown = markdown
+            self._keep(markdown)
             self._rendered, self._made_from = rendered, self._inputs()
+
+        def _keep(self, markdown: str) -> None:
+            # The blog sets ``markdown`` to what it converted; only whether it is set is
+            # read afterwards (``Page.title``), and the title prefixed copy of the post's
+            # whole Markdown would stay in memory for every post: the post's own, once
+            # converted.
+            self.markdown = (
+                self.post.markdown if markdown.endswith(self.post.markdown) else markdown
+            )
 
         def render(self, page: Any, separator: str) -> None:
             if self._fallback is not None:
@@ -232,6 +241,7 @@ def _excerpt_class() -> type:
                         raise _CannotMark(_MARK)
                     self._rendered = _shared(config, files).convert(self, markdown)
                     self._made_from = self._inputs()
+                    self._keep(markdown)
                 except _CannotMark:
                     self._fallback = Excerpt(self.post, config, files)
                     self._fallback.authors, self._fallback.categories = (
@@ -274,6 +284,15 @@ def prepare(page: Any, offered: Ahead | None = None) -> None:
     excerpt = _fast(page)
     if excerpt is not None:
         excerpt.prepare(offered)
+
+
+def release(excerpt: Any) -> None:
+    """Forget what an excerpt was rendered to for the list page just written (every list
+    page renders it again): otherwise the last list page's HTML of every post's excerpt,
+    and of the rest of the post after the separator, stays in memory to the end."""
+    if isinstance(getattr(excerpt, "content", None), str):
+        excerpt.content = None
+        excerpt.more = None
 
 
 def convert_ahead(page: Any) -> tuple[bytes, _Rendered] | None:

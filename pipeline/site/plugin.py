@@ -20,6 +20,7 @@ Enable it in ``mkdocs.yml`` before the blog and tags plugins::
 
 from __future__ import annotations
 
+import itertools
 import logging
 import posixpath
 import re
@@ -182,6 +183,7 @@ class WartaPlugin(BasePlugin[WartaPluginConfig]):
         self.blogs: list[Any] = []
         self.tags: list[tagpages.Tag] = []
         self.sanitiser: Sanitiser | None = None
+        self.shown: list[Any] = []  # the excerpts on the list page being rendered
 
     # -- configuration and navigation ------------------------------------------
 
@@ -393,7 +395,8 @@ class WartaPlugin(BasePlugin[WartaPluginConfig]):
         # Excerpts on blog list pages are rendered by the blog plugin with its own
         # Markdown instance, never through on_page_content.
         assert self.sanitiser is not None
-        for excerpt in cast(list[Any], context.get("posts") or []):
+        self.shown = cast(list[Any], context.get("posts") or [])
+        for excerpt in self.shown:
             if isinstance(getattr(excerpt, "content", None), str):
                 excerpt.content = self.sanitiser.clean(excerpt.content)
                 _clean_toc(getattr(excerpt, "toc", None), self.sanitiser)
@@ -403,6 +406,14 @@ class WartaPlugin(BasePlugin[WartaPluginConfig]):
                 self.warta, self._home_posts(), page_url=page.url, files=self.files
             )
         return context
+
+    @event_priority(-100)
+    def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
+        # The list page is written: its excerpts are rendered again for the next one.
+        for excerpt in self.shown:
+            excerpts.release(excerpt)
+        self.shown = []
+        return output
 
     def on_env(self, env: Environment, *, config: MkDocsConfig, files: Files) -> Environment:
         # The theme's templates do not autoescape; ``striptags`` unescapes what it is
@@ -467,15 +478,16 @@ class WartaPlugin(BasePlugin[WartaPluginConfig]):
                 )
             )
         site_dir = Path(config.site_dir)
-        outputs = api.api_files(published, site_name=config.site_name, site_url=site_url)
-        outputs["feed.xml"] = api.rss_feed(
+        # Written as they are made: the item files hold every page's HTML again.
+        outputs = api.iter_api_files(published, site_name=config.site_name, site_url=site_url)
+        feed = api.rss_feed(
             published,
             site_name=config.site_name,
             site_url=site_url,
             language=warta.site.language,
             tz=warta.site.timezone,
         )
-        for rel, data in outputs.items():
+        for rel, data in itertools.chain(outputs, [("feed.xml", feed)]):
             target = site_dir / rel
             if not target.exists() or target.read_bytes() != data:
                 # No fsync per file: warta publish syncs the whole staging site once.
