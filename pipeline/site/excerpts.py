@@ -25,6 +25,7 @@ import inspect
 import logging
 import re
 import secrets
+import zlib
 from copy import copy
 from typing import Any
 from xml.etree.ElementTree import Element
@@ -116,12 +117,21 @@ class _MarkedAnchors(Treeprocessor):
 
 
 class _Rendered:
-    """One excerpt converted once: HTML with markers, its links and its TOC tokens."""
+    """One excerpt converted once: HTML with markers, its links and its TOC tokens.
+
+    The HTML (the whole post: the list page shows the part before the separator and
+    whether there is more) is kept compressed until the build ends, one per post: at
+    20,000 posts that is 70 MB less, for a decompression per list page shown on."""
 
     def __init__(self, html: str, links: list[Link], toc_tokens: Any) -> None:
-        self.html = html
+        self._packed = zlib.compress(html.encode("utf-8", "surrogatepass"), 1)
         self.links = links
         self.toc_tokens = toc_tokens
+
+    @property
+    def html(self) -> str:
+        """The converted HTML, with a marker for each URL made relative per list page."""
+        return zlib.decompress(self._packed).decode("utf-8", "surrogatepass")
 
     def for_page(self, page_url: str) -> str:
         def replace(match: re.Match[str]) -> str:
