@@ -7,7 +7,8 @@ posts of an existing project such as the example site instead), and in the same 
 for plain mkdocs-material (its blog and tags plugins, no warta plugin), for Hugo (from
 Debian, with the minimal theme in ``bench/hugo-theme``) and for ``warta publish``:
 
-- the full build: seconds and peak memory (the build process' maximum RSS);
+- the full build: seconds (wall and CPU) and peak memory (the largest resident set of
+  the build and its processes: the conversion and rendering children, Pagefind);
 - one new article (the newest) and the build after it: seconds, and the share of the
   output bytes that changed — what a deploy uploads, since it compares every object's
   content with what is already in the bucket;
@@ -58,8 +59,13 @@ _LAUNCHER = (
     "if pid==0:\n"
     "    os.execvp(sys.argv[2],sys.argv[2:])\n"
     "_,status,usage=os.wait4(pid,0)\n"
-    "os.write(int(sys.argv[1]),json.dumps([os.waitstatus_to_exitcode(status),usage.ru_maxrss]).encode())\n"
+    "cpu=usage.ru_utime+usage.ru_stime\n"
+    "os.write(int(sys.argv[1]),json.dumps([os.waitstatus_to_exitcode(status),usage.ru_maxrss,cpu]).encode())\n"
 )
+
+#: CPU seconds (user and system, its subprocesses included) of the last command run: on a
+#: shared machine the wall time grows with the load, the CPU time much less.
+CPU: list[float] = [0.0]
 
 
 def run(args: list[str], cwd: Path, *, ok: tuple[int, ...] = (0,)) -> tuple[float, float]:
@@ -81,7 +87,7 @@ def run(args: list[str], cwd: Path, *, ok: tuple[int, ...] = (0,)) -> tuple[floa
     seconds = time.perf_counter() - start
     with os.fdopen(read, "rb") as pipe:
         report = pipe.read()
-    code, maxrss = json.loads(report) if report else (proc.returncode, 0)
+    code, maxrss, CPU[0] = json.loads(report) if report else (proc.returncode, 0, 0.0)
     if code not in ok:
         raise SystemExit(f"{' '.join(args)} failed in {cwd}:\n{stderr.decode()[-3000:]}")
     return seconds, maxrss / 1024
@@ -181,7 +187,10 @@ class Warta(System):
 
 def measure(system: System, number: int) -> dict[str, object]:
     """Full build, then one new article and the build after it."""
+    loads = [load()]
     seconds, memory = system.build()
+    cpu = CPU[0]
+    loads.append(load())
     before = digests(system.site)
     system.add(number)
     again, again_memory = system.build()
@@ -189,8 +198,11 @@ def measure(system: System, number: int) -> dict[str, object]:
     files = changed(before, after)
     total = sum(size for size, _digest in after.values())
     moved = sum(after[rel][0] for rel in files)
+    loads.append(load())
     return {
         "build": seconds,
+        "cpu": cpu,
+        "load": "-".join(loads),
         "memory": max(memory, again_memory),
         "rebuild": again,
         "files": len(after),
@@ -210,6 +222,7 @@ def print_table(results: dict[str, dict[str, object]]) -> None:
     print(header)
     rows = [
         ("full build (s)", "build", 1, "{:.1f}"),
+        ("full build, CPU (s)", "cpu", 1, "{:.1f}"),
         ("peak memory (MiB)", "memory", 1, "{:.0f}"),
         ("build after one new article (s)", "rebuild", 1, "{:.1f}"),
         ("output files", "files", 1, "{:.0f}"),
@@ -229,6 +242,9 @@ def print_table(results: dict[str, dict[str, object]]) -> None:
             ratio = values["warta"] / values[other] if values[other] else float("nan")
             line += f"{ratio:>13.3f}"
         print(line)
+    # Before the full build, after it, after the second build (1 minute, 2 cores).
+    shown = "; ".join(f"{n} {results[n]['load']}" for n in names)
+    print(f"load average before, between and after the builds: {shown}")
 
 
 def incremental(warta: Warta, tmp: Path, number: int) -> None:
@@ -264,12 +280,22 @@ def incremental(warta: Warta, tmp: Path, number: int) -> None:
         print(f"{label:<34}{seconds:>12.1f}{full_seconds:>10.1f}{'yes' if same else 'NO':>11}")
 
 
+def load() -> str:
+    """The 1-minute load average (2 cores: above 2, the figures are slowed by others)."""
+    return f"{os.getloadavg()[0]:.1f}"
+
+
 def curve(sizes: list[int], pages: int, tmp: Path, plain: bool) -> None:
-    print(f"\n{'articles':>8}{'warta (s)':>11}{'MiB':>7}{'plain (s)':>11}{'MiB':>7}")
+    """The full build (wall and CPU seconds) and its peak memory at each size."""
+    print(
+        f"\n{'articles':>8}{'warta (s)':>11}{'cpu (s)':>9}{'MiB':>7}{'load':>6}{'after':>6}"
+        + (f"{'plain (s)':>11}{'MiB':>7}" if plain else "")
+    )
     for size in sizes:
         ours = Warta(generate(tmp / f"w{size}", size, pages, warta_plugin=True))
+        before = load()
         seconds, memory = ours.build()
-        row = f"{size:>8}{seconds:>11.1f}{memory:>7.0f}"
+        row = f"{size:>8}{seconds:>11.1f}{CPU[0]:>9.1f}{memory:>7.0f}{before:>6}{load():>6}"
         if plain:
             other = Plain(generate(tmp / f"p{size}", size, pages, warta_plugin=False))
             p_seconds, p_memory = other.build()

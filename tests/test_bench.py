@@ -60,6 +60,33 @@ def test_scale_bench_runs_on_a_tiny_site() -> None:
     assert all(line.split()[-1] == "yes" for line in changes[1:])
 
 
+def test_scale_bench_curve_prints_time_cpu_and_memory_per_size() -> None:
+    lines = run_bench(
+        "bench_scale.py",
+        "--curve",
+        "6,12",
+        "--pages",
+        "2",
+        "--no-plain",
+        "--no-hugo",
+        timeout=300,
+    )
+    header = next(i for i, line in enumerate(lines) if line.split()[:1] == ["articles"])
+    assert lines[header].split() == [
+        "articles",
+        "warta",
+        "(s)",
+        "cpu",
+        "(s)",
+        "MiB",
+        "load",
+        "after",
+    ]
+    rows = [line.split() for line in lines[header + 1 :]]
+    assert [row[0] for row in rows] == ["6", "12"]
+    assert all(float(row[1]) > 0 and float(row[2]) > 0 and int(row[3]) > 30 for row in rows)
+
+
 def test_backup_bench_runs_beside_restic_on_a_tiny_tree() -> None:
     lines = run_bench("bench_backup.py", "--mb", "3")
     steps = [line.split()[0] for line in lines[2:]]
