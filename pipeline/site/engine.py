@@ -38,6 +38,7 @@ import logging
 import multiprocessing
 import os
 import pickle
+import struct
 import tempfile
 import time
 import traceback
@@ -329,18 +330,23 @@ class _Capture(logging.Handler):
         self.records.append((record.name, record.levelno, record.getMessage()))
 
 
+_HEADER = struct.Struct("<qq")
+
+
 class _Ahead:
     """A forked child converting pages from the last one backwards.
 
     This process takes the pages from the first one forwards; a shared pair of counters
     (under a lock) says where each is, so every page is converted by exactly one of them
     and neither waits for the other until they meet. The child writes its results to an
-    unnamed temporary file, read here once the child has finished.
+    unnamed temporary file, each after a header (page number, length); once the child
+    has finished, they are read here one at a time, as their pages come.
     """
 
     def __init__(self, pages: list[Page], config: MkDocsConfig, files: Files) -> None:
         self.pages, self.config, self.files = pages, config, files
-        self.results: dict[int, dict[str, Any]] | None = None
+        self.offsets: dict[int, tuple[int, int]] | None = None
+        self.excerpt: excerpts.Ahead | None = None
         self.used = self.refused = 0
         context = multiprocessing.get_context("fork")
         self.lock = context.Lock()
@@ -360,30 +366,47 @@ class _Ahead:
                 return True
             return False
 
-    def _collect(self) -> dict[int, dict[str, Any]]:
-        if self.results is None:
+    def _collect(self) -> dict[int, tuple[int, int]]:
+        # Where each of the child's results is in the file: read one at a time, when its
+        # page comes (all at once, they are the HTML of half the site).
+        if self.offsets is None:
             _pid, status = os.waitpid(self.pid, 0)
             self.pid = 0
-            results: dict[int, dict[str, Any]] = {}
-            self.out.seek(0)
-            try:
-                while True:
-                    i, result = pickle.load(self.out)
-                    results[i] = result
-            except EOFError:
-                pass
-            except Exception as error:  # a partial last record: its pages are converted here
-                log.info("the conversion process' results end early: %s", error)
+            offsets: dict[int, tuple[int, int]] = {}
+            end = self.out.seek(0, os.SEEK_END)
+            position = 0
+            while position + _HEADER.size <= end:
+                self.out.seek(position)
+                i, length = _HEADER.unpack(self.out.read(_HEADER.size))
+                if position + _HEADER.size + length > end:
+                    log.info("the conversion process' results end early")
+                    break
+                offsets[i] = (position + _HEADER.size, length)
+                position += _HEADER.size + length
             if status != 0:
                 log.info("the conversion process ended with status %s", status)
-            self.results = results
-        return self.results
+            self.offsets = offsets
+        return self.offsets
+
+    def _result(self, i: int) -> dict[str, Any] | None:
+        found = self._collect().pop(i, None)
+        if found is None:
+            return None
+        offset, length = found
+        self.out.seek(offset)
+        try:
+            result: dict[str, Any] = pickle.loads(self.out.read(length))
+        except Exception as error:  # the page is converted here
+            log.info("a result of the conversion process cannot be read: %s", error)
+            return None
+        return result
 
     def render_for(self, i: int) -> Render:
         """The conversion step for page ``i``: the child's result or a conversion here."""
+        self.excerpt = None
         if self._mine(i):
             return _render
-        result = self._collect().get(i)
+        result = self._result(i)
         if result is None:
             return _render
 
@@ -398,15 +421,14 @@ class _Ahead:
             self.used += 1
             for name, level, message in result["records"]:
                 logging.getLogger(name).log(level, message)
+            self.excerpt = result["excerpt"]
 
         return render
 
     def excerpt_for(self, i: int) -> excerpts.Ahead | None:
-        """The child's conversion of page ``i``'s blog excerpt, if it made one."""
-        if self.results is None:
-            return None
-        result = self.results.get(i)
-        return result.get("excerpt") if result else None
+        """The child's conversion of the blog excerpt of page ``i`` (just populated with
+        the result of ``render_for(i)``), if it made one."""
+        return self.excerpt
 
     def _apply(self, page: Page, result: dict[str, Any]) -> bool:
         links = None
@@ -456,12 +478,15 @@ class _Ahead:
                     self.bounds[1] = j
                 result = self._convert(self.pages[j], capture)
                 if result is not None:
-                    pickle.dump((j, result), self.out, pickle.HIGHEST_PROTOCOL)
-            self.out.flush()
+                    data = pickle.dumps(result, pickle.HIGHEST_PROTOCOL)
+                    self.out.write(_HEADER.pack(j, len(data)) + data)
         except BaseException:  # the parent converts whatever is missing
             pass
         finally:
-            os._exit(0)
+            try:
+                self.out.flush()
+            finally:
+                os._exit(0)
 
     def _convert(self, page: Page, capture: _Capture) -> dict[str, Any] | None:
         # _populate_page up to the conversion: the hooks run on this copy only to learn
