@@ -68,6 +68,10 @@ _LAUNCHER = (
 CPU: list[float] = [0.0]
 
 
+#: What the last command run printed (the publish's line about the cache between builds).
+OUTPUT: list[str] = []
+
+
 def run(args: list[str], cwd: Path, *, ok: tuple[int, ...] = (0,)) -> tuple[float, float]:
     """Run a command; its wall seconds and peak memory (MiB, the command's maximum RSS)."""
     read, write = os.pipe()
@@ -76,13 +80,13 @@ def run(args: list[str], cwd: Path, *, ok: tuple[int, ...] = (0,)) -> tuple[floa
         [PY, "-S", "-c", _LAUNCHER, str(write), *args],
         cwd=cwd,
         env=ENV,
-        stdout=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         pass_fds=(write,),
     )
     os.close(write)
-    assert proc.stderr is not None
-    stderr = proc.stderr.read()
+    stdout, stderr = proc.communicate()
+    OUTPUT[:] = stdout.decode(errors="replace").splitlines()
     proc.wait()
     seconds = time.perf_counter() - start
     with os.fdopen(read, "rb") as pipe:
@@ -164,7 +168,7 @@ class Warta(System):
             "import sys; from pathlib import Path; from datetime import datetime;"
             "from pipeline.config import load_config; from pipeline.site.build import build_site;"
             "build_site(load_config(Path('warta.yml')), now=datetime.fromisoformat(sys.argv[1]),"
-            " site_dir=Path(sys.argv[2]))"
+            " site_dir=Path(sys.argv[2]), incremental=False)"
         )
         run([PY, "-c", code, self.now, str(target)], self.root)
 
@@ -247,10 +251,21 @@ def print_table(results: dict[str, dict[str, object]]) -> None:
     print(f"load average before, between and after the builds: {shown}")
 
 
+def _cache_line() -> str:
+    """The publish's report of the cache between builds (from its output)."""
+    return next((line for line in OUTPUT if "build" in line and "rendered" in line), "")
+
+
 def incremental(warta: Warta, tmp: Path, number: int) -> None:
-    """The publish after each kind of change, and whether it equals a full build."""
+    """The publish after each kind of change, and whether it equals a full build.
+
+    "publish" is ``warta publish`` (incremental: the cache between builds); "full" is a
+    full build of the same content into another folder; "identical" compares every
+    file of both."""
     print(f"\n{'warta change':<34}{'publish (s)':>12}{'full (s)':>10}{'identical':>11}")
+    reports = []
     steps = [
+        ("no change", lambda: None),
         ("add an article", lambda: add_article(warta.root, number + 1, seed=3)),
         ("edit an article", lambda: edit_article(warta.root, number // 2)),
         (
@@ -271,6 +286,7 @@ def incremental(warta: Warta, tmp: Path, number: int) -> None:
     for step, (label, change) in enumerate(steps):
         change()
         seconds, _memory = warta.build()
+        reports.append((label, _cache_line()))
         full = tmp / f"full-{step}" / "site"
         start = time.perf_counter()
         warta.full_copy(full)
@@ -278,6 +294,8 @@ def incremental(warta: Warta, tmp: Path, number: int) -> None:
         same = digests(full) == digests(warta.site)
         shutil.rmtree(full.parent)
         print(f"{label:<34}{seconds:>12.1f}{full_seconds:>10.1f}{'yes' if same else 'NO':>11}")
+    for label, line in reports:
+        print(f"  {label}: {line}")
 
 
 def load() -> str:

@@ -69,6 +69,8 @@ def publish(
         site = result.build.site_dir
         shown = site.relative_to(config.root) if site.is_relative_to(config.root) else site
         out.print(f"built {result.build.pages} pages into {shown}/")
+        if result.build.cache is not None:
+            out.print(result.build.cache.summary(), markup=False)
     if result.refused:
         sys.exit(1)
 

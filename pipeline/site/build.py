@@ -25,7 +25,11 @@ from pipeline.errors import BuildError
 from pipeline.fsutil import Step, clean_builds, current_build, new_build_dir, swap_in, sync_tree
 from pipeline.progress import NoProgress, Progress
 from pipeline.site import engine
+from pipeline.site.incremental import BuildCache, Report
 from pipeline.site.plugin import WartaPlugin
+
+#: The cache between builds, under the state folder (``docs/scale.md``).
+CACHE_FOLDER = "build-cache"
 
 
 @dataclass
@@ -36,6 +40,8 @@ class BuildResult:
     pages: int
     files: int
     warnings: list[str] = field(default_factory=list)
+    cache: Report | None = None
+    """What the cache between builds did (None: not used)."""
 
 
 class _Collect(logging.Handler):
@@ -56,12 +62,17 @@ def build_site(
     step: Step | None = None,
     items: list[Item] | None = None,
     parallel: bool = True,
+    incremental: bool = True,
 ) -> BuildResult:
     """Run ``mkdocs build --strict`` and put the result at ``site_dir`` (default ``site/``).
 
     ``items`` are content items the caller has already read; the build uses those
     whose files have not changed since instead of reading them again. ``parallel``
     renders the pages on two cores when that is safe (``pipeline/site/engine.py``).
+    ``incremental`` keeps what the previous build made from unchanged inputs
+    (``pipeline/site/incremental.py``; the output is the same bytes as a full build);
+    without it, or for another ``site_dir`` than the site's own, the build is a full
+    one and records nothing.
     """
     progress = progress or NoProgress()
     target = site_dir or config.path("site")
@@ -87,6 +98,12 @@ def build_site(
     mkdocs_log.addHandler(collector)
     try:
         clean_builds(target)  # what a killed run left: the caller holds the site lock
+        cache = None
+        # Only for the site itself: the cache describes one live build (another target,
+        # such as the bench's full copy, is built in full and records nothing).
+        if incremental and target == config.path("site"):
+            folder = config.path("state") / CACHE_FOLDER
+            cache = BuildCache(folder, current_build(target))
         staging = new_build_dir(target)
         try:
             try:
@@ -96,6 +113,7 @@ def build_site(
                     plugin.now = now
                     plugin.progress = progress
                     plugin.known_items = tuple(items or ())
+                    plugin.cache = cache
                 progress.start("build", None)
                 # As the mkdocs command does, plugins get on_startup before the build
                 # (build() alone does not fire it). on_shutdown is left out, as
@@ -103,8 +121,10 @@ def build_site(
                 # within a process, and the blog plugin's on_shutdown deletes the
                 # temporary folder the next build would use.
                 mk.plugins.on_startup(command="build", dirty=False)
-                engine.build(mk, parallel=parallel)
+                engine.build(mk, parallel=parallel, cache=cache)
             except (MkDocsException, OSError) as error:
+                if cache is not None:
+                    cache.abandon()
                 details = "; ".join(dict.fromkeys(collector.messages)) or str(error)
                 raise BuildError(
                     f"mkdocs build failed: {details}",
@@ -117,11 +137,18 @@ def build_site(
             if step is not None:
                 step("built")
             swap_in(staging, target, step=step)
+            if cache is not None:
+                # After the swap: the manifest describes the build that is live.
+                cache.finish(staging.name)
         except BaseException:
+            if cache is not None:
+                cache.abandon()
             live = current_build(target)
             if live is None or live.name != staging.name:
                 shutil.rmtree(staging, ignore_errors=True)
             raise
     finally:
         mkdocs_log.removeHandler(collector)
-    return BuildResult(target, pages, files, collector.messages)
+    return BuildResult(
+        target, pages, files, collector.messages, cache.report if cache is not None else None
+    )

@@ -44,7 +44,7 @@ import time
 import traceback
 from collections.abc import Callable
 from importlib.metadata import entry_points
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 import markdown
 import mkdocs
@@ -65,6 +65,9 @@ from mkdocs.structure.pages import log as pages_log
 from mkdocs.structure.toc import get_toc
 
 from pipeline.site import excerpts
+
+if TYPE_CHECKING:
+    from pipeline.site.incremental import BuildCache
 
 log = logging.getLogger("mkdocs.plugins.warta")
 
@@ -143,17 +146,24 @@ def _search_plugins(config: MkDocsConfig) -> list[Any]:
     ]
 
 
-def build(config: MkDocsConfig, *, parallel: bool = True) -> None:
-    """Build the site as ``mkdocs build`` does; pages on two cores when it is safe."""
+def build(config: MkDocsConfig, *, parallel: bool = True, cache: BuildCache | None = None) -> None:
+    """Build the site as ``mkdocs build`` does; pages on two cores when it is safe.
+
+    ``cache`` (``pipeline/site/incremental.py``) converts and renders again only what
+    changed since the previous build; it needs this module's own loop (mkdocs 1.6.1).
+    """
     reason = "not asked" if not parallel else why_sequential(config)
     if reason is not None:
         log.info("pages converted and rendered one after the other: %s", reason)
-        mk.build(config)
-        return
-    _build(config)
+        if cache is None or mkdocs.__version__ != SUPPORTED_MKDOCS:
+            if cache is not None:
+                cache.off(f"mkdocs {mkdocs.__version__} is not {SUPPORTED_MKDOCS}")
+            mk.build(config)
+            return
+    _build(config, split=reason is None, cache=cache)
 
 
-def _build(config: MkDocsConfig) -> None:
+def _build(config: MkDocsConfig, *, split: bool = True, cache: BuildCache | None = None) -> None:
     # mkdocs.commands.build.build (1.6.1) with serve_url=None and dirty=False; the page
     # loop is _build_pages below.
     logger = logging.getLogger("mkdocs")
@@ -165,6 +175,8 @@ def _build(config: MkDocsConfig) -> None:
     try:
         start = time.monotonic()
         config = config.plugins.on_config(config)
+        if cache is not None:
+            cache.begin(config)
         config.plugins.on_pre_build(config=config)
         utils.clean_directory(config.site_dir)
         files = get_files(config)
@@ -174,7 +186,16 @@ def _build(config: MkDocsConfig) -> None:
         set_exclusions(files, config)
         nav = get_navigation(files, config)
         nav = config.plugins.on_nav(nav, config=config, files=files)
-        _populate_pages(files, config, inclusion)
+        if cache is None:
+            _populate_pages(files, config, inclusion)
+        else:
+            # The cache's conversions are checked lookups of the previous build's; the
+            # second process converting ahead would only repeat what the cache holds.
+            for file in files.documentation_pages(inclusion=inclusion):
+                if file.page is None and file.inclusion.is_not_in_nav():
+                    Page(None, file, config)
+                assert file.page is not None
+                cache.populate(file.page, config, files, False)
         env = config.plugins.on_env(env, config=config, files=files)
         files.copy_static_files(dirty=False, inclusion=inclusion)
         for template in config.theme.static_templates:
@@ -182,7 +203,7 @@ def _build(config: MkDocsConfig) -> None:
         for template in config.extra_templates:
             mk._build_extra_template(template, files, config, nav)
         doc_files = files.documentation_pages(inclusion=inclusion)
-        _build_pages(doc_files, config, nav, env)
+        _build_pages(doc_files, config, nav, env, split=split, cache=cache)
         log_level = config.validation.links.anchors
         for file in doc_files:
             assert file.page is not None
@@ -551,8 +572,20 @@ class _Records(logging.Handler):
         self.records.append((record.name, record.levelno, record.getMessage()))
 
 
-def _build_pages(doc_files: Any, config: MkDocsConfig, nav: Any, env: Any) -> None:
+def _build_pages(
+    doc_files: Any,
+    config: MkDocsConfig,
+    nav: Any,
+    env: Any,
+    *,
+    split: bool = True,
+    cache: BuildCache | None = None,
+) -> None:
     pages = [file.page for file in doc_files]
+    build_page = mk._build_page
+    if cache is not None:
+        cache.before_pages(nav)
+        build_page = cache.build_page
     search = _search_plugins(config)
     index = search[0].search_index if search and search[0].config.enabled else None
     # Every other page to the child: list pages and posts alternate in the files' order.
@@ -563,16 +596,23 @@ def _build_pages(doc_files: Any, config: MkDocsConfig, nav: Any, env: Any) -> No
     def render(i: int) -> None:
         mark = len(index.entries) if index is not None else 0
         excluded = doc_files[i].inclusion.is_excluded()
-        mk._build_page(pages[i], config, doc_files, nav, env, False, excluded=excluded)
+        build_page(pages[i], config, doc_files, nav, env, False, excluded=excluded)
         if index is not None:
             entries[i] = index.entries[mark:]
             del index.entries[mark:]
 
+    if not split:
+        for i in range(len(pages)):
+            render(i)
+        if index is not None:
+            for i in range(len(pages)):
+                index.entries.extend(entries.get(i, []))
+        return
     read, write = os.pipe()
     pid = os.fork()
     if pid == 0:  # the child: render its pages, send back what the parent needs
         os.close(read)
-        _child(write, theirs, render, entries)
+        _child(write, theirs, render, entries, cache)
     os.close(write)
     try:
         for i in mine:
@@ -590,13 +630,19 @@ def _build_pages(doc_files: Any, config: MkDocsConfig, nav: Any, env: Any) -> No
     if result["error"]:
         raise BuildError(result["error"])
     entries.update(result["entries"])
+    if cache is not None:
+        cache.merge(result["cache"])
     if index is not None:
         for i in range(len(pages)):
             index.entries.extend(entries.get(i, []))
 
 
 def _child(
-    write: int, theirs: list[int], render: Callable[[int], None], entries: dict[int, Any]
+    write: int,
+    theirs: list[int],
+    render: Callable[[int], None],
+    entries: dict[int, Any],
+    cache: BuildCache | None = None,
 ) -> None:
     records = _Records()
     logging.getLogger("mkdocs").addHandler(records)  # what strict mode counts
@@ -607,7 +653,10 @@ def _child(
     except BaseException as exc:  # everything goes back to the parent
         error = str(exc) or traceback.format_exc()
     try:
-        data = pickle.dumps({"entries": entries, "records": records.records, "error": error})
+        kept = cache.child_state() if cache is not None else None
+        data = pickle.dumps(
+            {"entries": entries, "records": records.records, "error": error, "cache": kept}
+        )
         with os.fdopen(write, "wb") as pipe:
             pipe.write(data)
     finally:

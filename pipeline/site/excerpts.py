@@ -26,6 +26,7 @@ import logging
 import re
 import secrets
 import zlib
+from collections.abc import Callable
 from copy import copy
 from typing import Any
 from xml.etree.ElementTree import Element
@@ -249,7 +250,10 @@ def _excerpt_class() -> type:
                 try:
                     if _MARK in markdown:
                         raise _CannotMark(_MARK)
-                    self._rendered = _shared(config, files).convert(self, markdown)
+                    if converter is not None:
+                        self._rendered = converter(self, markdown, config, files)
+                    else:
+                        self._rendered = _shared(config, files).convert(self, markdown)
                     self._made_from = self._inputs()
                     self._keep(markdown)
                 except _CannotMark:
@@ -319,6 +323,11 @@ def convert_ahead(page: Any) -> tuple[bytes, _Rendered] | None:
         return markdown_digest(markdown), _shared(config, files).convert(excerpt, markdown)
     except _CannotMark:
         return None
+
+
+#: Set by :mod:`pipeline.site.incremental` for one build: converts an excerpt through the
+#: cache between builds, ``(excerpt, markdown, config, files) -> _Rendered``.
+converter: Callable[[Any, str, Any, Files], _Rendered] | None = None
 
 
 def _shared(config: Any, files: Files) -> _Shared:

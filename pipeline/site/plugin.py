@@ -171,6 +171,9 @@ class WartaPlugin(BasePlugin[WartaPluginConfig]):
     #: Items already read by the caller (``warta publish``'s scan): used while their
     #: files are unchanged, so that each file's front matter is parsed once per publish.
     known_items: tuple[Item, ...] = ()
+    #: The cache between builds (``pipeline/site/incremental.py``), set by ``warta publish``:
+    #: it may keep the previous build's search bundles.
+    cache: search.Kept | None = None
 
     def __init__(self) -> None:
         self.warta: Config | None = None
@@ -454,7 +457,7 @@ class WartaPlugin(BasePlugin[WartaPluginConfig]):
         if self.config.pagefind:  # last: it indexes the pages as they will be served
             try:
                 posts = [c.section for c in self.warta.categories if c.kind == "post"]
-                search.index_site(Path(config.site_dir), posts)
+                search.index_site(Path(config.site_dir), posts, kept=self.cache)
             except WartaError as error:
                 raise PluginError(str(error)) from None
 

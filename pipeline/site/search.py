@@ -29,8 +29,10 @@ import sys
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Protocol
 
 from pipeline.errors import BuildError
+from pipeline.fsutil import atomic_write_bytes
 
 #: Where the index and Pagefind's UI are written, inside the site.
 OUTPUT = "pagefind"
@@ -77,17 +79,38 @@ def bundles(site_dir: Path, post_dirs: Iterable[str]) -> list[tuple[str, str]]:
     return [(pages, OUTPUT), *years]
 
 
-def index_site(site_dir: Path, post_dirs: Iterable[str] = ()) -> None:
-    """Index ``site_dir`` into ``site_dir/pagefind`` (and its per-year bundles)."""
+class Kept(Protocol):
+    """Keeps a bundle of the previous build when it would read the same files."""
+
+    def keep_bundle(self, site_dir: Path, glob: str, output: str, others: list[str]) -> bool:
+        """Put the previous bundle in place; ``False`` when it must be indexed again."""
+        ...
+
+
+def index_site(site_dir: Path, post_dirs: Iterable[str] = (), *, kept: Kept | None = None) -> None:
+    """Index ``site_dir`` into ``site_dir/pagefind`` (and its per-year bundles).
+
+    ``kept`` (the cache between builds) may put a bundle of the previous build in place
+    instead, when the HTML files it reads are the same.
+    """
     found = bundles(site_dir, post_dirs)
+    outputs = [output for _glob, output in found]
+    todo = [
+        (glob, output)
+        for glob, output in found
+        if kept is None or not kept.keep_bundle(site_dir, glob, output, outputs)
+    ]
     # Each run writes its own folder (the years' folders are inside the pages' one, which
     # Pagefind does not empty): side by side, one per CPU. The first failure is raised.
-    with ThreadPoolExecutor(max_workers=max(1, min(len(found), os.cpu_count() or 1))) as pool:
-        runs = [pool.submit(_run, site_dir, glob, output) for glob, output in found]
+    with ThreadPoolExecutor(max_workers=max(1, min(len(todo), os.cpu_count() or 1))) as pool:
+        runs = [pool.submit(_run, site_dir, glob, output) for glob, output in todo]
     for run in runs:
         run.result()
     names = [output.removeprefix(OUTPUT + "/") for _glob, output in found[1:]]
-    (site_dir / OUTPUT / BUNDLES).write_text(json.dumps({"bundles": names}), encoding="utf-8")
+    # Replaced by a rename, never written in place: a kept bundle's files are links.
+    atomic_write_bytes(
+        site_dir / OUTPUT / BUNDLES, json.dumps({"bundles": names}).encode(), durable=False
+    )
 
 
 def _run(site_dir: Path, glob: str, output: str) -> None:

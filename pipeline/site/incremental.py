@@ -1,0 +1,1009 @@
+"""Caching between builds: render again only the pages whose inputs changed.
+
+A publish after one article is added, edited, withdrawn or released from embargo
+changes the inputs of a few pages; every other page would be rendered to the same bytes.
+This module keeps, beside the build (``<state>/build-cache/``, format in
+``docs/scale.md``, "Caching between builds"):
+
+- a **global key**: SHA-256 of ``mkdocs.yml``, ``warta.yml``, every file of the theme
+  folders that no versioned package accounts for, warta's own code, the versions and
+  installed-file records of mkdocs, mkdocs-material, Markdown, pymdown-extensions and
+  Pagefind, the plugin set with its options and the Markdown extensions. Any
+  difference means a full build, and the publish names the part that changed;
+- a **conversion cache** (Markdown → HTML, TOC, anchors) per page, keyed on the Markdown
+  after the plugins' ``on_page_markdown``, the page's source and URL, and checked against
+  every file lookup the relative-path step made (a renamed or withdrawn target is a
+  miss); the same for each blog excerpt;
+- a **page cache**: per output file, the SHA-256 of everything its template is given
+  (the navigation, the page's own context as the plugins left it) and of the file it
+  produced. A hit links the previous build's file, once its bytes are checked;
+- the **Pagefind bundles**: keyed on the HTML files each bundle reads.
+
+Anything this module cannot encode (an object it does not know in a page's context, a
+setup it does not know) is rendered, or built in full, and the reason is reported: a
+cache may only save work, never change a byte (``tests/test_incremental.py`` compares
+every file with a full build for each kind of change).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import hashlib
+import importlib.metadata
+import inspect
+import json
+import logging
+import os
+import shutil
+import sys
+from collections.abc import Iterator
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import markupsafe
+from mkdocs import utils as mk_utils
+from mkdocs.commands import build as mk
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import BuildError as MkBuildError
+from mkdocs.structure.files import Files
+from mkdocs.structure.nav import Link, Section
+from mkdocs.structure.pages import (
+    Page,
+    _ExtractAnchorsTreeprocessor,
+    _ExtractTitleTreeprocessor,
+    _RawHTMLPreprocessor,
+    _RelativePathTreeprocessor,
+)
+from mkdocs.structure.toc import AnchorLink, get_toc
+
+import pipeline
+from pipeline.fsutil import atomic_write_bytes, sha256_file
+
+log = logging.getLogger("mkdocs.plugins.warta")
+_mk_log = logging.getLogger("mkdocs.commands.build")  # as the mirrored functions log
+
+#: Version of the on-disk format (manifest and entries).
+CACHE_VERSION = 1
+MANIFEST = "manifest.json"
+
+#: Packages whose version and installed files are part of the global key.
+PACKAGES = ("mkdocs", "mkdocs-material", "Markdown", "pymdown-extensions", "pagefind")
+#: Plugins whose hooks this module knows (what they read and keep between pages).
+KNOWN_PLUGINS = frozenset(
+    {"warta", "search", "material/search", "tags", "material/tags", "blog", "material/blog"}
+)
+#: Markdown extensions known to read nothing but the page's own text and the site's
+#: configuration (``pymdownx.snippets`` reads files: not here).
+_MARKDOWN_BUILTIN = [
+    "abbr",
+    "admonition",
+    "attr_list",
+    "codehilite",
+    "def_list",
+    "extra",
+    "fenced_code",
+    "footnotes",
+    "legacy_attrs",
+    "legacy_em",
+    "md_in_html",
+    "meta",
+    "nl2br",
+    "sane_lists",
+    "smarty",
+    "tables",
+    "toc",
+    "wikilinks",
+]
+_PYMDOWNX = [
+    "arithmatex",
+    "betterem",
+    "caret",
+    "critic",
+    "details",
+    "emoji",
+    "escapeall",
+    "highlight",
+    "inlinehilite",
+    "keys",
+    "mark",
+    "progressbar",
+    "saneheaders",
+    "smartsymbols",
+    "striphtml",
+    "superfences",
+    "tabbed",
+    "tasklist",
+    "tilde",
+]
+KNOWN_EXTENSIONS = frozenset(
+    _MARKDOWN_BUILTIN
+    + [f"markdown.extensions.{name}" for name in _MARKDOWN_BUILTIN]
+    + [f"pymdownx.{name}" for name in _PYMDOWNX]
+)
+
+#: SHA-256 of the mkdocs 1.6.1 functions mirrored below: another version may populate or
+#: render pages otherwise, so the build is then a full one.
+_MIRRORED = {
+    "populate": "31a70ea4caef1e127a9d65a0f346ee322bad00d673ef824d82acf807e61d91c2",
+    "build_page": "adcdbd14b236112697cafec9171bd281981f15a776e0d2f941a62e7bffd9a0d5",
+    "render": "320529348f7a8af152073d0a3ab02960ccce91f9204716144e51b20931983cc6",
+}
+
+
+def _source_digest(obj: Any) -> str:
+    return hashlib.sha256(inspect.getsource(obj).encode()).hexdigest()
+
+
+def _mirrored() -> dict[str, str]:
+    return {
+        "populate": _source_digest(mk._populate_page),
+        "build_page": _source_digest(mk._build_page),
+        "render": _source_digest(Page.render),
+    }
+
+
+def _sha(data: bytes | str) -> str:
+    if isinstance(data, str):
+        data = data.encode("utf-8", "surrogatepass")
+    return hashlib.sha256(data).hexdigest()
+
+
+def _dumps(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
+class Unprovable(Exception):
+    """Something whose effect on the output this module cannot account for."""
+
+
+# -- the global key ------------------------------------------------------------------
+
+
+def _tree_digest(root: Path) -> str:
+    digest = hashlib.sha256()
+    for path in sorted(p for p in root.rglob("*") if p.is_file()):
+        if "__pycache__" in path.parts:
+            continue
+        digest.update(path.relative_to(root).as_posix().encode() + b"\0")
+        digest.update(_sha(path.read_bytes()).encode() + b"\0")
+    return digest.hexdigest()
+
+
+def _package(name: str) -> tuple[str, Path | None]:
+    """A package's version and installed-files record, and the folder it is installed in."""
+    try:
+        dist = importlib.metadata.distribution(name)
+    except importlib.metadata.PackageNotFoundError:
+        return "absent", None
+    record = dist.read_text("RECORD") or ""
+    base = Path(str(dist.locate_file("")))
+    return f"{dist.version} {_sha(record)}", base
+
+
+def global_key(config: MkDocsConfig) -> dict[str, str]:
+    """The parts of the global key, each a digest (raises :class:`Unprovable`)."""
+    mkdocs_file = Path(config.config_file_path)
+    text = mkdocs_file.read_text(encoding="utf-8")
+    if "!ENV" in text or "INHERIT" in text:
+        raise Unprovable(f"{mkdocs_file.name} reads the environment or another file")
+    warta = config.plugins.get("warta")
+    if warta is None:
+        raise Unprovable("no warta plugin")
+    warta_file = mkdocs_file.parent / warta.config.config_file
+    key = {"mkdocs.yml": _sha(text), "warta.yml": _sha(warta_file.read_bytes())}
+    installed: list[Path] = []
+    for name in PACKAGES:
+        key[name], base = _package(name)
+        if base is not None:
+            installed.append(base)
+    key["python"] = sys.version
+    key["warta"] = f"{pipeline.__version__} {_tree_digest(Path(pipeline.__file__).parent)}"
+    for number, folder in enumerate(config.theme.dirs):
+        path = Path(folder).resolve()
+        if any(path.is_relative_to(base) for base in installed) and not path.is_relative_to(
+            Path(pipeline.__file__).parent.resolve()
+        ):
+            key[f"theme[{number}]"] = "in a package above"
+        else:
+            key[f"theme[{number}]"] = _tree_digest(path)
+    unknown = sorted(n for n in config.plugins if n.split(" #")[0] not in KNOWN_PLUGINS)
+    if unknown:
+        raise Unprovable(f"plugin(s) {', '.join(unknown)} not known to this cache")
+    plugins = {}
+    for name, plugin in config.plugins.items():
+        options = _dumps({k: _plain(v) for k, v in dict(plugin.config).items()})
+        plugins[name] = options
+    key["plugins"] = _sha(_dumps(plugins))
+    extensions = [e if isinstance(e, str) else type(e).__name__ for e in config.markdown_extensions]
+    unknown = [e for e in extensions if e not in KNOWN_EXTENSIONS]
+    if unknown:
+        raise Unprovable(f"Markdown extension(s) {', '.join(unknown)} may read other files")
+    key["markdown"] = _sha(
+        _dumps({"extensions": extensions, "configs": _plain(config.mdx_configs)})
+    )
+    key["config"] = _sha(
+        _dumps(
+            {
+                "extra": _plain(dict(config.extra)),
+                "theme": _plain(dict(config.theme.items())),
+                "site_url": config.site_url,
+                "site_name": config.site_name,
+                "use_directory_urls": config.use_directory_urls,
+                "extra_css": list(config.extra_css),
+                "extra_javascript": [str(s) for s in config.extra_javascript],
+                "copyright": config.copyright,
+                "repo_url": config.repo_url,
+                "edit_uri": config.edit_uri,
+                "validation": _plain(dict(config.validation)),
+            }
+        )
+    )
+    return key
+
+
+def _plain(value: Any) -> Any:
+    """Configuration values as JSON (raises Unprovable on an object it cannot spell)."""
+    if value is None or isinstance(value, bool | int | str):
+        return value
+    if isinstance(value, float):
+        return repr(value)
+    if isinstance(value, Path):
+        return str(value)
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    if isinstance(value, set | frozenset):
+        return sorted(_dumps(_plain(v)) for v in value)
+    if isinstance(value, date | datetime):
+        return value.isoformat()
+    if hasattr(value, "items") and callable(value.items):  # mkdocs' Config objects
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, functools.partial):  # e.g. the tags plugin's slugify
+        return ["partial", _plain(value.func), _plain(value.args), _plain(value.keywords)]
+    if inspect.isfunction(value) or inspect.isbuiltin(value):
+        return f"function {value.__module__}.{value.__qualname__}"
+    text = repr(value)
+    if " at 0x" in text:
+        raise Unprovable(f"configuration value {text[:60]}")
+    return f"{type(value).__qualname__}:{text}"
+
+
+# -- what a template is given ----------------------------------------------------------
+
+
+def _ref(item: Any) -> Any:
+    """Another page, section or link of the site, as a template reads it."""
+    if item is None:
+        return None
+    if isinstance(item, Section):
+        return ["S", str(item.title), [_ref(c) for c in item.children]]
+    if isinstance(item, Link):
+        return ["L", str(item.title), item.url]
+    if isinstance(item, Page):
+        return ["P", _text(item.title), item.url, item.file.src_uri]
+    raise Unprovable(f"navigation item {type(item).__qualname__}")
+
+
+def _text(value: Any) -> Any:
+    if isinstance(value, markupsafe.Markup):
+        return ["M", str(value)]
+    return value
+
+
+def _toc(items: Any) -> Any:
+    return [
+        [_text(i.title), i.id, i.level, _toc(i.children)] if isinstance(i, AnchorLink) else _enc(i)
+        for i in items or []
+    ]
+
+
+def _enc(value: Any, depth: int = 0) -> Any:
+    """A JSON spelling of a value a template may read (Unprovable if unknown)."""
+    if depth > 40:
+        raise Unprovable("a value nested too deeply")
+    if value is None or isinstance(value, bool | int):
+        return value
+    if isinstance(value, str):
+        return _text(value)
+    if isinstance(value, float):
+        return ["F", repr(value)]
+    if isinstance(value, datetime | date):
+        return ["D", type(value).__name__, value.isoformat()]
+    if isinstance(value, list | tuple):
+        return [_enc(v, depth + 1) for v in value]
+    if isinstance(value, dict):
+        return ["d", sorted([str(k), _enc(v, depth + 1)] for k, v in value.items())]
+    if isinstance(value, set | frozenset):
+        return ["s", sorted(_dumps(_enc(v, depth + 1)) for v in value)]
+    if isinstance(value, AnchorLink):
+        return _toc([value])
+    if isinstance(value, Page) and type(value).__name__ in ("Excerpt", "FastExcerpt"):
+        return _excerpt(value, depth)
+    if isinstance(value, Page | Section | Link):
+        return _ref(value)
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return [
+            type(value).__qualname__,
+            [[f.name, _enc(getattr(value, f.name), depth + 1)] for f in dataclasses.fields(value)],
+        ]
+    module = type(value).__module__
+    if module.startswith("material.plugins.tags.structure"):
+        return [type(value).__qualname__, _enc(vars(value), depth + 1)]
+    if module.startswith(("mkdocs.config", "material.plugins.blog.structure.config")) or (
+        module.startswith("material.plugins.blog.author")
+    ):
+        return [type(value).__qualname__, _enc(dict(value.items()), depth + 1)]
+    if callable(value) and getattr(value, "__qualname__", "").endswith(
+        "on_page_context.<locals>.pager"
+    ):
+        # The blog's pager closure: what it shows is its Pager (scale.Pager).
+        cells = [c.cell_contents for c in value.__closure__ or ()]
+        return ["pager", [_enc(c, depth + 1) for c in cells if dataclasses.is_dataclass(c)]]
+    raise Unprovable(f"a {type(value).__module__}.{type(value).__qualname__} in the context")
+
+
+def _excerpt(excerpt: Any, depth: int) -> Any:
+    return [
+        "E",
+        _text(excerpt.title),
+        excerpt.url,
+        _sha(excerpt.content or ""),
+        _enc(excerpt.more, depth + 1),
+        _toc(excerpt.toc),
+        _enc(excerpt.config, depth + 1),
+        _enc(list(excerpt.authors), depth + 1),
+        [_ref(c) for c in excerpt.categories],
+        _enc(excerpt.meta, depth + 1),
+        excerpt.post.url,
+    ]
+
+
+def _page(page: Page, containers: dict[int, list[int]]) -> Any:
+    sig: dict[str, Any] = {
+        "class": type(page).__qualname__,
+        "src": page.file.src_uri,
+        "dest": page.file.dest_uri,
+        "url": page.url,
+        "canonical": page.canonical_url,
+        "abs": page.abs_url,
+        "edit": page.edit_url,
+        "title": _text(page.title),
+        "home": page.is_homepage,
+        "meta": _enc(page.meta),
+        "content": _sha(page.content or ""),
+        "toc": _toc(page.toc),
+        "previous": _ref(page.previous_page),
+        "next": _ref(page.next_page),
+        "parent": _ref(page.parent),
+        "ancestors": [_ref(a) for a in page.ancestors],
+        "update": page.update_date,
+        "in": containers.get(id(page), []),
+        "title_from_render": page._title_from_render,
+    }
+    for name in ("config", "authors", "categories", "excerpt_url"):
+        if hasattr(page, name) and name != "excerpt_url":
+            value = getattr(page, name)
+            sig[name] = [_ref(c) for c in value] if name == "categories" else _enc(value)
+    return sig
+
+
+def _nav_digest(nav: Any) -> tuple[str, dict[int, list[int]]]:
+    """The navigation as every page's template sees it, and which item lists hold a page
+    (``page in nav_item.pages``: the blog's views)."""
+    containers: dict[int, list[int]] = {}
+    counter = iter(range(1 << 30))
+
+    def walk(item: Any) -> Any:
+        number = next(counter)
+        pages = getattr(item, "pages", None)
+        held: Any = None
+        if isinstance(pages, list):
+            for page in pages:
+                containers.setdefault(id(page), []).append(number)
+            held = [p.url for p in pages]
+        base = _ref(item) if not isinstance(item, Section) else ["S", str(item.title)]
+        extra = {
+            "meta": _enc(getattr(item, "meta", None)),
+            "pages": held,
+            "is_index": getattr(item, "is_index", None),
+            "children": [walk(c) for c in getattr(item, "children", None) or []],
+        }
+        for name in ("encrypted", "typeset"):
+            if hasattr(item, name):
+                extra[name] = _enc(getattr(item, name))
+        return [base, extra]
+
+    digest = _sha(_dumps([walk(item) for item in nav.items]))
+    return digest, containers
+
+
+#: Context entries a template is given, and how they enter the page's key.
+_SKIPPED = {
+    # Every documentation file: no template of mkdocs-material or warta reads it.
+    "pages",
+    # The build's clock: no template of mkdocs-material or warta reads it.
+    "build_date_utc",
+}
+
+
+# -- the cache --------------------------------------------------------------------------
+
+
+@dataclasses.dataclass
+class Report:
+    """What the cache did in one build (``warta publish`` prints it)."""
+
+    full: bool = True
+    reason: str = ""
+    pages_rendered: int = 0
+    pages_kept: int = 0
+    converted: int = 0
+    conversions_kept: int = 0
+    excerpts_converted: int = 0
+    excerpts_kept: int = 0
+    bundles_indexed: int = 0
+    bundles_kept: int = 0
+    unprovable: list[str] = dataclasses.field(default_factory=list)
+
+    def summary(self) -> str:
+        """One line for a person."""
+        head = f"full build ({self.reason})" if self.full else "incremental build"
+        out = (
+            f"{head}: {self.pages_rendered} pages rendered, {self.pages_kept} kept; "
+            f"{self.converted} conversions, {self.conversions_kept} kept"
+        )
+        if self.bundles_indexed or self.bundles_kept:
+            out += f"; search bundles {self.bundles_indexed} indexed, {self.bundles_kept} kept"
+        return out
+
+
+class _RecordingFiles:
+    """Stands for the build's Files in mkdocs' relative-path step: records each lookup."""
+
+    def __init__(self, files: Files) -> None:
+        self._files = files
+        self.lookups: dict[str, Any] = {}
+        self.other = False
+
+    def get_file_from_path(self, path: str) -> Any:
+        found = self._files.get_file_from_path(path)
+        self.lookups[path] = None if found is None else [found.url, found.inclusion.name]
+        return found
+
+    def __getattr__(self, name: str) -> Any:
+        self.other = True  # a use this cache does not record: the entry is not kept
+        return getattr(self._files, name)
+
+
+def _lookups_hold(lookups: dict[str, Any], files: Files) -> bool:
+    for path, expected in lookups.items():
+        found = files.get_file_from_path(path)
+        actual = None if found is None else [found.url, found.inclusion.name]
+        if actual != expected:
+            return False
+    return True
+
+
+class _Warnings(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.count = 0
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.count += 1
+
+
+def _draft_marked(page: Page) -> None:
+    # As mkdocs' _build_page marks a page that is excluded from the built site.
+    page.content = (
+        '<div class="mkdocs-draft-marker" '
+        'title="This page will not be included into the built site.">'
+        "DRAFT"
+        "</div>" + (page.content or "")
+    )
+
+
+#: In a stored excerpt, the per-process marker of :mod:`pipeline.site.excerpts`.
+_STORED_MARK = "\x00warta-mark\x00"
+
+
+class BuildCache:
+    """The caches of one build, read from and written to ``folder``.
+
+    ``previous`` is the live build folder (the site being replaced). The build calls
+    :meth:`begin` after the plugins' ``on_config``, :meth:`populate` and
+    :meth:`build_page` in place of mkdocs' own, and :meth:`finish` once the new build
+    is in place.
+    """
+
+    def __init__(self, folder: Path, previous: Path | None) -> None:
+        self.folder = folder
+        self.previous = previous
+        self.report = Report()
+        self.recording = False  # entries and the manifest are written
+        self.reusing = False  # entries of the previous build are used
+        self.key: dict[str, str] = {}
+        self.key_digest = ""
+        self.nav_digest = ""
+        self.containers: dict[int, list[int]] = {}
+        self.previous_pages: dict[str, list[Any]] = {}
+        self.previous_bundles: dict[str, str] = {}
+        self.pages: dict[str, list[Any]] = {}
+        self.bundles: dict[str, str] = {}
+        self.used: set[str] = set()
+        self.written: list[Path] = []
+        self.site_dir: Path | None = None
+        self._forked: dict[str, Any] = dataclasses.asdict(self.report)
+
+    # -- deciding ---------------------------------------------------------------------
+
+    def off(self, reason: str) -> None:
+        """No cache in this build: a full build that says why."""
+        self.recording = self.reusing = False
+        self.report.full, self.report.reason = True, reason
+        self._unhook()
+
+    def begin(self, config: MkDocsConfig) -> None:
+        """Compute the global key and decide: incremental, or full (and why)."""
+        self.site_dir = Path(config.site_dir)
+        if _mirrored() != _MIRRORED:
+            self.off("this mkdocs populates or renders pages otherwise than 1.6.1")
+            return
+        try:
+            self.key = global_key(config)
+        except Unprovable as error:
+            self.off(f"cannot be proven safe: {error}")
+            return
+        self.key_digest = _sha(_dumps(self.key))
+        self.recording = True
+        self._hook()
+        reason = self._load_manifest()
+        if reason is not None:
+            self.report.full, self.report.reason = True, reason
+            return
+        self.reusing = True
+        self.report.full, self.report.reason = False, ""
+
+    def _load_manifest(self) -> str | None:
+        """Read the previous build's manifest; the reason for a full build if unusable."""
+        path = self.folder / MANIFEST
+        if self.previous is None or not self.previous.is_dir():
+            return "no previous build"
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            return "no build cache yet"
+        except (OSError, ValueError) as error:
+            return f"the build cache's manifest cannot be read ({error})"
+        if not isinstance(data, dict) or data.get("version") != CACHE_VERSION:
+            return f"the build cache has another format version than {CACHE_VERSION}"
+        if data.get("site") != self.previous.name:
+            return "the live site is not the build the cache describes"
+        old = data.get("key")
+        if not isinstance(old, dict):
+            return "the build cache's manifest has no key"
+        changed = sorted(k for k in set(old) | set(self.key) if old.get(k) != self.key.get(k))
+        if changed:
+            return "changed: " + ", ".join(changed)
+        pages, bundles = data.get("pages"), data.get("bundles")
+        if not isinstance(pages, dict) or not isinstance(bundles, dict):
+            return "the build cache's manifest is incomplete"
+        self.previous_pages = pages
+        self.previous_bundles = bundles
+        return None
+
+    def _hook(self) -> None:
+        from pipeline.site import excerpts
+
+        excerpts.converter = self.excerpt
+
+    def _unhook(self) -> None:
+        from pipeline.site import excerpts
+
+        if excerpts.converter == self.excerpt:
+            excerpts.converter = None
+
+    # -- entries ------------------------------------------------------------------------
+
+    def _entry_path(self, kind: str, key: str) -> Path:
+        return self.folder / kind / key[:2] / f"{key}.json"
+
+    def _read(self, kind: str, key: str) -> dict[str, Any] | None:
+        try:
+            data = json.loads(self._entry_path(kind, key).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        if not isinstance(data, dict) or data.get("version") != CACHE_VERSION:
+            return None
+        return data
+
+    def _write(self, kind: str, key: str, data: dict[str, Any]) -> None:
+        path = self._entry_path(kind, key)
+        payload = json.dumps({"version": CACHE_VERSION, **data}, ensure_ascii=False)
+        # Not durable: a lost entry is a miss; a damaged one fails to parse (a miss too).
+        atomic_write_bytes(path, payload.encode("utf-8"), durable=False)
+        self.used.add(f"{kind}/{key}")
+
+    # -- conversions --------------------------------------------------------------------
+
+    def populate(self, page: Page, config: MkDocsConfig, files: Files, dirty: bool = False) -> None:
+        """mkdocs' ``_populate_page`` (1.6.1), converting through the cache."""
+        config._current_page = page
+        try:
+            page = config.plugins.on_pre_page(page, config=config, files=files)
+            page.read_source(config)
+            assert page.markdown is not None
+            page.markdown = config.plugins.on_page_markdown(
+                page.markdown, page=page, config=config, files=files
+            )
+            self._render(page, config, files)
+            assert page.content is not None
+            page.content = config.plugins.on_page_content(
+                page.content, page=page, config=config, files=files
+            )
+        except Exception as e:
+            message = f"Error reading page '{page.file.src_uri}':"
+            if not isinstance(e, MkBuildError):
+                message += f" {e}"
+            _mk_log.error(message)
+            raise
+        finally:
+            config._current_page = None
+
+    def _render(self, page: Page, config: MkDocsConfig, files: Files) -> None:
+        if not self.recording:
+            page.render(config, files)
+            return
+        assert page.markdown is not None
+        file = page.file
+        key = _sha(
+            _dumps([self.key_digest, "page", file.src_uri, file.url, file.inclusion.name])
+            + page.markdown
+        )
+        if self.reusing:
+            entry = self._read("convert", key)
+            if entry is not None and self._apply(page, entry, files):
+                self.used.add(f"convert/{key}")
+                self.report.conversions_kept += 1
+                return
+        self.report.converted += 1
+        recorder = _RecordingFiles(files)
+        warnings = _Warnings()
+        mkdocs_log = logging.getLogger("mkdocs")
+        mkdocs_log.addHandler(warnings)
+        try:
+            tokens = _page_render(page, config, recorder)
+        finally:
+            mkdocs_log.removeHandler(warnings)
+        if recorder.other or warnings.count:
+            return  # warnings must be given again by the next build: not kept
+        links = {
+            target.src_uri: anchors for target, anchors in (page.links_to_anchors or {}).items()
+        }
+        self._write(
+            "convert",
+            key,
+            {
+                "content": page.content,
+                "toc": tokens,
+                "title": page._title_from_render,
+                "anchors": sorted(page.present_anchor_ids or ()),
+                "links_to_anchors": links if page.links_to_anchors is not None else None,
+                "lookups": recorder.lookups,
+            },
+        )
+
+    def _apply(self, page: Page, entry: dict[str, Any], files: Files) -> bool:
+        lookups = entry.get("lookups")
+        if not isinstance(lookups, dict) or not _lookups_hold(lookups, files):
+            return False
+        links: dict[Any, Any] | None = None
+        if logging.getLogger("mkdocs.structure.pages").getEffectiveLevel() > logging.DEBUG:
+            links = {}
+            for src, anchors in (entry.get("links_to_anchors") or {}).items():
+                target = files.get_file_from_path(src)
+                if target is None:
+                    return False
+                links[target] = anchors
+        page.content = entry["content"]
+        page.toc = get_toc(entry["toc"])
+        page._title_from_render = entry["title"]
+        page.present_anchor_ids = set(entry["anchors"])
+        if links is not None:
+            page.links_to_anchors = links
+        return True
+
+    def excerpt(self, excerpt: Any, markdown: str, config: Any, files: Files) -> Any:
+        """An excerpt converted once (``excerpts.py``), through the cache."""
+        from pipeline.site import excerpts
+
+        shared = excerpts._shared(config, files)
+        key = _sha(
+            _dumps([self.key_digest, "excerpt", excerpt.file.src_uri, excerpt.post.url]) + markdown
+        )
+        if self.reusing:
+            entry = self._read("excerpt", key)
+            if (
+                entry is not None
+                and isinstance(entry.get("lookups"), dict)
+                and _lookups_hold(entry["lookups"], files)
+            ):
+                self.used.add(f"excerpt/{key}")
+                self.report.excerpts_kept += 1
+                html = entry["html"].replace(_STORED_MARK, excerpts._MARK)
+                return excerpts._Rendered(
+                    html, [tuple(link) for link in entry["links"]], entry["toc"]
+                )
+        self.report.excerpts_converted += 1
+        recorder = _RecordingFiles(files)
+        warnings = _Warnings()
+        mkdocs_log = logging.getLogger("mkdocs")
+        mkdocs_log.addHandler(warnings)
+        shared.paths.files = recorder  # type: ignore[assignment]
+        try:
+            rendered = shared.convert(excerpt, markdown)
+        finally:
+            shared.paths.files = files
+            mkdocs_log.removeHandler(warnings)
+        if not recorder.other and not warnings.count and _STORED_MARK not in rendered.html:
+            self._write(
+                "excerpt",
+                key,
+                {
+                    "html": rendered.html.replace(excerpts._MARK, _STORED_MARK),
+                    "links": [list(link) for link in rendered.links],
+                    "toc": rendered.toc_tokens,
+                    "lookups": recorder.lookups,
+                },
+            )
+        return rendered
+
+    # -- pages -----------------------------------------------------------------------
+
+    def before_pages(self, nav: Any) -> None:
+        """The navigation's digest, once every page is converted (before any render)."""
+        if not self.recording:
+            return
+        try:
+            self.nav_digest, self.containers = _nav_digest(nav)
+        except Unprovable as error:
+            self.off(f"cannot be proven safe: {error}")
+        # What the second build process counts from here on is added to this one's.
+        self._forked = dataclasses.asdict(self.report)
+
+    def build_page(
+        self,
+        page: Page,
+        config: MkDocsConfig,
+        doc_files: Any,
+        nav: Any,
+        env: Any,
+        dirty: bool = False,
+        excluded: bool = False,
+    ) -> None:
+        """mkdocs' ``_build_page`` (1.6.1); a page whose inputs are unchanged is kept."""
+        config._current_page = page
+        try:
+            page.active = True
+            context = mk.get_context(nav, doc_files, config, page)
+            name = page.meta.get("template", "main.html")
+            template = env.get_template(name)
+            context = config.plugins.on_page_context(context, page=page, config=config, nav=nav)
+            if excluded:
+                _draft_marked(page)
+            key = self._page_key(context, page, name, excluded) if self.recording else None
+            dest = page.file.dest_uri
+            if key is not None and self.reusing and self._keep(dest, key):
+                self.report.pages_kept += 1
+                return
+            output = template.render(context)
+            output = config.plugins.on_post_page(output, page=page, config=config)
+            digest = None
+            if output.strip():
+                data = output.encode("utf-8", errors="xmlcharrefreplace")
+                mk_utils.write_file(data, page.file.abs_dest_path)
+                digest = _sha(data)
+            else:
+                _mk_log.info(f"Page skipped: '{page.file.src_uri}'. Generated empty output.")
+            self.report.pages_rendered += 1
+            if key is not None:
+                self.pages[dest] = [key, digest]
+        except Exception as e:
+            message = f"Error building page '{page.file.src_uri}':"
+            if not isinstance(e, MkBuildError):
+                message += f" {e}"
+            _mk_log.error(message)
+            raise
+        finally:
+            page.active = False
+            config._current_page = None
+
+    def _page_key(self, context: Any, page: Page, template: str, excluded: bool) -> str | None:
+        try:
+            sig: dict[str, Any] = {
+                "template": template,
+                "excluded": excluded,
+                "page": _page(page, self.containers),
+            }
+            for name, value in context.items():
+                if name in ("nav", "config", "page") or name in _SKIPPED:
+                    continue
+                sig[name] = _enc(value)
+        except Unprovable as error:
+            self.report.unprovable.append(f"{page.file.src_uri}: {error}")
+            return None
+        return _sha(_dumps([self.key_digest, self.nav_digest, sig]))
+
+    def _keep(self, dest: str, key: str) -> bool:
+        """Link the previous build's file for ``dest`` if its key and bytes match."""
+        record = self.previous_pages.get(dest)
+        if not isinstance(record, list) or len(record) != 2 or record[0] != key:
+            return False
+        assert self.previous is not None and self.site_dir is not None
+        if record[1] is not None:
+            source = self.previous / dest
+            try:
+                if sha256_file(source) != record[1]:
+                    return False
+            except OSError:
+                return False
+            _place(source, self.site_dir / dest)
+        self.pages[dest] = record
+        return True
+
+    # -- search bundles -------------------------------------------------------------
+
+    def bundle_key(self, site_dir: Path, glob: str, output: str) -> str | None:
+        """Digest of the HTML files one Pagefind bundle reads (None: not known)."""
+        if not self.recording:
+            return None
+        scopes = glob[1:-1].split(",") if glob.startswith("{") else [glob]
+        known = {dest: record[1] for dest, record in self.pages.items()}
+        listed: list[list[str]] = []
+        for scope in scopes:
+            if scope.endswith("/**/*.html"):
+                root = site_dir / scope.removesuffix("/**/*.html")
+                paths = sorted(root.rglob("*.html")) if root.is_dir() else []
+            elif "*" in scope or "{" in scope:
+                return None
+            else:
+                paths = [site_dir / scope] if scope.endswith(".html") else []
+            for path in paths:
+                rel = path.relative_to(site_dir).as_posix()
+                if path.is_file():
+                    listed.append([rel, known.get(rel) or sha256_file(path)])
+        return _sha(_dumps([self.key["pagefind"], glob, output, sorted(listed)]))
+
+    def keep_bundle(self, site_dir: Path, glob: str, output: str, others: list[str]) -> bool:
+        """Copy the previous build's Pagefind bundle if it read the same files."""
+        key = self.bundle_key(site_dir, glob, output)
+        if key is None:
+            return False
+        self.bundles[output] = key
+        if not self.reusing or self.previous_bundles.get(output) != key:
+            self.report.bundles_indexed += 1
+            return False
+        assert self.previous is not None
+        source = self.previous / output
+        if not source.is_dir():
+            self.report.bundles_indexed += 1
+            return False
+        skip = {
+            Path(o).relative_to(output).parts[0]
+            for o in others
+            if o != output and o.startswith(output + "/")
+        }
+        for path in _files_under(source, skip):
+            _place(path, site_dir / output / path.relative_to(source))
+        self.report.bundles_kept += 1
+        return True
+
+    # -- the two build processes ------------------------------------------------------
+
+    def child_state(self) -> dict[str, Any]:
+        """What the second build process recorded, for the first."""
+        now, then = dataclasses.asdict(self.report), self._forked
+        counts = {k: v - then[k] for k, v in now.items() if isinstance(v, int) and k != "full"}
+        return {
+            "pages": self.pages,
+            "used": sorted(self.used),
+            "report": {**counts, "unprovable": now["unprovable"][len(then["unprovable"]) :]},
+        }
+
+    def merge(self, state: dict[str, Any] | None) -> None:
+        """Take in what the second build process recorded."""
+        if not state:
+            return
+        self.pages.update(state["pages"])
+        self.used.update(state["used"])
+        theirs = state["report"]
+        for name in (
+            "pages_rendered",
+            "pages_kept",
+            "converted",
+            "conversions_kept",
+            "excerpts_converted",
+            "excerpts_kept",
+        ):
+            setattr(self.report, name, getattr(self.report, name) + theirs[name])
+        self.report.unprovable += theirs["unprovable"]
+
+    # -- after the build -----------------------------------------------------------------
+
+    def finish(self, build_name: str) -> None:
+        """Record the build now live (``build_name``) and drop entries it did not use."""
+        self._unhook()
+        if not self.recording:
+            return
+        manifest = {
+            "version": CACHE_VERSION,
+            "site": build_name,
+            "key": self.key,
+            "pages": dict(sorted(self.pages.items())),
+            "bundles": dict(sorted(self.bundles.items())),
+        }
+        data = json.dumps(manifest, ensure_ascii=False, indent=1).encode("utf-8")
+        atomic_write_bytes(self.folder / MANIFEST, data)
+        for kind in ("convert", "excerpt"):
+            root = self.folder / kind
+            if not root.is_dir():
+                continue
+            for path in root.glob("*/*.json"):
+                if f"{kind}/{path.stem}" not in self.used:
+                    path.unlink(missing_ok=True)
+
+    def abandon(self) -> None:
+        """The build failed: nothing is recorded (entries stay, keyed by their content)."""
+        self._unhook()
+
+
+def _files_under(root: Path, skip: set[str]) -> Iterator[Path]:
+    for entry in sorted(root.iterdir()):
+        if entry.name in skip or entry.name.startswith("."):
+            continue
+        if entry.is_dir() and not entry.is_symlink():
+            yield from _files_under(entry, set())
+        elif entry.is_file() and not entry.is_symlink():
+            yield entry
+
+
+def _place(source: Path, target: Path) -> None:
+    """Put the previous build's file at ``target`` in the new build: a hard link (nothing
+    writes to a kept file afterwards: every later write replaces by rename), else a copy."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copyfile(source, target)
+
+
+def _page_render(page: Page, config: MkDocsConfig, files: Any) -> Any:
+    """mkdocs' ``Page.render`` (1.6.1); returns the TOC tokens as well."""
+    import markdown
+
+    assert page.markdown is not None
+    md = markdown.Markdown(
+        extensions=config["markdown_extensions"],
+        extension_configs=config["mdx_configs"] or {},
+    )
+    raw_html_ext = _RawHTMLPreprocessor()
+    raw_html_ext._register(md)
+    extract_anchors_ext = _ExtractAnchorsTreeprocessor(page.file, files, config)
+    extract_anchors_ext._register(md)
+    relative_path_ext = _RelativePathTreeprocessor(page.file, files, config)
+    relative_path_ext._register(md)
+    extract_title_ext = _ExtractTitleTreeprocessor()
+    extract_title_ext._register(md)
+    page.content = md.convert(page.markdown)
+    tokens = getattr(md, "toc_tokens", [])
+    page.toc = get_toc(tokens)
+    page._title_from_render = extract_title_ext.title
+    page.present_anchor_ids = (
+        extract_anchors_ext.present_anchor_ids | raw_html_ext.present_anchor_ids
+    )
+    if logging.getLogger("mkdocs.structure.pages").getEffectiveLevel() > logging.DEBUG:
+        page.links_to_anchors = relative_path_ext.links_to_anchors
+    return json.loads(json.dumps(tokens))

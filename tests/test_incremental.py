@@ -1,0 +1,251 @@
+"""Caching between builds (pipeline/site/incremental.py, docs/scale.md): after every kind
+of change the incremental publish writes the same bytes as a full build of the same
+content, renders only what changed, and falls back to a full build when the
+configuration or a template changes, saying why."""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import json
+import shutil
+from datetime import UTC, datetime
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+import yaml
+
+from pipeline.commands.content import withdraw
+from pipeline.commands.publish import publish
+from pipeline.config import load_config
+from pipeline.site.build import CACHE_FOLDER, build_site
+from pipeline.site.incremental import CACHE_VERSION, MANIFEST, Report
+
+ROOT = Path(__file__).resolve().parent.parent
+NOW = datetime(2027, 1, 15, 0, 0, tzinfo=UTC)
+LATER = datetime(2027, 1, 16, 0, 0, tzinfo=UTC)
+POSTS = 24
+
+
+def _site_gen() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("site_gen", ROOT / "bench" / "site_gen.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+site_gen = _site_gen()
+
+
+def digests(site: Path) -> dict[str, str]:
+    return {
+        p.relative_to(site).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in site.rglob("*")
+        if p.is_file()
+    }
+
+
+def post(root: Path, number: int) -> Path:
+    return root / "content" / "berita" / "posts" / f"berita-{number:05d}" / "index.md"
+
+
+def edit_front(root: Path, number: int, **changes: object) -> None:
+    """Change front matter keys of a post (title, tags...)."""
+    path = post(root, number)
+    _, front, body = path.read_text(encoding="utf-8").split("---\n", 2)
+    data = yaml.safe_load(front)
+    data.update(changes)
+    path.write_text(
+        "---\n" + yaml.safe_dump(data, sort_keys=False, allow_unicode=True) + "---\n" + body,
+        encoding="utf-8",
+    )
+
+
+class Site:
+    """A generated project, published incrementally and compared with full builds."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.now = NOW
+
+    @property
+    def config(self):  # type: ignore[no-untyped-def]
+        return load_config(self.root / "warta.yml")
+
+    def publish(self) -> Report:
+        result = publish(self.config, now=self.now)
+        assert result.build is not None and result.build.cache is not None
+        return result.build.cache
+
+    def differences(self) -> list[str]:
+        """Files whose bytes differ from a full build of the same content."""
+        full = self.root.parent / f"{self.root.name}-full" / "site"
+        shutil.rmtree(full.parent, ignore_errors=True)
+        full.parent.mkdir()
+        try:
+            result = build_site(self.config, now=self.now, site_dir=full, incremental=False)
+            assert result.cache is None
+            ours, theirs = digests(self.root / "site"), digests(full)
+        finally:
+            shutil.rmtree(full.parent)
+        return sorted(k for k in ours.keys() | theirs.keys() if ours.get(k) != theirs.get(k))
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Site:
+    root = site_gen.generate(tmp_path_factory.mktemp("incr") / "project", POSTS, 4)
+    # A theme override of the site's own, to show that a template change is seen.
+    mkdocs = root / "mkdocs.yml"
+    text = mkdocs.read_text().replace("{name: material,", "{name: material, custom_dir: overrides,")
+    mkdocs.write_text(text)
+    (root / "overrides").mkdir()
+    (root / "overrides" / "main.html").write_text(
+        '{% extends "base.html" %}\n{% block footer %}{{ super() }}<!-- a -->{% endblock %}\n'
+    )
+    return Site(root)
+
+
+def test_first_publish_is_full_and_records_the_cache(site: Site) -> None:
+    report = site.publish()
+    assert report.full and report.reason == "no previous build"
+    assert report.pages_kept == 0 and report.pages_rendered > POSTS
+    manifest = json.loads((site.root / ".warta" / CACHE_FOLDER / MANIFEST).read_text())
+    assert manifest["version"] == CACHE_VERSION
+    assert manifest["site"] == (site.root / "site").readlink().name
+    assert {"mkdocs.yml", "warta.yml", "mkdocs-material", "plugins"} <= set(manifest["key"])
+    assert site.differences() == []
+
+
+def test_publish_without_changes_renders_nothing(site: Site) -> None:
+    report = site.publish()
+    assert not report.full, report.reason
+    assert report.pages_rendered == 0 and report.converted == 0
+    assert report.bundles_indexed == 0 and report.bundles_kept > 0
+    assert site.differences() == []
+
+
+def _add(site: Site) -> None:
+    site_gen.add_article(site.root, POSTS + 1, seed=3)
+
+
+def _edit_body(site: Site) -> None:
+    site_gen.edit_article(site.root, POSTS // 2)
+
+
+def _edit_title(site: Site) -> None:
+    edit_front(site.root, POSTS // 3, title="Judul berita yang diperbaiki oleh redaksi")
+
+
+def _edit_tags(site: Site) -> None:
+    edit_front(site.root, POSTS // 4, tags=["tag-baru-sekali", "mediasi"])
+
+
+def _withdraw(site: Site) -> None:
+    withdraw(site.config, f"berita-{POSTS // 5:05d}", by="hasan", reason="uji", now=NOW)
+
+
+def _embargo(site: Site) -> None:
+    # Published but under embargo: in content/, not on the site until LATER.
+    site_gen.embargo_article(site.root, POSTS + 2, LATER.isoformat())
+
+
+def _release(site: Site) -> None:
+    site.now = LATER
+
+
+def _edit_static_page(site: Site) -> None:
+    # A static page's title is in the navigation: every page shows it.
+    path = next((site.root / "content" / "layanan").glob("*/index.md"))
+    path.write_text(path.read_text().replace("title: Halaman", "title: Laman", 1))
+
+
+@pytest.mark.parametrize(
+    ("change", "most"),
+    [
+        (_add, 0.5),
+        (_edit_body, 0.25),
+        (_edit_title, 0.5),
+        (_edit_tags, 0.5),
+        (_withdraw, 0.5),
+        (_embargo, 0.0),
+        (_release, 0.5),
+        (_edit_static_page, 1.0),
+    ],
+    ids=lambda v: getattr(v, "__name__", str(v)).lstrip("_"),
+)
+def test_incremental_publish_equals_a_full_build(site: Site, change, most: float) -> None:  # type: ignore[no-untyped-def]
+    change(site)
+    report = site.publish()
+    assert not report.full, report.reason
+    total = report.pages_rendered + report.pages_kept
+    # Only what changed is rendered again (``most``: the share allowed for this change).
+    assert report.pages_rendered <= most * total + 1, report.summary()
+    if most < 1.0:
+        assert report.pages_kept > 0
+    assert report.unprovable == []
+    assert site.differences() == []
+
+
+@pytest.mark.parametrize(
+    ("edit", "named"),
+    [
+        (
+            lambda r: (r / "overrides" / "main.html").write_text('{% extends "base.html" %}\n'),
+            "theme",
+        ),
+        (
+            lambda r: (r / "warta.yml").write_text(
+                (r / "warta.yml")
+                .read_text()
+                .replace("Pengadilan Agama Bench", "Pengadilan Agama Uji", 1)
+            ),
+            "warta.yml",
+        ),
+        (
+            lambda r: (r / "mkdocs.yml").write_text(
+                (r / "mkdocs.yml")
+                .read_text()
+                .replace("archive_name: Arsip", "archive_name: Arsip Berita")
+            ),
+            "mkdocs.yml",
+        ),
+    ],
+    ids=["template", "warta-config", "mkdocs-config"],
+)
+def test_a_template_or_configuration_change_means_a_full_build(
+    site: Site, edit, named: str
+) -> None:  # type: ignore[no-untyped-def]
+    edit(site.root)
+    report = site.publish()
+    assert report.full and report.reason.startswith("changed: ") and named in report.reason
+    assert report.pages_kept == 0 and report.conversions_kept == 0
+    assert site.differences() == []
+    again = site.publish()
+    assert not again.full and again.pages_rendered == 0
+
+
+def test_a_damaged_manifest_or_a_lost_site_means_a_full_build(site: Site) -> None:
+    manifest = site.root / ".warta" / CACHE_FOLDER / MANIFEST
+    manifest.write_text("{not json")
+    report = site.publish()
+    assert report.full and "cannot be read" in report.reason
+    data = json.loads(manifest.read_text())
+    manifest.write_text(json.dumps({**data, "version": 99}))
+    assert "format version" in site.publish().reason
+    data = json.loads(manifest.read_text())
+    manifest.write_text(json.dumps({**data, "site": ".site.build.gone"}))
+    assert site.publish().reason == "the live site is not the build the cache describes"
+    assert site.differences() == []
+
+
+def test_a_kept_page_whose_file_was_altered_is_rendered_again(site: Site) -> None:
+    live = site.root / "site"
+    victim = next(live.glob("berita/20*/**/index.html"))
+    # Replaced, not written in place: the other builds' links must not change.
+    victim.unlink()
+    victim.write_text("<p>altered</p>")
+    report = site.publish()
+    assert not report.full and report.pages_rendered == 1
+    assert site.differences() == []
