@@ -50,14 +50,20 @@ def test_scale_bench_runs_on_a_tiny_site() -> None:
     share = next(line for line in lines if line.startswith("changed share"))
     assert len(share.split()) == 6  # label (3 words), plain, warta, ratio
     changes = lines[lines.index(next(line for line in lines if line.startswith("warta change"))) :]
+    rows = [line for line in changes[1:] if not line.startswith("  ")]
+    reports = [line.strip() for line in changes[1:] if line.startswith("  ")]
     # Every kind of change is published, and its output is the full build's, byte for byte.
-    assert [line.rsplit(None, 3)[0] for line in changes[1:]] == [
+    assert [line.rsplit(None, 3)[0] for line in rows] == [
+        "no change",
         "add an article",
         "edit an article",
         "withdraw an article",
         "release from embargo",
     ]
-    assert all(line.split()[-1] == "yes" for line in changes[1:])
+    assert all(line.split()[-1] == "yes" for line in rows)
+    # Each publish was incremental (the cache between builds), and says what it rendered.
+    assert reports[0].startswith("no change: incremental build: 0 pages rendered")
+    assert all(": incremental build: " in line for line in reports), reports
 
 
 def test_scale_bench_curve_prints_time_cpu_and_memory_per_size() -> None:
