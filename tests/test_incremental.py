@@ -249,3 +249,25 @@ def test_a_kept_page_whose_file_was_altered_is_rendered_again(site: Site) -> Non
     report = site.publish()
     assert not report.full and report.pages_rendered == 1
     assert site.differences() == []
+
+
+def test_publish_full_builds_everything_and_records_for_the_next(site: Site) -> None:
+    result = publish(site.config, now=site.now, full=True)
+    assert result.build is not None and result.build.cache is not None
+    report = result.build.cache
+    assert report.full and report.reason == "asked for" and report.pages_kept == 0
+    assert site.differences() == []
+    again = site.publish()
+    assert not again.full and again.pages_rendered == 0
+
+
+def test_the_cli_says_what_the_build_kept(site: Site) -> None:
+    from click.testing import CliRunner
+
+    from pipeline.cli import cli
+
+    result = CliRunner().invoke(
+        cli, ["--config", str(site.root / "warta.yml"), "publish", "--now", site.now.isoformat()]
+    )
+    assert result.exit_code == 0, result.output
+    assert "incremental build: 0 pages rendered" in result.output

@@ -27,6 +27,11 @@ from pipeline.site.starter import TIMEZONES
 
 @click.command()
 @click.option("--no-build", is_flag=True, help="Promote drafts only; do not build the site.")
+@click.option(
+    "--full",
+    is_flag=True,
+    help="Build every page again, without the cache between builds (docs/scale.md).",
+)
 @as_option
 @now_option
 @base_option
@@ -36,6 +41,7 @@ from pipeline.site.starter import TIMEZONES
 def publish(
     state: State,
     no_build: bool,
+    full: bool,
     as_: str | None,
     now: str | None,
     base: str | None,
@@ -58,6 +64,7 @@ def publish(
             base=base,
             trust_file=trust_file,
             progress=bar,
+            full=full,
         )
     for slug in result.promoted:
         out.print(f"published {slug}")

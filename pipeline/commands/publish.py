@@ -70,8 +70,12 @@ def publish(
     base: str | None = None,
     trust_file: Path | None = None,
     progress: Progress | None = None,
+    full: bool = False,
 ) -> PublishResult:
     """Promote every approved, due draft to ``content/`` and rebuild ``site/``.
+
+    The build keeps what the previous one made from unchanged inputs (the same bytes as
+    a full build, ``docs/scale.md``); ``full`` builds everything again.
 
     With ``signing.enabled`` nothing happens unless ``warta verify`` passes for HEAD
     from the pinned ``base`` / ``trust_file`` with a clean work tree; the tip that was
@@ -112,7 +116,9 @@ def publish(
         if build:
             try:
                 content = [i for i in everything.items if i.location == "content"]
-                result.build = build_site(config, now=now, progress=progress, items=content)
+                result.build = build_site(
+                    config, now=now, progress=progress, items=content, full=full
+                )
             except BuildError:
                 # Nothing of this run went live: put the promoted items back as drafts.
                 for _draft, target in moved:

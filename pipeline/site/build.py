@@ -63,6 +63,7 @@ def build_site(
     items: list[Item] | None = None,
     parallel: bool = True,
     incremental: bool = True,
+    full: bool = False,
 ) -> BuildResult:
     """Run ``mkdocs build --strict`` and put the result at ``site_dir`` (default ``site/``).
 
@@ -72,7 +73,8 @@ def build_site(
     ``incremental`` keeps what the previous build made from unchanged inputs
     (``pipeline/site/incremental.py``; the output is the same bytes as a full build);
     without it, or for another ``site_dir`` than the site's own, the build is a full
-    one and records nothing.
+    one and records nothing. ``full`` builds every page again and records the cache for
+    the next build.
     """
     progress = progress or NoProgress()
     target = site_dir or config.path("site")
@@ -103,7 +105,7 @@ def build_site(
         # such as the bench's full copy, is built in full and records nothing).
         if incremental and target == config.path("site"):
             folder = config.path("state") / CACHE_FOLDER
-            cache = BuildCache(folder, current_build(target))
+            cache = BuildCache(folder, current_build(target), reuse=not full)
         staging = new_build_dir(target)
         try:
             try:

@@ -67,6 +67,8 @@ _mk_log = logging.getLogger("mkdocs.commands.build")  # as the mirrored function
 #: Version of the on-disk format (manifest and entries).
 CACHE_VERSION = 1
 MANIFEST = "manifest.json"
+#: Reading times of the blog's posts, by the SHA-256 of the HTML they were computed from.
+READTIME = "readtime.json"
 
 #: Packages whose version and installed files are part of the global key.
 PACKAGES = ("mkdocs", "mkdocs-material", "Markdown", "pymdown-extensions", "pagefind")
@@ -302,9 +304,18 @@ def _toc(items: Any) -> Any:
 
 def _enc(value: Any, depth: int = 0) -> Any:
     """A JSON spelling of a value a template may read (Unprovable if unknown)."""
+    kind = type(value)
+    if kind is str or kind is int or kind is bool or value is None:  # the common cases
+        return value
+    if kind is markupsafe.Markup:
+        return ["M", str(value)]
+    if kind is list:
+        return [_enc(v, depth + 1) for v in value]
+    if kind is dict:
+        return ["d", sorted([str(k), _enc(v, depth + 1)] for k, v in value.items())]
     if depth > 40:
         raise Unprovable("a value nested too deeply")
-    if value is None or isinstance(value, bool | int):
+    if isinstance(value, bool | int):
         return value
     if isinstance(value, str):
         return _text(value)
@@ -324,40 +335,63 @@ def _enc(value: Any, depth: int = 0) -> Any:
         return _excerpt(value, depth)
     if isinstance(value, Page | Section | Link):
         return _ref(value)
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+    if hasattr(kind, "__dataclass_fields__"):
         return [
-            type(value).__qualname__,
+            kind.__qualname__,
             [[f.name, _enc(getattr(value, f.name), depth + 1)] for f in dataclasses.fields(value)],
         ]
-    module = type(value).__module__
+    module = kind.__module__
     if module.startswith("material.plugins.tags.structure"):
-        return [type(value).__qualname__, _enc(vars(value), depth + 1)]
+        return [kind.__qualname__, _enc(vars(value), depth + 1)]
     if module.startswith(("mkdocs.config", "material.plugins.blog.structure.config")) or (
         module.startswith("material.plugins.blog.author")
     ):
-        return [type(value).__qualname__, _enc(dict(value.items()), depth + 1)]
+        return [kind.__qualname__, _memo(value, lambda: _enc(dict(value.items()), depth + 1))]
     if callable(value) and getattr(value, "__qualname__", "").endswith(
         "on_page_context.<locals>.pager"
     ):
         # The blog's pager closure: what it shows is its Pager (scale.Pager).
         cells = [c.cell_contents for c in value.__closure__ or ()]
-        return ["pager", [_enc(c, depth + 1) for c in cells if dataclasses.is_dataclass(c)]]
-    raise Unprovable(f"a {type(value).__module__}.{type(value).__qualname__} in the context")
+        shown = [c for c in cells if hasattr(type(c), "__dataclass_fields__")]
+        return ["pager", [_enc(c, depth + 1) for c in shown]]
+    raise Unprovable(f"a {module}.{kind.__qualname__} in the context")
+
+
+#: Spellings of the objects one build's pages share (a post's configuration and its
+#: excerpt's fixed parts), by identity: they are set while pages are read and converted,
+#: and no known plugin changes them while pages are rendered. Cleared for each build.
+_MEMO: dict[int, tuple[Any, Any]] = {}
+
+
+def _memo(obj: Any, spell: Any) -> Any:
+    found = _MEMO.get(id(obj))
+    if found is not None and found[0] is obj:
+        return found[1]
+    value = spell()
+    _MEMO[id(obj)] = (obj, value)
+    return value
 
 
 def _excerpt(excerpt: Any, depth: int) -> Any:
+    fixed = _memo(
+        excerpt,
+        lambda: [
+            _text(excerpt.title),
+            excerpt.url,
+            _enc(excerpt.config, depth + 1),
+            _enc(list(excerpt.authors), depth + 1),
+            [_ref(c) for c in excerpt.categories],
+            _enc(excerpt.meta, depth + 1),
+            excerpt.post.url,
+        ],
+    )
+    # What depends on the list page: the excerpt's links, its TOC.
     return [
         "E",
-        _text(excerpt.title),
-        excerpt.url,
+        fixed,
         _sha(excerpt.content or ""),
         _enc(excerpt.more, depth + 1),
         _toc(excerpt.toc),
-        _enc(excerpt.config, depth + 1),
-        _enc(list(excerpt.authors), depth + 1),
-        [_ref(c) for c in excerpt.categories],
-        _enc(excerpt.meta, depth + 1),
-        excerpt.post.url,
     ]
 
 
@@ -519,9 +553,10 @@ class BuildCache:
     is in place.
     """
 
-    def __init__(self, folder: Path, previous: Path | None) -> None:
+    def __init__(self, folder: Path, previous: Path | None, *, reuse: bool = True) -> None:
         self.folder = folder
         self.previous = previous
+        self.reuse = reuse
         self.report = Report()
         self.recording = False  # entries and the manifest are written
         self.reusing = False  # entries of the previous build are used
@@ -531,6 +566,8 @@ class BuildCache:
         self.containers: dict[int, list[int]] = {}
         self.previous_pages: dict[str, list[Any]] = {}
         self.previous_bundles: dict[str, str] = {}
+        self.previous_readtimes: dict[str, Any] = {}
+        self.readtimes: dict[str, Any] = {}
         self.pages: dict[str, list[Any]] = {}
         self.bundles: dict[str, str] = {}
         self.used: set[str] = set()
@@ -570,6 +607,8 @@ class BuildCache:
     def _load_manifest(self) -> str | None:
         """Read the previous build's manifest; the reason for a full build if unusable."""
         path = self.folder / MANIFEST
+        if not self.reuse:
+            return "asked for"
         if self.previous is None or not self.previous.is_dir():
             return "no previous build"
         try:
@@ -593,18 +632,49 @@ class BuildCache:
             return "the build cache's manifest is incomplete"
         self.previous_pages = pages
         self.previous_bundles = bundles
+        try:
+            times = json.loads((self.folder / READTIME).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            times = None
+        valid = isinstance(times, dict) and times.get("version") == CACHE_VERSION
+        if valid and isinstance(times.get("times"), dict):
+            self.previous_readtimes = times["times"]
         return None
 
     def _hook(self) -> None:
+        from material.plugins.blog import plugin as blog
+
         from pipeline.site import excerpts
 
         excerpts.converter = self.excerpt
+        if getattr(blog.readtime, "_warta_original", None) is None:
+            original = blog.readtime
+
+            def readtime(html: str, words_per_minute: int) -> Any:
+                return self.readtime(original, html, words_per_minute)
+
+            readtime._warta_original = original  # type: ignore[attr-defined]
+            blog.readtime = readtime
 
     def _unhook(self) -> None:
+        from material.plugins.blog import plugin as blog
+
         from pipeline.site import excerpts
 
         if excerpts.converter == self.excerpt:
             excerpts.converter = None
+        original = getattr(blog.readtime, "_warta_original", None)
+        if original is not None:
+            blog.readtime = original
+
+    def readtime(self, original: Any, html: str, words_per_minute: int) -> Any:
+        """The blog's reading time of a post: a pure function of its HTML, kept."""
+        key = _sha(f"{words_per_minute}\0{html}")
+        minutes = self.previous_readtimes.get(key)
+        if not isinstance(minutes, int) or isinstance(minutes, bool):
+            minutes = original(html, words_per_minute)
+        self.readtimes[key] = minutes
+        return minutes
 
     # -- entries ------------------------------------------------------------------------
 
@@ -748,12 +818,15 @@ class BuildCache:
         finally:
             shared.paths.files = files
             mkdocs_log.removeHandler(warnings)
-        if not recorder.other and not warnings.count and _STORED_MARK not in rendered.html:
+        stored = rendered.html.replace(excerpts._MARK, _STORED_MARK)
+        # Only the markers may carry this process' nonce, and nothing may look like one.
+        clean = excerpts._NONCE not in stored and _STORED_MARK not in rendered.html
+        if not recorder.other and not warnings.count and clean:
             self._write(
                 "excerpt",
                 key,
                 {
-                    "html": rendered.html.replace(excerpts._MARK, _STORED_MARK),
+                    "html": stored,
                     "links": [list(link) for link in rendered.links],
                     "toc": rendered.toc_tokens,
                     "lookups": recorder.lookups,
@@ -771,6 +844,7 @@ class BuildCache:
             self.nav_digest, self.containers = _nav_digest(nav)
         except Unprovable as error:
             self.off(f"cannot be proven safe: {error}")
+        _MEMO.clear()
         # What the second build process counts from here on is added to this one's.
         self._forked = dataclasses.asdict(self.report)
 
@@ -936,6 +1010,7 @@ class BuildCache:
     def finish(self, build_name: str) -> None:
         """Record the build now live (``build_name``) and drop entries it did not use."""
         self._unhook()
+        _MEMO.clear()
         if not self.recording:
             return
         manifest = {
@@ -945,6 +1020,8 @@ class BuildCache:
             "pages": dict(sorted(self.pages.items())),
             "bundles": dict(sorted(self.bundles.items())),
         }
+        times = {"version": CACHE_VERSION, "times": dict(sorted(self.readtimes.items()))}
+        atomic_write_bytes(self.folder / READTIME, json.dumps(times).encode(), durable=False)
         data = json.dumps(manifest, ensure_ascii=False, indent=1).encode("utf-8")
         atomic_write_bytes(self.folder / MANIFEST, data)
         for kind in ("convert", "excerpt"):
@@ -958,6 +1035,7 @@ class BuildCache:
     def abandon(self) -> None:
         """The build failed: nothing is recorded (entries stay, keyed by their content)."""
         self._unhook()
+        _MEMO.clear()
 
 
 def _files_under(root: Path, skip: set[str]) -> Iterator[Path]:
