@@ -19,6 +19,7 @@ import yaml
 from pipeline.commands.content import withdraw
 from pipeline.commands.publish import publish
 from pipeline.config import load_config
+from pipeline.errors import WartaError
 from pipeline.site.build import CACHE_FOLDER, build_site
 from pipeline.site.incremental import CACHE_VERSION, MANIFEST, Report
 
@@ -185,6 +186,23 @@ def test_incremental_publish_equals_a_full_build(site: Site, change, most: float
     if most < 1.0:
         assert report.pages_kept > 0
     assert report.unprovable == []
+    assert site.differences() == []
+
+
+def test_a_year_whose_posts_are_all_withdrawn_loses_its_search_bundle(site: Site) -> None:
+    live = site.root / "site"
+    years = sorted(p.name for p in (live / "pagefind").iterdir() if p.name.startswith("berita-"))
+    oldest = years[0].removeprefix("berita-")
+    for number in range(POSTS):
+        path = post(site.root, number)
+        if path.is_file() and f"\ndate: {oldest}-" in path.read_text():
+            try:
+                withdraw(site.config, f"berita-{number:05d}", by="hasan", reason="uji", now=NOW)
+            except WartaError:  # already withdrawn by an earlier test
+                continue
+    report = site.publish()
+    assert not report.full, report.reason
+    assert not (live / "pagefind" / f"berita-{oldest}").exists()
     assert site.differences() == []
 
 

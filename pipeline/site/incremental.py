@@ -944,7 +944,7 @@ class BuildCache:
             elif "*" in scope or "{" in scope:
                 return None
             else:
-                paths = [site_dir / scope] if scope.endswith(".html") else []
+                paths = [site_dir / scope]  # whatever Pagefind makes of a non-HTML file
             for path in paths:
                 rel = path.relative_to(site_dir).as_posix()
                 if path.is_file():
@@ -965,9 +965,11 @@ class BuildCache:
         if not source.is_dir():
             self.report.bundles_indexed += 1
             return False
+        # The other bundles inside this one's folder, of this build and of the previous
+        # one (a year whose posts are all withdrawn has no bundle any more).
         skip = {
             Path(o).relative_to(output).parts[0]
-            for o in others
+            for o in [*others, *self.previous_bundles]
             if o != output and o.startswith(output + "/")
         }
         for path in _files_under(source, skip):
@@ -1040,7 +1042,7 @@ class BuildCache:
 
 def _files_under(root: Path, skip: set[str]) -> Iterator[Path]:
     for entry in sorted(root.iterdir()):
-        if entry.name in skip or entry.name.startswith("."):
+        if entry.name in skip:
             continue
         if entry.is_dir() and not entry.is_symlink():
             yield from _files_under(entry, set())
