@@ -186,16 +186,7 @@ def _build(config: MkDocsConfig, *, split: bool = True, cache: BuildCache | None
         set_exclusions(files, config)
         nav = get_navigation(files, config)
         nav = config.plugins.on_nav(nav, config=config, files=files)
-        if cache is None:
-            _populate_pages(files, config, inclusion)
-        else:
-            # The cache's conversions are checked lookups of the previous build's; the
-            # second process converting ahead would only repeat what the cache holds.
-            for file in files.documentation_pages(inclusion=inclusion):
-                if file.page is None and file.inclusion.is_not_in_nav():
-                    Page(None, file, config)
-                assert file.page is not None
-                cache.populate(file.page, config, files, False)
+        _populate_pages(files, config, inclusion, cache)
         env = config.plugins.on_env(env, config=config, files=files)
         files.copy_static_files(dirty=False, inclusion=inclusion)
         for template in config.theme.static_templates:
@@ -282,14 +273,23 @@ def _render(page: Page, config: MkDocsConfig, files: Files) -> None:
     _CONVERTER[0].render(page, config, files)
 
 
-def _populate_pages(files: Files, config: MkDocsConfig, inclusion: Any) -> None:
-    """Every documentation page read, passed through the plugins' hooks and converted."""
+def _populate_pages(
+    files: Files, config: MkDocsConfig, inclusion: Any, cache: BuildCache | None = None
+) -> None:
+    """Every documentation page read, passed through the plugins' hooks and converted
+    (through ``cache`` when the build has one)."""
     pages = []
     for file in files.documentation_pages(inclusion=inclusion):
         if file.page is None and file.inclusion.is_not_in_nav():
             Page(None, file, config)  # (mkdocs creates it just before populating it)
         assert file.page is not None
         pages.append(file.page)
+    if cache is not None:
+        # The cache's conversions are checked lookups of the previous build's; the
+        # second process converting ahead would only repeat what the cache holds.
+        for page in pages:
+            cache.populate(page, config, files, False)
+        return
     reason = why_not_ahead(config) if len(pages) > 1 else "one page"
     if reason is not None:
         log.info("Markdown converted in one process: %s", reason)
