@@ -12,7 +12,7 @@ import weakref
 from collections.abc import Callable, Mapping
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Annotated, Any, Literal, TypeVar, cast, get_args
+from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeVar, cast, get_args
 
 import yaml
 from pydantic import (
@@ -30,7 +30,6 @@ from pipeline.durations import parse_duration
 from pipeline.errors import ConfigError, Problem
 from pipeline.health.conditions import parse_condition
 from pipeline.tickets.priority import DEFAULT_MATRIX, PRIORITIES, check_matrix
-from pipeline.tickets.workflows import Workflow, merge
 from pipeline.visitors.schema import THRESHOLDS, ParseError, compile_format
 from pipeline.yamlpos import (
     HostileYamlError,
@@ -40,6 +39,9 @@ from pipeline.yamlpos import (
     safe_load,
     yaml_error_line,
 )
+
+if TYPE_CHECKING:
+    from pipeline.tickets.workflows import Workflow
 
 CONFIG_VERSION = 1
 DEFAULT_CONFIG_NAME = "warta.yml"
@@ -786,11 +788,15 @@ class TicketSettings(_Model):
     @field_validator("workflows")
     @classmethod
     def _known_steps(cls, value: dict[str, dict[str, StepOverride]]) -> dict[str, Any]:
+        from pipeline.tickets.workflows import merge  # (the SOP's tables: only when changed)
+
         merge(_overrides(value))  # raises ValueError naming the workflow and step
         return value
 
     def workflow_set(self) -> dict[str, Workflow]:
         """The SOP's workflows with this site's changes."""
+        from pipeline.tickets.workflows import merge
+
         return merge(_overrides(self.workflows))
 
 

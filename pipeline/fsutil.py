@@ -6,18 +6,18 @@ A reader sees either the old file or the new one, never half of either.
 from __future__ import annotations
 
 import contextlib
-import ctypes
-import ctypes.util
 import errno
-import hashlib
-import json
+import functools
 import os
 import shutil
 import tempfile
-import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
+
+# ctypes (and finding libc, which runs ``ldconfig -p``), hashlib (OpenSSL) and json
+# are imported by the functions that use them: a command that only writes a file
+# atomically (``warta visitors analyze -o``) should not pay for them at start-up.
 
 
 def fsync_dir(path: Path) -> None:
@@ -79,11 +79,15 @@ def atomic_write_text(path: Path, text: str) -> None:
 
 def atomic_write_json(path: Path, data: Any) -> None:
     """Write JSON (UTF-8, indented, keys in given order) atomically."""
+    import json
+
     atomic_write_text(path, json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")
 
 
 def sha256_file(path: Path) -> str:
     """Hex SHA-256 of a file, read in 1 MiB blocks."""
+    import hashlib
+
     digest = hashlib.sha256()
     with path.open("rb") as handle:
         for block in iter(lambda: handle.read(1 << 20), b""):
@@ -119,15 +123,21 @@ def fsync_tree(root: Path) -> None:
         fsync_dir(Path(folder))
 
 
-def _libc_syncfs() -> Any:
+@functools.cache
+def _libc() -> Any:
+    """The C library through ctypes, found once, on first use (``None`` if it is not)."""
+    import ctypes
+    import ctypes.util
+
     try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
-        return libc.syncfs
-    except (OSError, AttributeError):
+        return ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+    except OSError:
         return None
 
 
-_SYNCFS = _libc_syncfs()
+@functools.cache
+def _libc_syncfs() -> Any:
+    return getattr(_libc(), "syncfs", None)
 
 
 def sync_tree(root: Path) -> None:
@@ -137,37 +147,41 @@ def sync_tree(root: Path) -> None:
     built site of thousands of files is far cheaper than one fsync per file;
     elsewhere this falls back to :func:`fsync_tree`.
     """
-    if _SYNCFS is not None:
+    syncfs = _libc_syncfs()
+    if syncfs is not None:
         fd = os.open(root, os.O_RDONLY)
         try:
-            if _SYNCFS(fd) == 0:
+            if syncfs(fd) == 0:
                 return
         finally:
             os.close(fd)
     fsync_tree(root)
 
 
+@functools.cache
 def _renameat2() -> Any:
-    try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
-        func = libc.renameat2
-    except (OSError, AttributeError):
-        return None
-    func.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
+    import ctypes
+
+    func = getattr(_libc(), "renameat2", None)
+    if func is not None:
+        text, number = ctypes.c_char_p, ctypes.c_int
+        func.argtypes = [number, text, number, text, ctypes.c_uint]
     return func
 
 
-_RENAMEAT2 = _renameat2()
 _AT_FDCWD = -100
 _RENAME_EXCHANGE = 2
 
 
 def exchange(a: Path, b: Path) -> bool:
     """Swap two names atomically (``renameat2(RENAME_EXCHANGE)``); False if unsupported."""
-    if _RENAMEAT2 is None:
+    renameat2 = _renameat2()
+    if renameat2 is None:
         return False
-    if _RENAMEAT2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE) == 0:
+    if renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE) == 0:
         return True
+    import ctypes
+
     err = ctypes.get_errno()
     if err in (errno.EINVAL, errno.ENOSYS, errno.ENOTSUP):
         return False
@@ -237,7 +251,7 @@ def swap_in(build: Path, target: Path, *, step: Step | None = None) -> None:
     step = step or _no_step
     if build.parent != target.parent:
         raise ValueError(f"{build} must be beside {target}")
-    link = target.with_name(f".{target.name}.link.{os.getpid()}.{uuid.uuid4().hex[:8]}")
+    link = target.with_name(f".{target.name}.link.{os.getpid()}.{os.urandom(4).hex()}")
     os.symlink(build.name, link)
     step("linked")
     if target.exists() and not target.is_symlink():

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import functools
 import os
-import subprocess
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -18,20 +17,55 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
-from rich.console import Console
-from rich.markup import escape
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from pipeline.actor import Actor, actor_for, person_for_email
-from pipeline.config import Config, load_config
 from pipeline.errors import ConfigError, Problem, ProblemsError, WartaError
+from pipeline.progress import NoProgress
 
 if TYPE_CHECKING:  # imported lazily at run time, like every use case
+    from rich.console import Console
+    from rich.progress import Progress
+
+    from pipeline.config import Config
     from pipeline.tickets.incidents import SyncResult
 
 F = TypeVar("F", bound=Callable[..., Any])
-out = Console(highlight=False, soft_wrap=True)
-err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+class LazyConsole:
+    """A rich ``Console`` made on first use.
+
+    rich costs about 4 MiB and 40 ms to import; a command that prints only plain lines
+    (``click.echo``) and no progress bar on a terminal never loads it (``warta visitors
+    analyze`` into a file, a cron job). Every attribute is the real console's.
+    """
+
+    def __init__(self, *, stderr: bool = False) -> None:
+        self._stderr = stderr
+        self._console: Console | None = None
+
+    @property
+    def console(self) -> Console:
+        """The real console (for APIs that want one, such as rich's ``Progress``)."""
+        if self._console is None:
+            from rich.console import Console
+
+            self._console = Console(stderr=self._stderr, highlight=False, soft_wrap=True)
+        return self._console
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.console, name)
+
+
+out = LazyConsole()
+err = LazyConsole(stderr=True)
+
+
+def escape(text: str) -> str:
+    """rich's markup escape, imported when a message is printed with markup."""
+    from rich.markup import escape as rich_escape
+
+    return rich_escape(text)
 
 
 class State:
@@ -44,6 +78,8 @@ class State:
     @property
     def config(self) -> Config:
         if self._config is None:
+            from pipeline.config import load_config
+
             self._config = load_config(self.config_path)
         return self._config
 
@@ -96,14 +132,38 @@ class RichProgress:
             self.progress.advance(self.task, steps)
 
 
+def _maybe_terminal() -> bool:
+    """False when rich would certainly not draw on standard error (not a terminal, and
+    none of the variables with which rich is told otherwise is set)."""
+    if any(name in os.environ for name in ("FORCE_COLOR", "TTY_COMPATIBLE")):
+        return True
+    try:
+        return sys.stderr.isatty()
+    except (AttributeError, ValueError):  # (replaced, or closed)
+        return False
+
+
 @contextmanager
-def progress_bar() -> Iterator[RichProgress]:
+def progress_bar() -> Iterator[RichProgress | NoProgress]:
+    """A progress bar on standard error when it is a terminal; without one, rich is not
+    even imported."""
+    if not _maybe_terminal():
+        yield NoProgress()
+        return
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+    )
+
     bar = Progress(
         TextColumn("{task.description:>10}"),
         BarColumn(),
         MofNCompleteColumn(),
         TimeElapsedColumn(),
-        console=err,
+        console=err.console,
         transient=True,
         disable=not err.is_terminal,
     )
@@ -119,6 +179,8 @@ def whoami(config: Config, given: str | None) -> Actor:
     """
     if given:
         return actor_for(config, given, how="claim")
+    import subprocess
+
     email = subprocess.run(
         ["git", "config", "user.email"],
         capture_output=True,

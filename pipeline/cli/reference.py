@@ -33,8 +33,11 @@ def _walk(
     )
     found = [(path, context)]
     if isinstance(command, click.Group):
-        for name in sorted(command.commands):
-            found += _walk(command.commands[name], [*path, name], context)
+        # (the root group loads its areas only when asked for their commands)
+        for name in command.list_commands(context):
+            sub = command.get_command(context, name)
+            if sub is not None:
+                found += _walk(sub, [*path, name], context)
     return found
 
 

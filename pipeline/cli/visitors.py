@@ -9,14 +9,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from pipeline.cli.common import (
-    State,
-    err,
-    handle_errors,
-    out,
-    pass_state,
-    progress_bar,
-)
+from pipeline.cli.common import State, handle_errors, pass_state, progress_bar
 
 if TYPE_CHECKING:  # imported lazily at run time, like every use case
     from pipeline.commands.visitors import VisitorReport
@@ -109,22 +102,23 @@ def visitors_analyze(
         from pipeline.fsutil import atomic_write_text
 
         atomic_write_text(output, text + "\n")
-        out.print(f"wrote {output}")
+        click.echo(f"wrote {output}")
     else:
         click.echo(text)
+    # Plain lines through click, not rich: a run into a file never imports rich.
     for note in result.notes:
-        err.print(f"note: {note}", markup=False)
+        click.echo(f"note: {note}", err=True)
     for warning in result.warnings:
-        err.print(f"warning: {warning}", markup=False)
+        click.echo(f"warning: {warning}", err=True)
     if result.deny_list is not None:
-        err.print(
+        click.echo(
             f"deny list {result.deny_list.path}: {len(result.deny_list.entries)} address(es)"
             + (
                 f", left out (allow-listed or invalid): {', '.join(result.deny_list.refused)}"
                 if result.deny_list.refused
                 else ""
             ),
-            markup=False,
+            err=True,
         )
     if result.findings or result.warnings:
         sys.exit(1)

@@ -9,20 +9,22 @@ import sqlite3
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pipeline import opsdb
-from pipeline.config import Config
 from pipeline.errors import ConfigError, NotFoundError, Problem
 from pipeline.fsutil import atomic_write_text
 from pipeline.health.store import open_history
 from pipeline.progress import NoProgress, Progress
-from pipeline.site.live import now_utc
 from pipeline.visitors.allow import AllowList, Resolver
 from pipeline.visitors.parse import PRESETS, Hit, LogFormat, Reader, is_gzip, open_log
 from pipeline.visitors.rules import Addresses, Bucket, Detector, Finding, configured, iso
 from pipeline.visitors.schema import ParseError
 from pipeline.visitors.stats import Figures
 from pipeline.visitors.tail import Position, Segment, fingerprint, plan
+
+if TYPE_CHECKING:
+    from pipeline.config import Config
 
 BATCH = 1024
 """Requests parsed before the figures and the rules count them."""
@@ -132,7 +134,7 @@ def analyze(
     figures = Figures(hosts=addresses.ids)
     detector = Detector(configured(settings.thresholds()), allow=allow, addresses=addresses)
     report = VisitorReport(figures, [])
-    moment = now or now_utc()
+    moment = now or datetime.now(UTC)  # (not site.live's now_utc: no content model here)
     with open_history(config, write=True) as db:  # the activity log is always written
         known = {
             row[0]: Position(row[0], row[1], row[2], row[3])

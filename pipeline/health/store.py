@@ -14,7 +14,6 @@ from pathlib import Path
 
 from pipeline import opsdb
 from pipeline.config import Config, derived
-from pipeline.health import remote
 
 
 def database_path(config: Config) -> Path:
@@ -38,6 +37,8 @@ def shared_history(config: Config, *, write: bool) -> Iterator[Path]:
         yield local
         return
     import boto3  # only with a shared history: 12 MiB that a local run does not need
+
+    from pipeline.health import remote  # (botocore's errors: likewise)
 
     client = boto3.client(
         "s3", endpoint_url=config.health.s3_endpoint or None, region_name=config.health.s3_region

@@ -21,7 +21,6 @@ request time it has seen (``latest``); the level at time *x* is ``(until - x) ×
 
 from __future__ import annotations
 
-import hashlib
 import heapq
 import re
 from array import array
@@ -30,6 +29,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta, timezone
 from urllib.parse import unquote_plus
 
+from pipeline.visitors.hashes import blake2b
 from pipeline.visitors.parse import Hit
 from pipeline.visitors.schema import THRESHOLDS
 
@@ -459,7 +459,7 @@ class Bucket:
 def agent_token(agent: str) -> int:
     """A user agent as a non-zero 64-bit number that is the same in every run (distinct-agent
     buckets are kept across incremental runs; ``hash()`` differs from process to process)."""
-    digest = hashlib.blake2b(agent.encode("utf-8", "surrogatepass"), digest_size=8).digest()
+    digest = blake2b(agent.encode("utf-8", "surrogatepass"), digest_size=8).digest()
     token = int.from_bytes(digest, "little", signed=True)
     return token if token not in (0, -1) else 1  # (0 and -1 mark "none yet" and "bucket")
 

@@ -11,9 +11,10 @@
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from pathlib import Path
+
+from pipeline.visitors.hashes import sha256
 
 HEAD = 1024
 
@@ -31,7 +32,7 @@ class Position:
 def fingerprint(path: Path, offset: int) -> str:
     """The ``head`` of a position ending at ``offset``."""
     with path.open("rb") as handle:
-        return hashlib.sha256(handle.read(min(offset, HEAD))).hexdigest()
+        return sha256(handle.read(min(offset, HEAD))).hexdigest()
 
 
 @dataclass(frozen=True)
