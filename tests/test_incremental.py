@@ -289,3 +289,85 @@ def test_the_cli_says_what_the_build_kept(site: Site) -> None:
     )
     assert result.exit_code == 0, result.output
     assert "incremental build: 0 pages rendered" in result.output
+
+
+# -- the publish's scan between publishes (pipeline/content/parsecache.py) --------------
+
+
+def test_the_scan_parses_each_front_matter_text_once(tmp_path: Path) -> None:
+    """A second scan takes every mapping from the cache and yields the same items; an
+    edited front matter is parsed again; an item in error is located again."""
+    from pipeline.content.parsecache import ParseCache
+    from pipeline.content.store import scan
+
+    root = site_gen.generate(tmp_path / "project", 6, 1)
+    config = load_config(root / "warta.yml")
+    path = tmp_path / "scan.pickle"
+    first = ParseCache(path)
+    fresh = scan(config, cache=first)
+    assert first.hits == 0 and first.misses == len(fresh.items) > 0
+    first.save()
+    edit_front(root, 2, title="Judul yang diubah")
+    broken = post(root, 3)
+    broken.write_text(broken.read_text(encoding="utf-8").replace("title:", "title: [", 1))
+    second = ParseCache(path)
+    again = scan(config, cache=second)
+    # Every unchanged item is a hit; the edited one and the broken one are parsed.
+    assert second.hits == len(fresh.items) - 2 and second.misses == 2
+    plain = scan(config)
+    assert [(i.path, i.front, i.raw, i.body) for i in again.items] == [
+        (i.path, i.front, i.raw, i.body) for i in plain.items
+    ]
+    assert [p.where for p in again.problems] == [p.where for p in plain.problems] != []
+    edited = next(i for i in again.items if i.path == post(root, 2))
+    assert edited.front.title == "Judul yang diubah"
+
+
+def test_a_planted_scan_cache_runs_nothing(tmp_path: Path) -> None:
+    """The cache file is read with an unpickler that knows YAML's types only: a pickle
+    that would run a command is a miss for every item, and the scan is unchanged."""
+    import pickle
+
+    from pipeline.content.parsecache import VERSION, ParseCache
+    from pipeline.content.store import scan
+
+    root = site_gen.generate(tmp_path / "project", 3, 1)
+    config = load_config(root / "warta.yml")
+    marker = tmp_path / "ran"
+
+    class Attack:
+        def __reduce__(self):  # type: ignore[no-untyped-def]
+            import os
+
+            return (os.system, (f"touch {marker}",))
+
+    path = tmp_path / "scan.pickle"
+    path.write_bytes(pickle.dumps({"version": VERSION, "front": Attack(), "bodies": []}))
+    cache = ParseCache(path)
+    items = scan(config, cache=cache).items
+    assert not marker.exists() and cache.hits == 0 and items
+    # An entry that is itself a planted pickle is refused in the same way.
+    good = ParseCache(path)
+    scan(config, cache=good)
+    good.save()
+    data = pickle.loads(path.read_bytes())
+    data["front"] = {k: pickle.dumps(Attack()) for k in data["front"]}
+    path.write_bytes(pickle.dumps(data))
+    planted = ParseCache(path)
+    assert [i.raw for i in scan(config, cache=planted).items] == [i.raw for i in items]
+    assert not marker.exists() and planted.hits == 0
+
+
+def test_publish_keeps_the_scan_between_publishes(site: Site) -> None:
+    """warta publish writes the scan cache, and the next publish uses it."""
+    from pipeline.content.parsecache import ParseCache
+    from pipeline.site.build import SCAN_CACHE
+
+    site.publish()
+    path = site.root / ".warta" / CACHE_FOLDER / SCAN_CACHE
+    cache = ParseCache(path)
+    from pipeline.content.store import scan
+
+    items = scan(site.config, cache=cache).items
+    assert cache.hits == len(items) and cache.misses == 0
+    assert all(cache.body_ok(i.body) for i in items if i.location == "content")

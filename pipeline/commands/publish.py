@@ -25,6 +25,7 @@ from pipeline.content import index, workflow
 from pipeline.content.limits import markdown_limits
 from pipeline.content.links import refuse_unsafe
 from pipeline.content.model import Status
+from pipeline.content.parsecache import ParseCache
 from pipeline.content.review import problems_of, review
 from pipeline.content.store import (
     Item,
@@ -40,7 +41,7 @@ from pipeline.errors import BuildError, ContentError, Problem, WartaError
 from pipeline.fsutil import atomic_write_text, fsync_tree, staging_dir
 from pipeline.lock import site_lock
 from pipeline.progress import NoProgress, Progress
-from pipeline.site.build import BuildResult, build_site
+from pipeline.site.build import CACHE_FOLDER, SCAN_CACHE, BuildResult, build_site
 from pipeline.site.live import aware, now_utc
 
 
@@ -90,12 +91,14 @@ def publish(
         verify(config, base=base, trust_file=trust_file, worktree=True, progress=progress)
     with site_lock(config.path("state"), "warta publish"):
         result.promoted += finish_interrupted(config)
-        everything = scan(config)
+        # Front matter parses and limit checks of unchanged texts kept between publishes.
+        parses = ParseCache(config.path("state") / CACHE_FOLDER / SCAN_CACHE, reuse=not full)
+        everything = scan(config, cache=parses)
         if everything.problems:
             raise ContentError(
                 "some content cannot be read; nothing was published", everything.problems
             )
-        hostile = _beyond_limits(everything)
+        hostile = _beyond_limits(everything, parses)
         if hostile:
             raise ContentError(
                 "some content is nested too deeply or too large to render; nothing was published",
@@ -128,19 +131,31 @@ def publish(
             shutil.rmtree(draft)
         # The published items' slugs, for the next review of a draft.
         index.remember(config, everything.items)
+        parses.save()
     if config.signing.enabled and trust_file is not None:
         verify(config, base=base, trust_file=trust_file, worktree=False, record=True, now=now)
     return result
 
 
-def _beyond_limits(everything: Scan) -> list[Problem]:
-    """Published items the renderer would hang on (drafts are refused by their review)."""
-    return [
-        Problem(item.body_where(hit.line), hit.message, "flatten the structure and publish again")
-        for item in everything.items
-        if item.location == "content"
-        for hit in markdown_limits(item.body)
-    ]
+def _beyond_limits(everything: Scan, parses: ParseCache | None = None) -> list[Problem]:
+    """Published items the renderer would hang on (drafts are refused by their review).
+
+    A body found within the limits by a previous publish (``parses``) is not checked
+    again: the check is a pure function of the body."""
+    problems = []
+    for item in everything.items:
+        if item.location != "content" or (parses is not None and parses.body_ok(item.body)):
+            continue
+        hits = markdown_limits(item.body)
+        if not hits and parses is not None:
+            parses.keep_body(item.body)
+        problems += [
+            Problem(
+                item.body_where(hit.line), hit.message, "flatten the structure and publish again"
+            )
+            for hit in hits
+        ]
+    return problems
 
 
 def _consider(

@@ -28,6 +28,7 @@ from pydantic import ValidationError
 
 from pipeline.config import Config
 from pipeline.content.model import KEY_ORDER, MKDOCS_KEYS, WORKFLOW_KEYS, FrontMatter
+from pipeline.content.parsecache import ParseCache
 from pipeline.errors import ContentError, Problem
 from pipeline.fsutil import atomic_write_text, sha256_file
 from pipeline.yamlpos import (
@@ -123,8 +124,18 @@ def split_front_matter(text: str) -> tuple[str, str, int, int] | None:
     return fm_text, body, fm_offset, body_line
 
 
-def parse_item(text: str | bytes, *, path: Path, config: Config, location: Location) -> Item:
-    """Parse one item; raise :class:`ContentError` listing every problem found."""
+def parse_item(
+    text: str | bytes,
+    *,
+    path: Path,
+    config: Config,
+    location: Location,
+    cache: ParseCache | None = None,
+) -> Item:
+    """Parse one item; raise :class:`ContentError` listing every problem found.
+
+    ``cache`` keeps the YAML mapping of a front matter text between runs
+    (:mod:`pipeline.content.parsecache`); every check below runs on it all the same."""
     shown = shown_path(config, path)
     if isinstance(text, bytes):
         encoded = text
@@ -157,7 +168,11 @@ def parse_item(text: str | bytes, *, path: Path, config: Config, location: Locat
         )
     fm_text, body, fm_offset, body_line = parts
     try:
-        raw = safe_load(fm_text, line_offset=fm_offset) or {}
+        raw = cache.front(fm_text, fm_offset) if cache is not None else None
+        if raw is None:
+            raw = safe_load(fm_text, line_offset=fm_offset) or {}
+            if cache is not None:
+                cache.keep_front(fm_text, fm_offset, raw)
     except yaml.YAMLError as error:
         error_line = yaml_error_line(error)
         where = f"{shown}:{error_line + fm_offset}" if error_line else shown
@@ -236,7 +251,13 @@ def parse_item(text: str | bytes, *, path: Path, config: Config, location: Locat
     )
 
 
-def read_item(path: Path, config: Config, location: Location | None = None) -> Item:
+def read_item(
+    path: Path,
+    config: Config,
+    location: Location | None = None,
+    *,
+    cache: ParseCache | None = None,
+) -> Item:
     """Read and parse the item at ``path`` (an ``index.md`` or its folder)."""
     if path.is_dir():
         path = path / "index.md"
@@ -254,7 +275,7 @@ def read_item(path: Path, config: Config, location: Location | None = None) -> I
         raise ContentError(
             "file unreadable", [Problem(shown_path(config, path), error.strerror or str(error))]
         ) from None
-    item = parse_item(data, path=path, config=config, location=location)
+    item = parse_item(data, path=path, config=config, location=location, cache=cache)
     item.stamp = file_stamp(stat)
     return item
 
@@ -333,8 +354,16 @@ class Scan:
     problems: list[Problem] = field(default_factory=list)
 
 
-def scan(config: Config, *, drafts: bool = True, content: bool = True) -> Scan:
-    """Read every item; collect problems (including duplicate slugs) instead of stopping."""
+def scan(
+    config: Config,
+    *,
+    drafts: bool = True,
+    content: bool = True,
+    cache: ParseCache | None = None,
+) -> Scan:
+    """Read every item; collect problems (including duplicate slugs) instead of stopping.
+
+    ``cache`` keeps front matter parses between runs (``warta publish``)."""
     result = Scan()
     paths: list[tuple[Path, Location]] = []
     if drafts:
@@ -343,7 +372,7 @@ def scan(config: Config, *, drafts: bool = True, content: bool = True) -> Scan:
         paths += [(p, "content") for p in content_item_paths(config)]
     for path, location in paths:
         try:
-            result.items.append(read_item(path, config, location))
+            result.items.append(read_item(path, config, location, cache=cache))
         except ContentError as error:
             result.problems.extend(error.problems)
     result.problems.extend(duplicate_slugs(result.items))

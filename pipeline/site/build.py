@@ -30,6 +30,8 @@ from pipeline.site.plugin import WartaPlugin
 
 #: The cache between builds, under the state folder (``docs/scale.md``).
 CACHE_FOLDER = "build-cache"
+#: The publish's front matter parses, in the cache folder (``pipeline/content/parsecache.py``).
+SCAN_CACHE = "scan.pickle"
 
 
 @dataclass
