@@ -124,6 +124,9 @@ def test_publish_without_changes_renders_nothing(site: Site) -> None:
     assert not report.full, report.reason
     assert report.pages_rendered == 0 and report.converted == 0
     assert report.bundles_indexed == 0 and report.bundles_kept > 0
+    # Every post is kept by its key before on_page_context (no context built).
+    posts = len(list((site.root / "content" / "berita" / "posts").glob("*/index.md")))
+    assert report.posts_kept_early == posts
     assert site.differences() == []
 
 
@@ -186,6 +189,8 @@ def test_incremental_publish_equals_a_full_build(site: Site, change, most: float
     if most < 1.0:
         assert report.pages_kept > 0
     assert report.unprovable == []
+    if most < 1.0:  # the other posts are kept before their context is built
+        assert report.posts_kept_early > 0
     assert site.differences() == []
 
 

@@ -584,7 +584,7 @@ def _build_pages(
     pages = [file.page for file in doc_files]
     build_page = mk._build_page
     if cache is not None:
-        cache.before_pages(nav)
+        cache.before_pages(nav, config)
         build_page = cache.build_page
     search = _search_plugins(config)
     index = search[0].search_index if search and search[0].config.enabled else None

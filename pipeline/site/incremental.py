@@ -65,7 +65,7 @@ log = logging.getLogger("mkdocs.plugins.warta")
 _mk_log = logging.getLogger("mkdocs.commands.build")  # as the mirrored functions log
 
 #: Version of the on-disk format (manifest and entries).
-CACHE_VERSION = 1
+CACHE_VERSION = 2
 MANIFEST = "manifest.json"
 #: Reading times of the blog's posts, by the SHA-256 of the HTML they were computed from.
 READTIME = "readtime.json"
@@ -454,6 +454,79 @@ def _nav_digest(nav: Any) -> tuple[str, dict[int, list[int]]]:
     return digest, containers
 
 
+#: Plugins whose ``on_page_context`` leaves a blog post's context as it found it (the
+#: blog's works on its views only; warta's on list pages and the home page).
+_POST_NEUTRAL = ("blog", "material/blog", "warta")
+_TAGS = ("tags", "material/tags")
+
+
+class _Listing:
+    """One tag listing as a post's tag links read it: which tags it may hold (None:
+    any) and its spelling (its page, title, identifier and options)."""
+
+    __slots__ = ("include", "spelling")
+
+    def __init__(self, include: list[str] | None, spelling: str) -> None:
+        self.include, self.spelling = include, spelling
+
+    def may_hold(self, tags: list[str] | None) -> bool:
+        """Whether this listing may link a post tagged ``tags`` (None: tags unknown).
+
+        A prefix test: a parent of a tag in a hierarchy is a prefix of it, so the
+        test may hold a listing in that does not, never the other way round."""
+        if self.include is None or tags is None:
+            return True
+        return any(tag.startswith(name) for tag in tags for name in self.include)
+
+
+def _tags_property(config: MkDocsConfig) -> str | None:
+    """The page property every tags plugin reads a page's tags from (None: several)."""
+    names = {
+        plugin.config.tags_name_property
+        for name, plugin in config.plugins.items()
+        if name.split(" #")[0] in _TAGS
+    }
+    return names.pop() if len(names) == 1 else None
+
+
+def _post_listings(config: MkDocsConfig) -> list[_Listing]:
+    """What the plugins' ``on_page_context`` reads for a blog post, besides the post
+    and the navigation: the tags plugin's listings, from which it makes the post's tag
+    links. A plugin not known here raises :class:`Unprovable` (every post then takes
+    the usual way)."""
+    listings: list[_Listing] = []
+    for name, plugin in config.plugins.items():
+        base = name.split(" #")[0]
+        if base in _POST_NEUTRAL:
+            continue
+        if base not in _TAGS:
+            raise Unprovable(f"plugin {name} may change a post's context")
+        if not plugin.config.enabled:
+            listings.append(_Listing(None, _dumps([name, "off"])))
+            continue
+        for listing in sorted(plugin.listings, key=lambda listing: str(listing.id)):
+            page = listing.page
+            options = dict(listing.config.items())
+            include = options.get("include")
+            names = [str(getattr(t, "name", t)) for t in include] if include else None
+            where = [name, str(listing.id), page.file.src_uri, page.url]
+            spelling = _dumps([*where, _text(page.title), _plain(options)])
+            listings.append(_Listing(names, spelling))
+    return listings
+
+
+def _post_tags(page: Page, name: str | None) -> list[str] | None:
+    """The tags of a post, as the tags plugin reads them from ``name`` (None: unknown)."""
+    if name is None:
+        return None
+    tags = page.meta.get(name)
+    if tags is None:
+        return []
+    if isinstance(tags, list) and all(isinstance(t, str) for t in tags):
+        return tags
+    return None
+
+
 #: Context entries a template is given, and how they enter the page's key.
 _SKIPPED = {
     # Every documentation file: no template of mkdocs-material or warta reads it.
@@ -478,6 +551,8 @@ class Report:
     conversions_kept: int = 0
     excerpts_converted: int = 0
     excerpts_kept: int = 0
+    posts_kept_early: int = 0
+    """Posts kept by their key before ``on_page_context`` (among ``pages_kept``)."""
     bundles_indexed: int = 0
     bundles_kept: int = 0
     unprovable: list[str] = dataclasses.field(default_factory=list)
@@ -564,6 +639,8 @@ class BuildCache:
         self.key_digest = ""
         self.nav_digest = ""
         self.containers: dict[int, list[int]] = {}
+        self.post_listings: list[_Listing] | None = None
+        self.tags_property: str | None = None
         self.previous_pages: dict[str, list[Any]] = {}
         self.previous_bundles: dict[str, str] = {}
         self.previous_readtimes: dict[str, Any] = {}
@@ -836,14 +913,23 @@ class BuildCache:
 
     # -- pages -----------------------------------------------------------------------
 
-    def before_pages(self, nav: Any) -> None:
-        """The navigation's digest, once every page is converted (before any render)."""
+    def before_pages(self, nav: Any, config: MkDocsConfig | None = None) -> None:
+        """The navigation's digest, once every page is converted (before any render),
+        and what the plugins' ``on_page_context`` reads for a blog post besides it."""
         if not self.recording:
             return
         try:
             self.nav_digest, self.containers = _nav_digest(nav)
         except Unprovable as error:
             self.off(f"cannot be proven safe: {error}")
+            return
+        self.post_listings = None
+        if config is not None:
+            try:
+                self.post_listings = _post_listings(config)
+                self.tags_property = _tags_property(config)
+            except Unprovable as error:
+                self.report.unprovable.append(f"blog posts: {error}")
         _MEMO.clear()
         # What the second build process counts from here on is added to this one's.
         self._forked = dataclasses.asdict(self.report)
@@ -858,19 +944,29 @@ class BuildCache:
         dirty: bool = False,
         excluded: bool = False,
     ) -> None:
-        """mkdocs' ``_build_page`` (1.6.1); a page whose inputs are unchanged is kept."""
+        """mkdocs' ``_build_page`` (1.6.1); a page whose inputs are unchanged is kept.
+
+        A blog post is first looked up by its key before the plugins' ``on_page_context``
+        (:meth:`_post_key`): what those hooks add to a post's context is a function of
+        the post and of the tag listings that may hold it (:func:`_post_listings`), so
+        an unchanged post is kept without building its context."""
         config._current_page = page
         try:
             page.active = True
-            context = mk.get_context(nav, doc_files, config, page)
+            dest = page.file.dest_uri
             name = page.meta.get("template", "main.html")
+            early = self._post_key(page, name, excluded) if self.recording else None
+            if early is not None and self.reusing and self._keep(dest, early, slot=2):
+                self.report.pages_kept += 1
+                self.report.posts_kept_early += 1
+                return
+            context = mk.get_context(nav, doc_files, config, page)
             template = env.get_template(name)
             context = config.plugins.on_page_context(context, page=page, config=config, nav=nav)
             if excluded:
                 _draft_marked(page)
             key = self._page_key(context, page, name, excluded) if self.recording else None
-            dest = page.file.dest_uri
-            if key is not None and self.reusing and self._keep(dest, key):
+            if key is not None and self.reusing and self._keep(dest, key, early=early):
                 self.report.pages_kept += 1
                 return
             output = template.render(context)
@@ -884,7 +980,7 @@ class BuildCache:
                 _mk_log.info(f"Page skipped: '{page.file.src_uri}'. Generated empty output.")
             self.report.pages_rendered += 1
             if key is not None:
-                self.pages[dest] = [key, digest]
+                self.pages[dest] = [key, digest, early]
         except Exception as e:
             message = f"Error building page '{page.file.src_uri}':"
             if not isinstance(e, MkBuildError):
@@ -911,10 +1007,29 @@ class BuildCache:
             return None
         return _sha(_dumps([self.key_digest, self.nav_digest, sig]))
 
-    def _keep(self, dest: str, key: str) -> bool:
-        """Link the previous build's file for ``dest`` if its key and bytes match."""
+    def _post_key(self, page: Page, template: str, excluded: bool) -> str | None:
+        """A blog post's key before ``on_page_context`` (None: not a post, or unknown)."""
+        if self.post_listings is None or type(page).__name__ != "Post" or page.is_homepage:
+            return None
+        if type(page).__module__ != "material.plugins.blog.structure":
+            return None
+        try:
+            sig = _page(page, self.containers)
+        except Unprovable as error:
+            self.report.unprovable.append(f"{page.file.src_uri}: {error}")
+            return None
+        tags = _post_tags(page, self.tags_property)
+        listings = [x.spelling for x in self.post_listings if x.may_hold(tags)]
+        return _sha(_dumps([self.key_digest, self.nav_digest, listings, template, excluded, sig]))
+
+    def _keep(self, dest: str, key: str, *, slot: int = 0, early: str | None = None) -> bool:
+        """Link the previous build's file for ``dest`` if its key and bytes match.
+
+        ``slot`` is where the key is in the record: 0 the page's key, 2 a post's key
+        before ``on_page_context``; ``early`` is the latter, recorded with a hit on
+        the former."""
         record = self.previous_pages.get(dest)
-        if not isinstance(record, list) or len(record) != 2 or record[0] != key:
+        if not isinstance(record, list) or len(record) != 3 or record[slot] != key:
             return False
         assert self.previous is not None and self.site_dir is not None
         if record[1] is not None:
@@ -925,7 +1040,7 @@ class BuildCache:
             except OSError:
                 return False
             _place(source, self.site_dir / dest)
-        self.pages[dest] = record
+        self.pages[dest] = record if slot == 2 else [record[0], record[1], early]
         return True
 
     # -- search bundles -------------------------------------------------------------
@@ -1003,6 +1118,7 @@ class BuildCache:
             "conversions_kept",
             "excerpts_converted",
             "excerpts_kept",
+            "posts_kept_early",
         ):
             setattr(self.report, name, getattr(self.report, name) + theirs[name])
         self.report.unprovable += theirs["unprovable"]
