@@ -10,6 +10,7 @@ the folders of a killed run are removed by the next build.
 from __future__ import annotations
 
 import logging
+import os
 import shutil
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -53,6 +54,23 @@ class _Collect(logging.Handler):
 
     def emit(self, record: logging.LogRecord) -> None:
         self.messages.append(record.getMessage())
+
+
+def _count(root: Path) -> tuple[int, int]:
+    """(entries named ``*.html``, files) under ``root``, as ``rglob`` counts them: one
+    ``scandir`` pass (pathlib's two globs took seconds at 20,000 files)."""
+    html = files = 0
+    stack = [str(root)]
+    while stack:
+        with os.scandir(stack.pop()) as entries:
+            for entry in entries:
+                if entry.name.endswith(".html"):
+                    html += 1
+                if entry.is_dir(follow_symlinks=False):
+                    stack.append(entry.path)
+                elif entry.is_file():
+                    files += 1
+    return html, files
 
 
 def build_site(
@@ -135,8 +153,7 @@ def build_site(
                     where=str(mkdocs_file),
                     hint="fix the problem above; the published site/ was left as it was",
                 ) from None
-            pages = sum(1 for _ in staging.rglob("*.html"))
-            files = sum(1 for p in staging.rglob("*") if p.is_file())
+            pages, files = _count(staging)
             sync_tree(staging)
             if step is not None:
                 step("built")
