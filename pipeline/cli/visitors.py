@@ -9,7 +9,14 @@ from typing import TYPE_CHECKING
 
 import click
 
-from pipeline.cli.common import State, handle_errors, pass_state, progress_bar
+from pipeline.cli.common import (
+    State,
+    handle_errors,
+    now_option,
+    parse_now,
+    pass_state,
+    progress_bar,
+)
 
 if TYPE_CHECKING:  # imported lazily at run time, like every use case
     from pipeline.commands.visitors import VisitorReport
@@ -62,6 +69,7 @@ def visitors() -> None:
     help="Allow search engines' crawlers verified by reverse and forward DNS "
     "(also visitors.verify_crawlers).",
 )
+@now_option
 @pass_state
 @handle_errors
 def visitors_analyze(
@@ -73,6 +81,7 @@ def visitors_analyze(
     deny_list: Path | None,
     format_spec: str | None,
     verify_crawlers: bool,
+    now: str | None,
 ) -> None:
     """Read nginx/Apache access logs (plain or gzip, a rotated set in any order).
 
@@ -92,6 +101,7 @@ def visitors_analyze(
             progress=bar,
             format_spec=format_spec,
             resolver=resolver,
+            now=parse_now(now),
         )
     data = result.as_dict()
     if fmt == "json":
