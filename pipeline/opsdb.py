@@ -35,7 +35,9 @@ edited, a change is a new version.
 
 from __future__ import annotations
 
+import os
 import sqlite3
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -168,12 +170,33 @@ def damaged(path: Path, what: str) -> IntegrityError:
     )
 
 
+_HEADS: dict[tuple[int, int], int] = {}
+"""Descriptors (by device and inode) of the database files whose header this process
+read: kept open until the process ends, never closed (see :func:`_check_header`)."""
+_HEADS_LOCK = threading.Lock()
+
+
 def _check_header(path: Path) -> None:
+    # The header is read through a descriptor that stays open. Closing *any* descriptor
+    # of a file drops every POSIX lock this process holds on it, the locks of SQLite's
+    # open connections included (SQLite's "how to corrupt" list, 2.2): a plain open and
+    # close here, while another thread's connection was open, let another process take
+    # the file as unused, checkpoint and remove the WAL under that connection ("disk I/O
+    # error", SQLITE_IOERR_SHORT_READ, in the desk's bench with two workers).
     try:
-        with path.open("rb") as handle:
-            head = handle.read(len(SQLITE_HEADER))
+        found = path.stat()
     except FileNotFoundError:
         return
+    with _HEADS_LOCK:
+        handle = _HEADS.get((found.st_dev, found.st_ino))
+        if handle is None:
+            try:
+                handle = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
+            except FileNotFoundError:
+                return
+            opened = os.fstat(handle)  # the file may have been replaced since the stat
+            _HEADS.setdefault((opened.st_dev, opened.st_ino), handle)
+        head = os.pread(handle, len(SQLITE_HEADER), 0)
     if head and head != SQLITE_HEADER:
         raise damaged(path, "not a SQLite database (its first bytes are not SQLite's header)")
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import subprocess
+import sys
 from datetime import timedelta
 from pathlib import Path
 
@@ -137,3 +139,22 @@ def test_a_desk_refuses_to_start_on_a_damaged_database(project: Project) -> None
     result = CliRunner().invoke(cli, ["--config", str(project.root / "warta.yml"), "desk"])
     assert result.exit_code == 8, result.output
     assert "warta.sqlite" in result.output and "Traceback" not in result.output
+
+
+def test_an_open_keeps_the_locks_of_the_connections_already_open(tmp_path: Path) -> None:
+    """Closing any descriptor of a file drops every POSIX lock the process holds on it,
+    SQLite's included: were the open's header check a plain open and close, another
+    process would take the file as unused at its close, checkpoint and remove the WAL
+    under the connection still open (the desk's bench: "disk I/O error" on reads)."""
+    path = tmp_path / "warta.sqlite"
+    first = opsdb.connect(path)
+    first.execute("INSERT INTO health_state VALUES ('situs', 'up', 0, 1, NULL)")  # in the WAL
+    opsdb.connect(path).close()  # another request's open and close in this process
+    other = (
+        "import sqlite3, sys; c = sqlite3.connect(sys.argv[1]); "
+        "c.execute('SELECT 1 FROM health_state').fetchall(); c.close()"
+    )
+    subprocess.run([sys.executable, "-c", other, str(path)], check=True)
+    assert path.with_name(path.name + "-wal").exists()  # the other process saw us: WAL kept
+    assert first.execute("SELECT state FROM health_state").fetchall() == [("up",)]
+    first.close()
