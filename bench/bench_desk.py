@@ -181,7 +181,8 @@ def wait_for(port: int, timeout: float = 60) -> None:
     raise SystemExit(f"the desk did not start on port {port}")
 
 
-async def login(client: httpx.AsyncClient, person: str) -> None:
+async def login(client: httpx.AsyncClient, person: str) -> str:
+    """A real login (argon2) through the login form; the session cookie's value."""
     page = await client.get("/masuk")
     token = re.search(r'name="csrf" value="([^"]+)"', page.text)
     assert token
@@ -189,42 +190,106 @@ async def login(client: httpx.AsyncClient, person: str) -> None:
         "/masuk", data={"csrf": token.group(1), "person": person, "password": PASSWORD}
     )
     assert answer.status_code == 303, answer.text[:300]
+    return str(client.cookies["desk"])
+
+
+CLIENT = "raw asyncio HTTP/1.1, one keep-alive connection per session"
+"""What the http and think rows are measured with (printed with the figures)."""
+
+
+class Connection:
+    """One session's keep-alive HTTP/1.1 connection: a GET is one write and the reads of
+    its head and its ``content-length`` body. Lighter than a general client, so that on
+    2 cores the figures are the server's rather than the bench's own parsing."""
+
+    def __init__(self, port: int, cookie: str) -> None:
+        self.port = port
+        self.cookie = cookie
+        self.reader: asyncio.StreamReader | None = None
+        self.writer: asyncio.StreamWriter | None = None
+
+    async def get(self, path: str) -> int:
+        if self.writer is None or self.writer.is_closing():
+            self.reader, self.writer = await asyncio.open_connection("127.0.0.1", self.port)
+        assert self.reader is not None
+        self.writer.write(
+            f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{self.port}\r\n"
+            f"Cookie: desk={self.cookie}\r\n\r\n".encode()
+        )
+        head = await self.reader.readuntil(b"\r\n\r\n")
+        length = re.search(rb"\r\ncontent-length: *(\d+)", head, re.IGNORECASE)
+        if length is None:
+            raise SystemExit(f"GET {path}: an answer without content-length: {head[:200]!r}")
+        await self.reader.readexactly(int(length.group(1)))
+        if re.search(rb"\r\nconnection: *close", head, re.IGNORECASE):
+            self.writer.close()
+        return int(head[9:12])
+
+    def close(self) -> None:
+        if self.writer is not None:
+            self.writer.close()
+
+
+async def sessions(base: str, persons: list[str]) -> list[str]:
+    """One logged-in session per entry of ``persons`` (a person may have several)."""
+    async with httpx.AsyncClient(base_url=base, timeout=120) as client:
+        cookies = []
+        for person in persons:
+            client.cookies.clear()
+            cookies.append(await login(client, person))
+        return cookies
 
 
 async def hammer(
-    base: str, persons: list[str], path: str, requests: int, think: float = 0.0
+    port: int, cookies: list[str], path: str, requests: int, think: float = 0.0
 ) -> list[float]:
-    """Latencies of ``requests`` GETs of ``path`` from one logged-in session per person,
-    all at once; each session sends back to back (closed loop), or with ``think`` > 0
-    waits an exponential think time of that mean (seconds) before each request (an open
-    model of people reading the page before the next click). The last element is the
-    wall time, negated."""
+    """Latencies of ``requests`` GETs of ``path`` from the logged-in sessions of
+    ``cookies``, all at once; each session sends back to back (closed loop), or with
+    ``think`` > 0 waits an exponential think time of that mean (seconds) before each
+    request (an open model of people reading the page before the next click). The last
+    element is the wall time, negated."""
     rng = random.Random(18)
-    clients = [httpx.AsyncClient(base_url=base, timeout=120) for _ in persons]
+    connections = [Connection(port, cookie) for cookie in cookies]
     try:
-        for client, person in zip(clients, persons, strict=True):
-            await login(client, person)
-        for client in clients:  # warm: first page of each session
-            assert (await client.get(path)).status_code == 200
+        for connection in connections:  # warm: first page of each session
+            assert await connection.get(path) == 200
         latencies: list[float] = []
-        per = max(1, requests // len(clients))
+        per = max(1, requests // len(connections))
 
-        async def one(client: httpx.AsyncClient) -> None:
+        async def one(connection: Connection) -> None:
             for _ in range(per):
                 if think > 0:
                     await asyncio.sleep(rng.expovariate(1 / think))
                 started = time.perf_counter()
-                answer = await client.get(path)
+                status = await connection.get(path)
                 latencies.append(time.perf_counter() - started)
-                assert answer.status_code == 200, answer.status_code
+                assert status == 200, status
 
         started = time.perf_counter()
-        await asyncio.gather(*(one(c) for c in clients))
+        await asyncio.gather(*(one(c) for c in connections))
         latencies.append(-(time.perf_counter() - started))  # the wall time, marked
         return latencies
     finally:
-        for client in clients:
-            await client.aclose()
+        for connection in connections:
+            connection.close()
+
+
+def tree_cpu(pid: int) -> float:
+    """CPU seconds (user and system) of process ``pid`` and its children (the uvicorn
+    workers), from /proc; 0 where /proc is not there."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    pids = [pid]
+    children = Path(f"/proc/{pid}/task/{pid}/children")
+    if children.exists():
+        pids += [int(p) for p in children.read_text().split()]
+    for one in pids:
+        try:
+            fields = Path(f"/proc/{one}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += (int(fields[11]) + int(fields[12])) / tick
+    return total
 
 
 def figures(times: list[float]) -> tuple[float, float, float]:
@@ -304,21 +369,37 @@ def main() -> None:
                 )
             )
             print(
+                f"# client: {CLIENT}; server: uvicorn, {args.workers} worker process(es); "
+                "srv_cpu / cli_cpu: CPU ms per request of the server's processes / the client"
+            )
+            print(
                 f"{'page':<10} {'kind':<5} {'requests':>8} {'rps':>8} {'p50_ms':>8} {'p95_ms':>8}"
+                f" {'srv_cpu':>8} {'cli_cpu':>8}"
             )
             staff_people = [f"admin{n % staff}" for n in range(args.sessions)]
             requester_people = [f"staf{n % requesters}" for n in range(args.sessions)]
+            # each person's sessions log in once (real argon2 logins) and serve every row
+            staff_cookies = asyncio.run(sessions(base, staff_people))
+            requester_cookies = asyncio.run(sessions(base, requester_people))
             pages = [
-                ("/antrean", staff_people, "queue"),
-                ("/dasbor", staff_people, "dashboard"),
-                ("/", requester_people, "mine"),
+                ("/antrean", staff_cookies, "queue"),
+                ("/dasbor", staff_cookies, "dashboard"),
+                ("/", requester_cookies, "mine"),
             ]
-            for path, persons, name in pages:
-                times = asyncio.run(hammer(base, persons, path, args.requests))
+            for path, cookies, name in pages:
+                server_cpu, client_cpu = tree_cpu(server.pid), time.process_time()
+                times = asyncio.run(hammer(port, cookies, path, args.requests))
+                server_cpu = tree_cpu(server.pid) - server_cpu
+                client_cpu = time.process_time() - client_cpu
                 wall = -times.pop()
                 count, p50, p95 = figures(times)
                 rps = count / wall
-                print(f"{name:<10} {'http':<5} {count:>8} {rps:>8.1f} {p50:>8.1f} {p95:>8.1f}")
+                # CPU per request (ms) of the server's processes and of this client
+                cpu = 1000 / (count + len(cookies))
+                print(
+                    f"{name:<10} {'http':<5} {count:>8} {rps:>8.1f} {p50:>8.1f} {p95:>8.1f} "
+                    f"{server_cpu * cpu:>8.2f} {client_cpu * cpu:>8.2f}"
+                )
                 direct = sql_alone(config, name, max(20, min(200, args.requests // 5)))
                 count, p50, p95 = figures(direct)
                 print(
@@ -326,7 +407,7 @@ def main() -> None:
                     f"{p50:>8.1f} {p95:>8.1f}"
                 )
                 if args.think > 0:
-                    times = asyncio.run(hammer(base, persons, path, args.requests, args.think))
+                    times = asyncio.run(hammer(port, cookies, path, args.requests, args.think))
                     wall = -times.pop()
                     count, p50, p95 = figures(times)
                     print(

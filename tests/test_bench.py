@@ -129,7 +129,12 @@ def test_desk_bench_runs_on_a_small_site() -> None:
         timeout=300,
     )
     assert "closed loop" in lines[1] and "open model" in lines[1]  # said plainly
-    assert lines[2].split() == ["page", "kind", "requests", "rps", "p50_ms", "p95_ms"]
-    assert [line.split()[:2] for line in lines[3:]] == [
+    assert "client: raw asyncio" in lines[2]  # which client measured the figures
+    assert lines[3].split() == [
+        *("page", "kind", "requests", "rps", "p50_ms", "p95_ms", "srv_cpu", "cli_cpu")
+    ]
+    assert [line.split()[:2] for line in lines[4:]] == [
         [page, kind] for page in ("queue", "dashboard", "mine") for kind in ("http", "sql", "think")
     ]
+    http = [line.split() for line in lines[4:] if line.split()[1] == "http"]
+    assert all(float(row[6]) > 0 and float(row[7]) > 0 for row in http)  # CPU per request
