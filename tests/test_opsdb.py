@@ -14,6 +14,7 @@ import pytest
 from click.testing import CliRunner
 
 from pipeline import opsdb
+from pipeline.accounts.schema import COUNTED, NOT_COUNTED
 from pipeline.cli import cli
 from pipeline.commands import backup, desk
 from pipeline.errors import IntegrityError
@@ -158,3 +159,72 @@ def test_an_open_keeps_the_locks_of_the_connections_already_open(tmp_path: Path)
     assert path.with_name(path.name + "-wal").exists()  # the other process saw us: WAL kept
     assert first.execute("SELECT state FROM health_state").fetchall() == [("up",)]
     first.close()
+
+
+def _write_elsewhere(path: Path, sql: str) -> None:
+    code = (
+        "import sqlite3, sys; c = sqlite3.connect(sys.argv[1]); c.execute(sys.argv[2]); c.commit()"
+    )
+    subprocess.run([sys.executable, "-c", code, str(path), sql], check=True)
+
+
+def test_the_watch_counts_writes_to_what_the_desk_keeps_and_nothing_else(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "warta.sqlite"
+    opsdb.connect(path).close()
+    watch = opsdb.Watch(path)
+    first = watch.version()
+    assert first is not None and watch.version() == first
+    _write_elsewhere(path, "INSERT INTO health_state VALUES ('situs', 'up', 0, 1, NULL)")
+    counted = watch.version()
+    assert counted is not None and counted != first  # another process wrote: seen at once
+    db = opsdb.connect(path)  # this process' own other connection
+    db.execute("UPDATE health_state SET failures = 0")  # an update that changes nothing
+    assert watch.version() != counted
+    now = watch.version()
+    db.execute(
+        "INSERT INTO desk_sessions VALUES ('h', 'rina', 'ok', 'c', '2026-12-01', '2026-12-01', "
+        "'', '')"
+    )
+    assert watch.version() != now  # a new session counts (and so does its end)
+    now = watch.version()
+    db.execute("UPDATE desk_sessions SET last_seen = '2026-12-02'")  # a use noted: not
+    db.execute("INSERT INTO desk_attempts (at, person, address, success) VALUES ('x', 'r', '', 0)")
+    db.execute("INSERT INTO desk_audit (at, person, action) VALUES ('x', 'rina', 'login-failed')")
+    assert watch.version() == now
+    db.execute("UPDATE desk_sessions SET language = 'en'")
+    assert watch.version() != now
+    db.close()
+    # a file moved in (a restore): a new epoch, never equal to what was seen before
+    seen = watch.version()
+    replacement = tmp_path / "restored.sqlite"
+    opsdb.connect(replacement).close()
+    replacement.replace(path)
+    assert watch.version() not in (seen, None)
+    watch.close()
+
+
+def test_every_table_counts_its_writes_but_the_desk_s_own_bookkeeping(tmp_path: Path) -> None:
+    """A table added by a later schema version must count its writes (or be listed as
+    read by no kept page): else the desk could serve a kept page after it changed."""
+    db = opsdb.connect(tmp_path / "warta.sqlite")
+    tables = {
+        r[0]
+        for r in db.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+        )
+    }
+    triggers = {
+        (r[0], r[1].split(" AFTER ")[1].split(" ON ")[0].split(" OF ")[0].strip())
+        for r in db.execute(
+            "SELECT tbl_name, sql FROM sqlite_master WHERE type = 'trigger' "
+            "AND name LIKE 'desk_changes_%'"
+        )
+    }
+    db.close()
+    uncounted = set(NOT_COUNTED) | {"desk_changes"}
+    for table in tables - uncounted:
+        for event in ("INSERT", "UPDATE", "DELETE"):
+            assert (table, event) in triggers, f"{table}: no desk_changes trigger on {event}"
+    assert set(COUNTED) | uncounted | {"desk_sessions"} == tables

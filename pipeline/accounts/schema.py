@@ -65,3 +65,64 @@ CREATE TABLE IF NOT EXISTS desk_audit (
 CREATE INDEX IF NOT EXISTS desk_audit_target ON desk_audit (target, id);
 CREATE INDEX IF NOT EXISTS desk_audit_person ON desk_audit (person, id);
 """
+
+COUNTED = (
+    "api_tokens",
+    "backup_events",
+    "desk_accounts",
+    "desk_invitations",
+    "health_domains",
+    "health_hours",
+    "health_incidents",
+    "health_results",
+    "health_state",
+    "renewal_payments",
+    "renewals",
+    "reports",
+    "signing_keys",
+    "ticket_checks",
+    "ticket_events",
+    "tickets",
+    "visitors_denied",
+    "visitors_findings",
+    "visitors_positions",
+)
+"""The tables (of schema version 14) whose every write counts in ``desk_changes``."""
+NOT_COUNTED = ("desk_attempts", "desk_audit", "visitors_buckets")
+"""What no page the desk keeps reads: login attempts (the throttle), the audit trail
+(shown on a ticket's and an account's page, which are never kept) and the visitor
+analysis' rate buckets. ``desk_sessions`` counts, except an update of
+``last_seen`` alone (a session's use noted every 30 s)."""
+
+
+def _counting(table: str, event: str, columns: str = "") -> str:
+    name = f"desk_changes_{table}_{event.lower()}"
+    on = f"{event} OF {columns}" if columns else event
+    return (
+        f"CREATE TRIGGER IF NOT EXISTS {name} AFTER {on} ON {table}\n"
+        "BEGIN UPDATE desk_changes SET n = n + 1; END;\n"
+    )
+
+
+CHANGES = (
+    """
+CREATE TABLE IF NOT EXISTS desk_changes (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    n INTEGER NOT NULL
+);
+INSERT OR IGNORE INTO desk_changes (id, n) VALUES (1, 0);
+"""
+    + "".join(
+        _counting(table, event) for table in COUNTED for event in ("INSERT", "UPDATE", "DELETE")
+    )
+    + _counting("desk_sessions", "INSERT")
+    + _counting("desk_sessions", "DELETE")
+    + _counting(
+        "desk_sessions", "UPDATE", "token_hash, person, stage, csrf, created_at, address, language"
+    )
+)
+"""Schema version 15: one counter of the writes to everything a page the desk keeps
+could show, kept by triggers in the writing transaction (docs/desk.md, "Speed"). The
+desk serves a kept page, and a kept session, only while the counter is the one it was
+made under; unlike SQLite's ``data_version`` it does not move when a session's use is
+noted or a login attempt recorded, which happen at nearly every request."""

@@ -58,6 +58,16 @@ def check_at_start(config: Config) -> None:
         opsdb.check_at_start(database)
 
 
+def watch(config: Config) -> opsdb.Watch | None:
+    """The watch of the local operational database (:class:`pipeline.opsdb.Watch`) for a
+    long-running process that keeps what it read; None with ``health.history_url``: a
+    shared history is fetched again at every open, and only that fetch sees another
+    host's writes, so nothing read from it may be kept."""
+    if config.health.history_url:
+        return None
+    return opsdb.Watch(database_path(config))
+
+
 @contextmanager
 def open_history(config: Config, *, write: bool) -> Iterator[sqlite3.Connection]:
     """A connection to the operational database, shared through S3 when configured;
