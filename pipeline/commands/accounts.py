@@ -9,14 +9,15 @@ out of ``people`` cannot log in any more, whatever the database holds.
 from __future__ import annotations
 
 import sqlite3
-from dataclasses import dataclass
+import threading
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from pipeline import opsdb
 from pipeline.accounts import store
 from pipeline.config import Config, Person
 from pipeline.errors import AuthError, NotFoundError
-from pipeline.health.store import open_history
+from pipeline.health.store import open_history, watch
 from pipeline.site.live import now_utc
 
 MIN_PASSWORD = 12
@@ -214,30 +215,28 @@ class Session:
         return bool(self.roles & set(roles))
 
 
-def session(config: Config, token: str, *, now: datetime | None = None) -> Session | None:
-    """The session of a cookie, or None when unknown, idle too long, too old, or its
-    person left ``people``. Using it keeps it alive."""
-    if not token:
+TOUCH_EVERY = timedelta(seconds=30)
+"""A session's last use is written at most this often (fewer writes under load)."""
+
+
+def _read_session(
+    config: Config, db: sqlite3.Connection, token: str, moment: datetime
+) -> tuple[store.SessionRow, Session] | None:
+    """:func:`session`'s look-up on an open database: ends an expired session (and
+    records it), notes the use of a live one, and returns its row and what it allows."""
+    row = store.session(db, token)
+    if row is None:
         return None
-    moment = now or now_utc()
-    settings = config.desk
-    with open_history(config, write=True) as db:
-        row = store.session(db, token)
-        if row is None:
-            return None
-        person = next((p for p in config.people if p.id == row.person), None)
-        expired = (
-            moment - row.last_seen > settings.idle_timeout
-            or moment - row.created_at > settings.session_max
-        )
-        if person is None or expired:
-            store.end_session(db, token)
-            store.audit(db, moment, row.person, row.address, "session-expired")
-            return None
-        if moment - row.last_seen > timedelta(seconds=30):  # fewer writes under load
-            store.touch_session(db, token, moment)
-        found = store.account(db, person.id)
-    return Session(
+    person = next((p for p in config.people if p.id == row.person), None)
+    if person is None or _expired(config, row, moment):
+        store.end_session(db, token)
+        store.audit(db, moment, row.person, row.address, "session-expired")
+        return None
+    if moment - row.last_seen > TOUCH_EVERY:
+        store.touch_session(db, token, moment)
+        row = replace(row, last_seen=moment)  # what the database now holds
+    found = store.account(db, person.id)
+    return row, Session(
         person.id,
         person.name,
         frozenset(person.roles),
@@ -247,6 +246,100 @@ def session(config: Config, token: str, *, now: datetime | None = None) -> Sessi
         needs_totp(config, person),
         bool(found and found.totp_enabled),
     )
+
+
+def _expired(config: Config, row: store.SessionRow, moment: datetime) -> bool:
+    settings = config.desk
+    return (
+        moment - row.last_seen > settings.idle_timeout
+        or moment - row.created_at > settings.session_max
+    )
+
+
+def session(config: Config, token: str, *, now: datetime | None = None) -> Session | None:
+    """The session of a cookie, or None when unknown, idle too long, too old, or its
+    person left ``people``. Using it keeps it alive."""
+    if not token:
+        return None
+    with open_history(config, write=True) as db:
+        found = _read_session(config, db, token, now or now_utc())
+    return found[1] if found else None
+
+
+def session_key(token: str) -> str:
+    """What names a session in memory and in the database: its token's SHA-256, never the
+    token itself."""
+    return store.token_hash(token)
+
+
+class Sessions:
+    """The session look-up of a long-running process (the desk), which keeps what it read.
+
+    :func:`session`'s look-up, kept per token while the count of changes is the same
+    (:class:`pipeline.opsdb.Watch`: no write by any process since the row was read,
+    except the noting of a session's use and login attempts). A kept row is then the
+    row the database holds, or one with an older ``last_seen`` (another process noted a
+    use), and the same rules decide on it: the idle timeout, the maximum age, the person
+    still in ``people``, the interval of :data:`TOUCH_EVERY`. A kept row that is still
+    fine is fine in the database too (``last_seen`` only grows); whenever the look-up
+    may end the session or must note a use, it goes to the database as :func:`session`
+    does. A logout, an expiry, a new password, a one-time code step: each is a counted
+    write, after which nothing kept is used. Without a watch (a history shared through
+    S3), nothing is kept.
+    """
+
+    LIMIT = 10_000
+    """Sessions kept at most (all are forgotten past it: a bound, not a policy)."""
+
+    def __init__(self, config: Config) -> None:
+        self.config = config
+        self._watch = watch(config)
+        self._kept: dict[str, tuple[tuple[int, int], store.SessionRow, Session]] = {}
+        self._lock = threading.Lock()
+
+    def version(self) -> tuple[int, int] | None:
+        """The database's version now (None: nothing may be kept); read it *before*
+        reading anything that is kept under it."""
+        return self._watch.version() if self._watch is not None else None
+
+    def kept(
+        self, token: str, now: datetime, version: tuple[int, int] | None = None
+    ) -> tuple[bool, Session | None]:
+        """(True, the session of ``token``) decided without reading the database, or
+        (False, None) when it must be read (:meth:`session`). ``version``: one the
+        caller has just read."""
+        if not token:
+            return True, None
+        version = version or self.version()
+        found = self._kept.get(store.token_hash(token)) if version is not None else None
+        if found is None or found[0] != version:
+            return False, None
+        _, row, live = found
+        if _expired(self.config, row, now) or now - row.last_seen > TOUCH_EVERY:
+            return False, None  # the database's look-up writes: it decides
+        return True, live
+
+    def session(self, token: str, *, now: datetime | None = None) -> Session | None:
+        """:func:`session`, keeping what it read for :meth:`kept`."""
+        if not token:
+            return None
+        version = self.version()  # before the read: what is kept is never older
+        with open_history(self.config, write=True) as db:
+            found = _read_session(self.config, db, token, now or now_utc())
+        key = store.token_hash(token)
+        with self._lock:
+            if found is None or version is None:
+                self._kept.pop(key, None)
+                return found[1] if found else None
+            if len(self._kept) >= self.LIMIT:
+                self._kept.clear()
+            self._kept[key] = (version, *found)
+        return found[1]
+
+    def forget(self, token: str) -> None:
+        """Drop what is kept of ``token`` (its logout in this process)."""
+        with self._lock:
+            self._kept.pop(store.token_hash(token), None)
 
 
 def _code(

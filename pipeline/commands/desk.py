@@ -25,7 +25,7 @@ from pipeline.commands import report as reports
 from pipeline.commands import tickets
 from pipeline.config import Config, Person
 from pipeline.content.documents import check_file, detect
-from pipeline.content.store import scan
+from pipeline.content.store import file_stamp, scan, scan_state
 from pipeline.errors import ContentError, NotFoundError, Problem, WartaError, WorkflowError
 from pipeline.health import history
 from pipeline.health.policy import EndpointState
@@ -607,6 +607,19 @@ def dashboard(config: Config, who: Actor, *, now: datetime | None = None) -> Das
             kept_reports.listing(db),
         )
     return found
+
+
+def dashboard_files(config: Config) -> tuple[object, ...]:
+    """What the dashboard reads besides the operational database, the configuration and
+    the clock: the drafts' and the content's files (:func:`scan_state`) and the home
+    page (``content/index.md``, for the compliance score). A kept dashboard is made
+    again when this changes."""
+    home = config.path("content") / "index.md"
+    try:
+        stamp: tuple[int, int, int] | None = file_stamp(home.stat())
+    except FileNotFoundError:
+        stamp = None
+    return (scan_state(config), stamp)
 
 
 def _endpoints(config: Config, db: sqlite3.Connection, now: datetime) -> list[EndpointView]:

@@ -39,6 +39,7 @@ from pipeline.config import Config
 from pipeline.desk import api as content_api
 from pipeline.desk import content as content_rooms
 from pipeline.desk import messages
+from pipeline.desk.pages import Kept
 from pipeline.desk.rows import row, rows
 from pipeline.desk.texts import known, role_name, text
 from pipeline.desk.uploads import receive
@@ -171,6 +172,8 @@ def create_app(
         auto_reload=False,  # templates are package files: no stat of each one per page
     )
     upload_root = config.path("state") / "desk-uploads"
+    sessions = accounts.Sessions(config)
+    kept = Kept()
     app = FastAPI(docs_url=None, redoc_url=None, openapi_url=None)
 
     @app.get("/static/look.css")
@@ -278,15 +281,23 @@ def create_app(
     def _who(session: accounts.Session, request: Request) -> Actor:
         return actor_for(config, session.person, how="session", address=address(request))
 
-    async def current(request: Request) -> accounts.Session | None:
-        return await run_in_threadpool(accounts.session, config, token_of(request), now=clock())
+    async def current(
+        request: Request, version: tuple[int, int] | None = None
+    ) -> accounts.Session | None:
+        token, moment = token_of(request), clock()
+        known, found = sessions.kept(token, moment, version)
+        if known:  # read since the last commit anywhere: no database read
+            return found
+        return await run_in_threadpool(sessions.session, token, now=moment)
 
     def to_login(request: Request) -> RedirectResponse:
         target = request.url.path
         return RedirectResponse(f"/masuk?lanjut={quote(target)}", status_code=303)
 
-    async def signed_in(request: Request) -> accounts.Session | RedirectResponse:
-        session = await current(request)
+    async def signed_in(
+        request: Request, version: tuple[int, int] | None = None
+    ) -> accounts.Session | RedirectResponse:
+        session = await current(request, version)
         if session is None:
             return to_login(request)
         if session.stage == "totp":
@@ -319,6 +330,35 @@ def create_app(
         if not raw.isdigit() or len(raw) > 12:
             raise NotFoundError(f"no ticket #{raw[:20]}", where="ticket")
         return int(raw)
+
+    async def keeping(
+        request: Request,
+        make: Callable[[accounts.Session, datetime], Awaitable[HTMLResponse]],
+        *,
+        files: Callable[[], object] | None = None,
+    ) -> Response:
+        """The page ``make`` renders for the signed-in session, kept per session, path
+        and language and served again while its state is the same: the database's
+        version, the minute, and ``files`` (what the page reads from disk) when given
+        (pipeline/desk/pages.py). A page with a notice (``?pesan=``) is never kept."""
+        version = sessions.version()  # first: nothing kept is older than its version
+        session = await signed_in(request, version)
+        if isinstance(session, Response):
+            return session
+        moment = clock()
+        if version is None or request.url.query:
+            return await make(session, moment)
+        read = await run_in_threadpool(files) if files is not None else None
+        state = (version, moment.replace(second=0, microsecond=0), read)
+        lang = language(request, session)
+        key = (accounts.session_key(token_of(request)), request.url.path, lang)
+        body = kept.get(key, state)
+        if body is not None:
+            return HTMLResponse(body)
+        response = await make(session, moment)
+        if response.status_code == 200:
+            kept.put(key, state, bytes(response.body))
+        return response
 
     # -- errors ---------------------------------------------------------------------
 
@@ -510,6 +550,8 @@ def create_app(
             await run_in_threadpool(
                 accounts.logout, config, token_of(request), address=address(request), now=clock()
             )
+            sessions.forget(token_of(request))
+            kept.forget(accounts.session_key(token_of(request)))
         response = RedirectResponse("/masuk?pesan=keluar", status_code=303)
         response.delete_cookie(cookie_name(request), path="/")
         return response
@@ -565,22 +607,22 @@ def create_app(
 
     @app.get("/")
     async def home(request: Request) -> Response:
-        session = await signed_in(request)
-        if isinstance(session, Response):
-            return session
-        mine = await run_in_threadpool(
-            rooms.my_requests, config, _who(session, request), now=clock()
-        )
-        return render(
-            request,
-            "home.html",
-            {
-                "mine": mine,
-                "rows": rows(mine.items, language(request, session)),
-                "notice": request.query_params.get("pesan", ""),
-            },
-            session=session,
-        )
+        async def make(session: accounts.Session, moment: datetime) -> HTMLResponse:
+            mine = await run_in_threadpool(
+                rooms.my_requests, config, _who(session, request), now=moment
+            )
+            return render(
+                request,
+                "home.html",
+                {
+                    "mine": mine,
+                    "rows": rows(mine.items, language(request, session)),
+                    "notice": request.query_params.get("pesan", ""),
+                },
+                session=session,
+            )
+
+        return await keeping(request, make)
 
     @app.get("/permintaan/baru")
     async def request_form(request: Request) -> Response:
@@ -621,24 +663,24 @@ def create_app(
 
     @app.get("/antrean")
     async def work_queue(request: Request) -> Response:
-        session = await signed_in(request)
-        if isinstance(session, Response):
-            return session
-        who = _who(session, request)
-        found = await run_in_threadpool(rooms.my_queue, config, who, now=clock())
-        return render(
-            request,
-            "queue.html",
-            {
-                "queue": found,
-                "rows": rows(found.items, language(request, session)),
-                "may_rounds": who.has_role(*rooms.ROUND_ROLES),
-                "may_recap": who.has_role(*rooms.RECAP_ROLES),
-                "month": clock().astimezone(tz).strftime("%Y-%m"),
-                "notice": request.query_params.get("pesan", ""),
-            },
-            session=session,
-        )
+        async def make(session: accounts.Session, moment: datetime) -> HTMLResponse:
+            who = _who(session, request)
+            found = await run_in_threadpool(rooms.my_queue, config, who, now=moment)
+            return render(
+                request,
+                "queue.html",
+                {
+                    "queue": found,
+                    "rows": rows(found.items, language(request, session)),
+                    "may_rounds": who.has_role(*rooms.ROUND_ROLES),
+                    "may_recap": who.has_role(*rooms.RECAP_ROLES),
+                    "month": moment.astimezone(tz).strftime("%Y-%m"),
+                    "notice": request.query_params.get("pesan", ""),
+                },
+                session=session,
+            )
+
+        return await keeping(request, make)
 
     @app.get("/tiket/{raw}")
     async def ticket(request: Request, raw: str) -> Response:
@@ -819,13 +861,13 @@ def create_app(
 
     @app.get("/dasbor")
     async def dashboard(request: Request) -> Response:
-        session = await signed_in(request)
-        if isinstance(session, Response):
-            return session
-        found = await run_in_threadpool(
-            rooms.dashboard, config, _who(session, request), now=clock()
-        )
-        return render(request, "dashboard.html", {"d": found}, session=session)
+        async def make(session: accounts.Session, moment: datetime) -> HTMLResponse:
+            found = await run_in_threadpool(
+                rooms.dashboard, config, _who(session, request), now=moment
+            )
+            return render(request, "dashboard.html", {"d": found}, session=session)
+
+        return await keeping(request, make, files=lambda: rooms.dashboard_files(config))
 
     @app.get("/laporan/{raw}")
     async def situation_report(request: Request, raw: str) -> Response:
