@@ -134,7 +134,9 @@ def test_desk_bench_runs_on_a_small_site() -> None:
         *("page", "kind", "requests", "rps", "p50_ms", "p95_ms", "srv_cpu", "cli_cpu")
     ]
     assert [line.split()[:2] for line in lines[4:]] == [
-        [page, kind] for page in ("queue", "dashboard", "mine") for kind in ("http", "sql", "think")
+        [page, kind]
+        for page in ("queue", "dashboard", "mine")
+        for kind in ("http", "fresh", "sql", "think")
     ]
-    http = [line.split() for line in lines[4:] if line.split()[1] == "http"]
+    http = [line.split() for line in lines[4:] if line.split()[1] in ("http", "fresh")]
     assert all(float(row[6]) > 0 and float(row[7]) > 0 for row in http)  # CPU per request
