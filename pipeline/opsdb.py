@@ -32,7 +32,8 @@ edited, a change is a new version.
       by triggers on health_results)
  15   desk_changes (a counter of the writes to    docs/desk.md
       what the desk's kept pages show, kept by
-      triggers on those tables)
+      triggers on those tables); the index of
+      tickets by kind and status
 ====  ==========================================  =========================
 """
 
@@ -55,7 +56,7 @@ from pipeline.health.schema import SCHEMA as renewals_schema
 from pipeline.health.schema import UPTIME_HOURS
 from pipeline.report.schema import ANNEX as report_annex
 from pipeline.report.schema import SCHEMA as report_schema
-from pipeline.tickets.schema import QUEUE_INDEXES
+from pipeline.tickets.schema import KIND_INDEX, QUEUE_INDEXES
 from pipeline.tickets.schema import SCHEMA as tickets_schema
 
 MIGRATIONS = [
@@ -152,7 +153,7 @@ MIGRATIONS = [
     api_tokens_schema,
     report_annex,
     UPTIME_HOURS,
-    desk_changes,
+    desk_changes + KIND_INDEX,
 ]
 
 

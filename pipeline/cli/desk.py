@@ -90,8 +90,8 @@ def desk(
         port=port,
         proxy_headers=False,  # the desk itself decides whom to believe (desk.trusted_proxies)
         http="auto",  # httptools (a dependency), h11 only where it cannot be installed
-        # asyncio's own loop even where uvloop is installed: with uvloop, the desk bench (2
-        # workers, 50 sessions) got "disk I/O error" from SQLite on reads
+        # asyncio's own loop even where uvloop is installed (not a dependency). The "disk I/O
+        # error" once blamed on it was opsdb's header check dropping SQLite's locks (fixed)
         loop="asyncio",
         server_header=False,
         timeout_keep_alive=30,  # a session between two clicks keeps its connection

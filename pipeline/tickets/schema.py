@@ -91,3 +91,9 @@ CREATE INDEX IF NOT EXISTS ticket_events_attachment ON ticket_events (attachment
     WHERE attachment != '';
 """
 """Indexes of the desk's queue, own-requests and attachment lookups (schema version 10)."""
+
+KIND_INDEX = """
+CREATE INDEX IF NOT EXISTS tickets_kind_status ON tickets (kind, status);
+"""
+"""The dashboard's open incidents (``kind = 'incident' AND status = 'open'``) without
+reading every open ticket (schema version 15)."""
