@@ -39,7 +39,6 @@ edited, a change is a new version.
 
 from __future__ import annotations
 
-import os
 import sqlite3
 import threading
 from collections.abc import Iterator
@@ -176,35 +175,46 @@ def damaged(path: Path, what: str) -> IntegrityError:
     )
 
 
-_HEADS: dict[tuple[int, int], int] = {}
-"""Descriptors (by device and inode) of the database files whose header this process
-read: kept open until the process ends, never closed (see :func:`_check_header`)."""
+_HEADS: set[tuple[int, int]] = set()
+"""Files (device, inode) whose header this process read: read once per file, never again."""
 _HEADS_LOCK = threading.Lock()
 
 
 def _check_header(path: Path) -> None:
-    # The header is read through a descriptor that stays open. Closing *any* descriptor
-    # of a file drops every POSIX lock this process holds on it, the locks of SQLite's
-    # open connections included (SQLite's "how to corrupt" list, 2.2): a plain open and
-    # close here, while another thread's connection was open, let another process take
-    # the file as unused, checkpoint and remove the WAL under that connection ("disk I/O
-    # error", SQLITE_IOERR_SHORT_READ, in the desk's bench with two workers).
+    # The header is read once per file and process, before this process opens it with
+    # SQLite. Closing *any* descriptor of a file drops every POSIX lock the process holds
+    # on it, the locks of SQLite's open connections included (SQLite's "how to corrupt"
+    # list, 2.2): a plain open and close at every open, while another thread's connection
+    # was open, let another process take the file as unused, checkpoint and remove the
+    # WAL under that connection ("disk I/O error", SQLITE_IOERR_SHORT_READ, in the desk's
+    # bench with two workers). Damage to the header later is SQLite's own refusal
+    # (SQLITE_NOTADB, :func:`is_damage`).
     try:
         found = path.stat()
     except FileNotFoundError:
         return
     with _HEADS_LOCK:
-        handle = _HEADS.get((found.st_dev, found.st_ino))
-        if handle is None:
-            try:
-                handle = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
-            except FileNotFoundError:
-                return
-            opened = os.fstat(handle)  # the file may have been replaced since the stat
-            _HEADS.setdefault((opened.st_dev, opened.st_ino), handle)
-        head = os.pread(handle, len(SQLITE_HEADER), 0)
-    if head and head != SQLITE_HEADER:
-        raise damaged(path, "not a SQLite database (its first bytes are not SQLite's header)")
+        if (found.st_dev, found.st_ino) in _HEADS:
+            return
+        try:
+            with path.open("rb") as handle:
+                head = handle.read(len(SQLITE_HEADER))
+        except FileNotFoundError:
+            return
+        if head and head != SQLITE_HEADER:
+            raise damaged(path, "not a SQLite database (its first bytes are not SQLite's header)")
+        if head:  # an empty file becomes SQLite's at its first open (see connect)
+            _HEADS.add((found.st_dev, found.st_ino))
+
+
+def _known(path: Path) -> None:
+    """Note a file this process opened as a sound database (SQLite wrote its header)."""
+    try:
+        found = path.stat()
+    except FileNotFoundError:
+        return
+    with _HEADS_LOCK:
+        _HEADS.add((found.st_dev, found.st_ino))
 
 
 def is_damage(error: sqlite3.DatabaseError) -> bool:
@@ -289,6 +299,7 @@ def connect(path: Path, *, check: bool = True) -> sqlite3.Connection:
     except BaseException:
         db.close()
         raise
+    _known(path)  # a file it created has SQLite's header now: never read it again
     return db
 
 
@@ -325,6 +336,7 @@ class Watch:
                 return None
             if self._db is None or identity != self._identity:
                 self._close()
+                _check_header(self.path)  # before this process' first connection to it
                 self._db = sqlite3.connect(
                     self.path, timeout=30, isolation_level=None, check_same_thread=False
                 )
@@ -334,7 +346,7 @@ class Watch:
                 if data != self._data:  # someone committed: count again
                     self._count = int(self._db.execute("SELECT n FROM desk_changes").fetchone()[0])
                     self._data = data
-            except (sqlite3.DatabaseError, TypeError):
+            except (sqlite3.DatabaseError, IntegrityError, TypeError):
                 self._close()  # the next call opens again; nothing kept is trusted
                 return None
             return (self._epoch, self._count)
