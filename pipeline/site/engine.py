@@ -230,14 +230,14 @@ class _Converter:
     processors are made for each page and registered under their names, which replaces
     the previous page's."""
 
-    def __init__(self, config: MkDocsConfig, files: Files) -> None:
-        self.files = files
+    def __init__(self, config: MkDocsConfig) -> None:
+        self.config = config
         self.md = markdown.Markdown(
             extensions=config["markdown_extensions"],
             extension_configs=config["mdx_configs"] or {},
         )
 
-    def render(self, page: Page, config: MkDocsConfig, files: Files) -> None:
+    def render(self, page: Page, config: MkDocsConfig, files: Files) -> Any:
         if page.markdown is None:
             raise RuntimeError("`markdown` field hasn't been set (via `read_source`)")
         md = self.md.reset()
@@ -257,6 +257,7 @@ class _Converter:
         )
         if pages_log.getEffectiveLevel() > logging.DEBUG:
             page.links_to_anchors = relative_path_ext.links_to_anchors
+        return getattr(md, "toc_tokens", [])
 
 
 _CONVERTER: list[_Converter] = []
@@ -266,11 +267,18 @@ def _plain_render(page: Page, config: MkDocsConfig, files: Files) -> None:
     page.render(config, files)
 
 
+def convert(page: Page, config: MkDocsConfig, files: Any) -> Any:
+    """``Page.render`` (mkdocs 1.6.1) with the one Markdown instance of this build and
+    process; returns the toc extension's tokens. ``files`` is what mkdocs' link steps
+    look targets up in (the build's ``Files`` or a stand-in that records the lookups)."""
+    # One converter per build (its configuration) and process.
+    if not _CONVERTER or _CONVERTER[0].config is not config:
+        _CONVERTER[:] = [_Converter(config)]
+    return _CONVERTER[0].render(page, config, files)
+
+
 def _render(page: Page, config: MkDocsConfig, files: Files) -> None:
-    # One converter per build (its Files object) and process.
-    if not _CONVERTER or _CONVERTER[0].files is not files:
-        _CONVERTER[:] = [_Converter(config, files)]
-    _CONVERTER[0].render(page, config, files)
+    convert(page, config, files)
 
 
 def _populate_pages(
@@ -284,23 +292,22 @@ def _populate_pages(
             Page(None, file, config)  # (mkdocs creates it just before populating it)
         assert file.page is not None
         pages.append(file.page)
-    if cache is not None:
-        # The cache's conversions are checked lookups of the previous build's; the
-        # second process converting ahead would only repeat what the cache holds.
-        for page in pages:
-            cache.populate(page, config, files, False)
-        return
     reason = why_not_ahead(config) if len(pages) > 1 else "one page"
     if reason is not None:
         log.info("Markdown converted in one process: %s", reason)
         for page in pages:
-            populate_page(page, config, files, render=_plain_render)
+            populate_page(
+                page, config, files, render=cache.convert if cache is not None else _plain_render
+            )
         return
-    ahead = _Ahead(pages, config, files)
+    # With a cache between builds, both processes convert through it: a page whose
+    # conversion is kept is read by whichever process takes it, a miss is converted
+    # (and recorded) there.
+    ahead = _Ahead(pages, config, files, cache)
     try:
         for i, page in enumerate(pages):
             populate_page(page, config, files, render=ahead.render_for(i))
-            excerpts.prepare(page, ahead.excerpt_for(i))
+            ahead.prepare_excerpt(i, page)
     finally:
         ahead.close()
     log.info(
@@ -364,10 +371,14 @@ class _Ahead:
     has finished, they are read here one at a time, as their pages come.
     """
 
-    def __init__(self, pages: list[Page], config: MkDocsConfig, files: Files) -> None:
-        self.pages, self.config, self.files = pages, config, files
+    def __init__(
+        self, pages: list[Page], config: MkDocsConfig, files: Files, cache: BuildCache | None
+    ) -> None:
+        self.pages, self.config, self.files, self.cache = pages, config, files, cache
+        self.convert: Render = cache.convert if cache is not None else _render
         self.offsets: dict[int, tuple[int, int]] | None = None
         self.excerpt: excerpts.Ahead | None = None
+        self.excerpt_tally: Any = None
         self.used = self.refused = 0
         context = multiprocessing.get_context("fork")
         self.lock = context.Lock()
@@ -424,12 +435,12 @@ class _Ahead:
 
     def render_for(self, i: int) -> Render:
         """The conversion step for page ``i``: the child's result or a conversion here."""
-        self.excerpt = None
+        self.excerpt = self.excerpt_tally = None
         if self._mine(i):
-            return _render
+            return self.convert
         result = self._result(i)
         if result is None:
-            return _render
+            return self.convert
 
         def render(page: Page, config: MkDocsConfig, files: Files) -> None:
             assert page.markdown is not None
@@ -437,19 +448,24 @@ class _Ahead:
                 page, result
             ):
                 self.refused += 1
-                _render(page, config, files)
+                self.convert(page, config, files)
                 return
             self.used += 1
+            if self.cache is not None:
+                self.cache.absorb(result["tally"])
             for name, level, message in result["records"]:
                 logging.getLogger(name).log(level, message)
-            self.excerpt = result["excerpt"]
+            if result["excerpt"] is not None:
+                *offered, self.excerpt_tally = result["excerpt"]
+                self.excerpt = tuple(offered)
 
         return render
 
-    def excerpt_for(self, i: int) -> excerpts.Ahead | None:
-        """The child's conversion of the blog excerpt of page ``i`` (just populated with
-        the result of ``render_for(i)``), if it made one."""
-        return self.excerpt
+    def prepare_excerpt(self, i: int, page: Page) -> None:
+        """Convert the blog excerpt of page ``i`` (just populated through
+        ``render_for(i)``) now, or take the child's conversion of it."""
+        if excerpts.prepare(page, self.excerpt) and self.cache is not None:
+            self.cache.absorb(self.excerpt_tally)
 
     def _apply(self, page: Page, result: dict[str, Any]) -> bool:
         links = None
@@ -491,6 +507,8 @@ class _Ahead:
                     logger.handlers = []
                     logger.propagate = True
             logging.getLogger().addHandler(capture)
+            if self.cache is not None:
+                self.cache.tally()  # from here on, what this process adds
             while True:
                 with self.lock:
                     j = self.bounds[1] - 1
@@ -522,14 +540,18 @@ class _Ahead:
                 page.markdown, page=page, config=config, files=files
             )
             del capture.records[:]  # the hooks' messages are the parent's to give
-            _render(page, config, files)
+            self.convert(page, config, files)
         except Exception:
+            if self.cache is not None:
+                self.cache.tally()  # the parent converts it: not this process' work
             return None  # the parent converts it, and reports the error if there is one
         finally:
             config._current_page = None
         records = list(capture.records)
         del capture.records[:]
+        tally = self.cache.tally() if self.cache is not None else None
         excerpt = excerpts.convert_ahead(page)
+        excerpt_tally = self.cache.tally() if self.cache is not None else None
         links = page.links_to_anchors
         return {
             "digest": excerpts.markdown_digest(page.markdown),
@@ -541,7 +563,10 @@ class _Ahead:
             if links is None
             else {target.src_uri: anchors for target, anchors in links.items()},
             "records": records,
-            "excerpt": None if excerpt is None else (*excerpt, list(capture.records)),
+            "tally": tally,
+            "excerpt": None
+            if excerpt is None
+            else (*excerpt, list(capture.records), excerpt_tally),
         }
 
 

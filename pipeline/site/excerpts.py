@@ -203,27 +203,29 @@ def _excerpt_class() -> type:
             # What _source() reads: while these are the same, so is the conversion.
             return (self.post.markdown, self.post.title, self.post._title_from_render)
 
-        def prepare(self, offered: Ahead | None = None) -> None:
+        def prepare(self, offered: Ahead | None = None) -> bool:
             """Convert now rather than for the first list page (same result, see
             ``render``), or take ``offered``, a conversion made by another process of
-            this build, when it was made from the same Markdown."""
+            this build, when it was made from the same Markdown (True if taken)."""
             if self._rendered is not None or self._fallback is not None:
-                return
+                return False
             markdown = self._source()
             if _MARK in markdown:
-                return  # render() gives it to the blog's own Excerpt
-            if offered is not None and offered[0] == markdown_digest(markdown):
+                return False  # render() gives it to the blog's own Excerpt
+            taken = offered is not None and offered[0] == markdown_digest(markdown)
+            if offered is not None and taken:
                 for name, level, message in offered[2]:
                     logging.getLogger(name).log(level, message)
                 rendered = offered[1]
             else:
                 config, files = self._shared_key
                 try:
-                    rendered = _shared(config, files).convert(self, markdown)
+                    rendered = _convert(self, markdown, config, files)
                 except _CannotMark:
-                    return
+                    return False
             self._keep(markdown)
             self._rendered, self._made_from = rendered, self._inputs()
+            return taken
 
         def _keep(self, markdown: str) -> None:
             # The blog sets ``markdown`` to what it converted; only whether it is set is
@@ -250,10 +252,7 @@ def _excerpt_class() -> type:
                 try:
                     if _MARK in markdown:
                         raise _CannotMark(_MARK)
-                    if converter is not None:
-                        self._rendered = converter(self, markdown, config, files)
-                    else:
-                        self._rendered = _shared(config, files).convert(self, markdown)
+                    self._rendered = _convert(self, markdown, config, files)
                     self._made_from = self._inputs()
                     self._keep(markdown)
                 except _CannotMark:
@@ -289,15 +288,14 @@ def _fast(page: Any) -> Any:
     return excerpt if getattr(type(excerpt), "_warta", False) else None
 
 
-def prepare(page: Any, offered: Ahead | None = None) -> None:
+def prepare(page: Any, offered: Ahead | None = None) -> bool:
     """Convert the excerpt of ``page`` (a blog post) now, once its own conversion is done,
     instead of when the first list page shows it: the result is the same (``render``
     converts again if the post's Markdown or title changed since), and a build that
     splits its list pages between processes then converts each excerpt once. Messages
-    are logged when it is converted, once."""
+    are logged when it is converted, once. True if ``offered`` was taken."""
     excerpt = _fast(page)
-    if excerpt is not None:
-        excerpt.prepare(offered)
+    return excerpt is not None and bool(excerpt.prepare(offered))
 
 
 def release(excerpt: Any) -> None:
@@ -320,7 +318,7 @@ def convert_ahead(page: Any) -> tuple[bytes, _Rendered] | None:
         return None
     config, files = excerpt._shared_key
     try:
-        return markdown_digest(markdown), _shared(config, files).convert(excerpt, markdown)
+        return markdown_digest(markdown), _convert(excerpt, markdown, config, files)
     except _CannotMark:
         return None
 
@@ -328,6 +326,13 @@ def convert_ahead(page: Any) -> tuple[bytes, _Rendered] | None:
 #: Set by :mod:`pipeline.site.incremental` for one build: converts an excerpt through the
 #: cache between builds, ``(excerpt, markdown, config, files) -> _Rendered``.
 converter: Callable[[Any, str, Any, Files], _Rendered] | None = None
+
+
+def _convert(excerpt: Any, markdown: str, config: Any, files: Files) -> _Rendered:
+    # Through the cache between builds when the build has one.
+    if converter is not None:
+        return converter(excerpt, markdown, config, files)
+    return _shared(config, files).convert(excerpt, markdown)
 
 
 def _shared(config: Any, files: Files) -> _Shared:

@@ -52,10 +52,6 @@ from mkdocs.structure.files import Files
 from mkdocs.structure.nav import Link, Section
 from mkdocs.structure.pages import (
     Page,
-    _ExtractAnchorsTreeprocessor,
-    _ExtractTitleTreeprocessor,
-    _RawHTMLPreprocessor,
-    _RelativePathTreeprocessor,
 )
 from mkdocs.structure.toc import AnchorLink, get_toc
 
@@ -616,6 +612,9 @@ def _draft_marked(page: Page) -> None:
     )
 
 
+#: The counts a conversion made by a second build process adds (:meth:`BuildCache.tally`).
+_CONVERSION_COUNTS = ("converted", "conversions_kept", "excerpts_converted", "excerpts_kept")
+
 #: In a stored excerpt, the per-process marker of :mod:`pipeline.site.excerpts`.
 _STORED_MARK = "\x00warta-mark\x00"
 
@@ -652,6 +651,8 @@ class BuildCache:
         self.written: list[Path] = []
         self.site_dir: Path | None = None
         self._forked: dict[str, Any] = dataclasses.asdict(self.report)
+        self._tallied: dict[str, int] = {}
+        self._tallied_used: list[str] = []
 
     # -- deciding ---------------------------------------------------------------------
 
@@ -773,7 +774,28 @@ class BuildCache:
         payload = json.dumps({"version": CACHE_VERSION, **data}, ensure_ascii=False)
         # Not durable: a lost entry is a miss; a damaged one fails to parse (a miss too).
         atomic_write_bytes(path, payload.encode("utf-8"), durable=False)
-        self.used.add(f"{kind}/{key}")
+        self._use(f"{kind}/{key}")
+
+    def _use(self, entry: str) -> None:
+        self.used.add(entry)
+        self._tallied_used.append(entry)
+
+    def tally(self) -> dict[str, Any]:
+        """What this process recorded since the previous call (the entries used and the
+        conversions counted), for the build process to :meth:`absorb` when it takes a
+        conversion a second process made for it."""
+        now = {name: getattr(self.report, name) for name in _CONVERSION_COUNTS}
+        counts = {name: now[name] - self._tallied.get(name, 0) for name in now}
+        used, self._tallied_used, self._tallied = self._tallied_used, [], now
+        return {"used": used, "counts": counts}
+
+    def absorb(self, tally: dict[str, Any] | None) -> None:
+        """Take in a second process' :meth:`tally`."""
+        if not tally:
+            return
+        self.used.update(tally["used"])
+        for name, count in tally["counts"].items():
+            setattr(self.report, name, getattr(self.report, name) + count)
 
     # -- conversions --------------------------------------------------------------------
 
@@ -787,7 +809,7 @@ class BuildCache:
             page.markdown = config.plugins.on_page_markdown(
                 page.markdown, page=page, config=config, files=files
             )
-            self._render(page, config, files)
+            self.convert(page, config, files)
             assert page.content is not None
             page.content = config.plugins.on_page_content(
                 page.content, page=page, config=config, files=files
@@ -801,7 +823,8 @@ class BuildCache:
         finally:
             config._current_page = None
 
-    def _render(self, page: Page, config: MkDocsConfig, files: Files) -> None:
+    def convert(self, page: Page, config: MkDocsConfig, files: Files) -> None:
+        """The conversion step of ``_populate_page`` (``Page.render``), through the cache."""
         if not self.recording:
             page.render(config, files)
             return
@@ -814,7 +837,7 @@ class BuildCache:
         if self.reusing:
             entry = self._read("convert", key)
             if entry is not None and self._apply(page, entry, files):
-                self.used.add(f"convert/{key}")
+                self._use(f"convert/{key}")
                 self.report.conversions_kept += 1
                 return
         self.report.converted += 1
@@ -879,7 +902,7 @@ class BuildCache:
                 and isinstance(entry.get("lookups"), dict)
                 and _lookups_hold(entry["lookups"], files)
             ):
-                self.used.add(f"excerpt/{key}")
+                self._use(f"excerpt/{key}")
                 self.report.excerpts_kept += 1
                 html = entry["html"].replace(_STORED_MARK, excerpts._MARK)
                 return excerpts._Rendered(
@@ -1189,29 +1212,8 @@ def _place(source: Path, target: Path) -> None:
 
 
 def _page_render(page: Page, config: MkDocsConfig, files: Any) -> Any:
-    """mkdocs' ``Page.render`` (1.6.1); returns the TOC tokens as well."""
-    import markdown
+    """mkdocs' ``Page.render`` (1.6.1, with the build's one Markdown instance: the
+    engine's); returns the TOC tokens as well."""
+    from pipeline.site import engine
 
-    assert page.markdown is not None
-    md = markdown.Markdown(
-        extensions=config["markdown_extensions"],
-        extension_configs=config["mdx_configs"] or {},
-    )
-    raw_html_ext = _RawHTMLPreprocessor()
-    raw_html_ext._register(md)
-    extract_anchors_ext = _ExtractAnchorsTreeprocessor(page.file, files, config)
-    extract_anchors_ext._register(md)
-    relative_path_ext = _RelativePathTreeprocessor(page.file, files, config)
-    relative_path_ext._register(md)
-    extract_title_ext = _ExtractTitleTreeprocessor()
-    extract_title_ext._register(md)
-    page.content = md.convert(page.markdown)
-    tokens = getattr(md, "toc_tokens", [])
-    page.toc = get_toc(tokens)
-    page._title_from_render = extract_title_ext.title
-    page.present_anchor_ids = (
-        extract_anchors_ext.present_anchor_ids | raw_html_ext.present_anchor_ids
-    )
-    if logging.getLogger("mkdocs.structure.pages").getEffectiveLevel() > logging.DEBUG:
-        page.links_to_anchors = relative_path_ext.links_to_anchors
-    return json.loads(json.dumps(tokens))
+    return json.loads(json.dumps(engine.convert(page, config, files)))
