@@ -46,7 +46,6 @@ from collections.abc import Callable
 from importlib.metadata import entry_points
 from typing import IO, TYPE_CHECKING, Any
 
-import markdown
 import mkdocs
 from mkdocs import utils
 from mkdocs.commands import build as mk
@@ -56,15 +55,11 @@ from mkdocs.structure.files import Files, InclusionLevel, get_files, set_exclusi
 from mkdocs.structure.nav import get_navigation
 from mkdocs.structure.pages import (
     Page,
-    _ExtractAnchorsTreeprocessor,
-    _ExtractTitleTreeprocessor,
-    _RawHTMLPreprocessor,
-    _RelativePathTreeprocessor,
 )
-from mkdocs.structure.pages import log as pages_log
 from mkdocs.structure.toc import get_toc
 
 from pipeline.site import excerpts
+from pipeline.site.convert import convert
 
 if TYPE_CHECKING:
     from pipeline.site.incremental import BuildCache
@@ -222,59 +217,8 @@ Render = Callable[[Page, MkDocsConfig, Files], None]
 """Converts a page's Markdown (``Page.render``'s work): ``(page, config, files)``."""
 
 
-class _Converter:
-    """``Page.render`` (mkdocs 1.6.1) with one Markdown instance for every page a
-    process converts in a build, ``reset()`` between pages as Python-Markdown provides
-    for reuse, instead of a new instance (its extensions and processors built again,
-    about a third of a short page's conversion) for each page. mkdocs' four per-page
-    processors are made for each page and registered under their names, which replaces
-    the previous page's."""
-
-    def __init__(self, config: MkDocsConfig) -> None:
-        self.config = config
-        self.md = markdown.Markdown(
-            extensions=config["markdown_extensions"],
-            extension_configs=config["mdx_configs"] or {},
-        )
-
-    def render(self, page: Page, config: MkDocsConfig, files: Files) -> Any:
-        if page.markdown is None:
-            raise RuntimeError("`markdown` field hasn't been set (via `read_source`)")
-        md = self.md.reset()
-        raw_html_ext = _RawHTMLPreprocessor()
-        raw_html_ext._register(md)
-        extract_anchors_ext = _ExtractAnchorsTreeprocessor(page.file, files, config)
-        extract_anchors_ext._register(md)
-        relative_path_ext = _RelativePathTreeprocessor(page.file, files, config)
-        relative_path_ext._register(md)
-        extract_title_ext = _ExtractTitleTreeprocessor()
-        extract_title_ext._register(md)
-        page.content = md.convert(page.markdown)
-        page.toc = get_toc(getattr(md, "toc_tokens", []))
-        page._title_from_render = extract_title_ext.title
-        page.present_anchor_ids = (
-            extract_anchors_ext.present_anchor_ids | raw_html_ext.present_anchor_ids
-        )
-        if pages_log.getEffectiveLevel() > logging.DEBUG:
-            page.links_to_anchors = relative_path_ext.links_to_anchors
-        return getattr(md, "toc_tokens", [])
-
-
-_CONVERTER: list[_Converter] = []
-
-
 def _plain_render(page: Page, config: MkDocsConfig, files: Files) -> None:
     page.render(config, files)
-
-
-def convert(page: Page, config: MkDocsConfig, files: Any) -> Any:
-    """``Page.render`` (mkdocs 1.6.1) with the one Markdown instance of this build and
-    process; returns the toc extension's tokens. ``files`` is what mkdocs' link steps
-    look targets up in (the build's ``Files`` or a stand-in that records the lookups)."""
-    # One converter per build (its configuration) and process.
-    if not _CONVERTER or _CONVERTER[0].config is not config:
-        _CONVERTER[:] = [_Converter(config)]
-    return _CONVERTER[0].render(page, config, files)
 
 
 def _render(page: Page, config: MkDocsConfig, files: Files) -> None:

@@ -57,6 +57,7 @@ from mkdocs.structure.toc import AnchorLink, get_toc
 
 import pipeline
 from pipeline.fsutil import atomic_write_bytes, sha256_file
+from pipeline.site.convert import convert
 
 log = logging.getLogger("mkdocs.plugins.warta")
 _mk_log = logging.getLogger("mkdocs.commands.build")  # as the mirrored functions log
@@ -1212,8 +1213,6 @@ def _place(source: Path, target: Path) -> None:
 
 
 def _page_render(page: Page, config: MkDocsConfig, files: Any) -> Any:
-    """mkdocs' ``Page.render`` (1.6.1, with the build's one Markdown instance: the
-    engine's); returns the TOC tokens as well."""
-    from pipeline.site import engine
-
-    return json.loads(json.dumps(engine.convert(page, config, files)))
+    """mkdocs' ``Page.render`` (1.6.1, with the build's one Markdown instance,
+    ``convert.py``); returns the TOC tokens as well."""
+    return json.loads(json.dumps(convert(page, config, files)))
