@@ -162,10 +162,30 @@ def test_excerpts_rendered_once_and_shared_front_matter_give_the_same_bytes(
             "[unduh foto](files/foto.png?v=1).\n"
         ),
     )
+    newsroom.published(
+        "berita-32",
+        title="Berita nomor 32 yang dipotong",
+        summary="Berita yang ringkasannya dikonversi sampai pemisahnya saja.",
+        date=date(2026, 7, 9),
+        body=(
+            "\nParagraf pembuka berita 32 dengan [berita 30](../berita-30/index.md#isi) "
+            "dan **tebal**.\n\n## Isi\n\nLanjutan yang hanya ada di halaman beritanya."
+            "\n\n| a | b |\n|---|---|\n| 1 | 2 |\n"
+        ),
+    )
     site = newsroom.root / "site"
     build_site(newsroom.config, now=NOW, site_dir=site)
     fast = digests(site)
     assert "berita/page/1/index.html" in fast
+    # Its excerpt (converted up to the separator only) on a list page, with more to read.
+    lists = [
+        p.read_text()
+        for p in site.glob("berita/**/index.html")
+        if "berita-32" not in str(p) and "Paragraf pembuka berita 32" in p.read_text()
+    ]
+    assert lists and all("Lanjutan yang hanya ada" not in page for page in lists)
+    shown = lists[0].split("Paragraf pembuka berita 32", 1)[1].split("</article>", 1)[0]
+    assert "md-post__action" in shown and "2026/07/09/berita-32/" in shown
 
     monkeypatch.setattr(excerpts, "install", lambda: (excerpts.uninstall(), False)[1])
     monkeypatch.setattr(scale, "share_front_matter", lambda items: None)
@@ -404,3 +424,105 @@ def test_one_page_per_tag_and_a_new_post_changes_only_its_own_tags(newsroom: Pro
     }
     hostile = (site / "tags/kutip-b/index.html").read_text()
     assert "<b>" not in hostile.split("<article", 1)[1] and "&lt;b&gt;" in hostile
+
+
+# Blocks a post's first part and its rest are made of, for the excerpt cut below.
+_HEADS = [
+    "Paragraf pembuka dengan **tebal**, `kode`, [tautan](../lain/index.md) dan [bagian](#isi).",
+    "## Isi\n\nParagraf di bawah judul yang namanya dipakai lagi nanti.",
+    '!!! note "Catatan"\n    Admonisi dengan *miring*.',
+    "- satu\n- dua\n\n1. pertama",
+    "| a | b |\n|---|---|\n| 1 | 2 |",
+    "Istilah\n:   Definisi istilah.",
+    "![Foto](files/foto.png){: .kecil }\n\nParagraf dengan foto.",
+    '??? info "Rincian"\n    Isi yang dilipat.',
+    "    kode berindentasi\n    baris kedua",
+    "Paragraf dengan referensi [tautan][r] dan catatan[^1].\n\n[r]: https://example.org/",
+]
+_RESTS = [
+    "## Isi\n\nBagian lain dengan judul yang sama.",
+    "```python\nprint(1)\n```",
+    '<div class="x">\n<p>HTML mentah</p>\n</div>',
+    "| c | d |\n|---|---|\n| 3 | 4 |",
+    "!!! warning\n    Peringatan.",
+    "- tiga\n    - empat",
+    "Tautan ke [berita](../berita-1/index.md#isi) dan <https://example.org>.",
+    "## Isi\n\n### Sub\n\nLagi.",
+    "Istilah lain\n:   Definisi lain.",
+]
+# Rests that define something the first part may use, or set ids: converted whole.
+_DEFINING = [
+    "[r]: https://example.org/lain",
+    "Teks[^1].\n\n[^1]: Catatan.",
+    "*[HTML]: Hyper Text Markup Language",
+    "## Lain {#isi}",
+    '<div markdown="1" id="isi">\n## X\n</div>',
+    '=== "Tab"\n    Isi tab.',
+    "Lain {: id=isi }",
+    "<div markdown>\n## X\n</div>",
+    "> [r]: https://example.org/kutipan",
+    "!!! note\n    [r]: https://example.org/admonisi",
+]
+_EXTENSIONS = [
+    "admonition",
+    "attr_list",
+    "md_in_html",
+    "tables",
+    "def_list",
+    "footnotes",
+    "abbr",
+    "pymdownx.details",
+    "pymdownx.superfences",
+]
+
+
+@pytest.mark.parametrize(
+    "toc", [{"permalink": True}, {"anchorlink": True, "baselevel": 2, "toc_depth": 2}]
+)
+def test_an_excerpt_converted_up_to_its_separator_is_the_whole_conversion_cut(
+    toc: dict[str, Any],
+) -> None:
+    """``excerpts.head_only``: where it converts only the text before the separator (and
+    a stand-in for the rest), the HTML before the separator is the whole conversion's,
+    for every pair of first parts and rests below and random sequences of them; a rest
+    that defines what the first part may use, or a first part that opens what the rest
+    could close, is converted whole."""
+    import random
+
+    from markdown import Markdown
+
+    from pipeline.site.excerpts import head_only
+
+    sep = "<!-- more -->"
+    md = Markdown(extensions=[*_EXTENSIONS, "toc"], extension_configs={"toc": toc})
+
+    def before(text: str) -> str:
+        return md.reset().convert(text).split(sep, 1)[0]
+
+    rng = random.Random(22)
+    cases = [("# Judul\n\n" + h, r) for h in _HEADS for r in _RESTS]
+    for _ in range(200):
+        head = "\n\n".join(rng.sample(_HEADS, rng.randint(1, 3)))
+        rest = "\n\n".join(rng.sample(_RESTS, rng.randint(1, 4)))
+        cases.append((head, rest))
+    cut = 0
+    for head, rest in cases:
+        whole = f"{head}\n\n{sep}\n\n{rest}\n"
+        part = head_only(whole, sep)
+        if part is None:
+            continue
+        cut += 1
+        assert before(part) == before(whole), (head, rest)
+        assert md.reset().convert(part).split(sep, 1)[1].strip()  # there is more
+    assert cut > len(cases) // 2
+    for head in _HEADS[:3]:
+        for rest in _DEFINING:
+            assert head_only(f"{head}\n\n{sep}\n\n{_RESTS[0]}\n\n{rest}\n", sep) is None
+    opening = ["<b>x</b>", "```\nkode\n```", "[TOC]", "~~~\nkode\n~~~"]
+    for head in opening:
+        assert head_only(f"{head}\n\n{sep}\n\nLagi.\n", sep) is None
+    assert head_only(f"Teks {sep}\n\nLagi.\n", sep) is None  # not a block of its own
+    assert head_only(f"Teks.\n\n{sep}\n\n  \n", sep) is None  # nothing after it
+    assert head_only(f"Teks.\n\n{sep}\nLangsung.\n", sep) is None  # no blank line after
+    # A definition first after the separator would take the separator as its term.
+    assert head_only(f"Teks.\n\n{sep}\n\n:   Definisi tanpa istilah.\n", sep) is None

@@ -28,9 +28,12 @@ import secrets
 import zlib
 from collections.abc import Callable
 from copy import copy
+from pathlib import Path
 from typing import Any
 from xml.etree.ElementTree import Element
 
+import material
+import mkdocs
 from markdown import Markdown
 from markdown.treeprocessors import Treeprocessor
 from mkdocs.structure.files import Files
@@ -148,7 +151,9 @@ class _Shared:
     def __init__(self, config: Any, files: Files) -> None:
         from material.plugins.blog.structure import _patch
 
+        self.cut = _may_cut(config)
         config = _patch(config)
+        self.toc_marker = (config.mdx_configs.get("toc") or {}).get("marker", "[TOC]")
         self.md = Markdown(
             extensions=config.markdown_extensions, extension_configs=config.mdx_configs
         )
@@ -163,12 +168,126 @@ class _Shared:
         self.paths.links = self.anchors.links = links
         self.paths.file = excerpt.file
         self.anchors.post_url = excerpt.post.url
+        separator = getattr(excerpt, "_cut_at", None)
+        if self.cut and separator:
+            markdown = head_only(markdown, separator, self.toc_marker) or markdown
         excerpt.file.url = _BASE
         try:
             html = self.md.convert(markdown)
         finally:
             excerpt.file.url = excerpt.post.url
         return _Rendered(html, links, getattr(self.md, "toc_tokens", []))
+
+
+#: Markdown extensions whose conversion of a document's text before a block that ends
+#: it (the excerpt separator on a line of its own) is what the same text converts to
+#: when the rest follows, once the conditions of :func:`head_only` hold: block parsers
+#: that only look back or at indented continuations, inline patterns per text node.
+_CUT_EXTENSIONS = frozenset(
+    [
+        f"markdown.extensions.{name}"
+        for name in (
+            "abbr",
+            "admonition",
+            "attr_list",
+            "def_list",
+            "footnotes",
+            "md_in_html",
+            "tables",
+            "toc",
+            "sane_lists",
+            "smarty",
+            "nl2br",
+            "fenced_code",
+            "codehilite",
+        )
+    ]
+    + [
+        f"pymdownx.{name}"
+        for name in (
+            "betterem",
+            "caret",
+            "details",
+            "emoji",
+            "highlight",
+            "inlinehilite",
+            "keys",
+            "mark",
+            "smartsymbols",
+            "superfences",
+            "tasklist",
+            "tilde",
+        )
+    ]
+)
+_SHORT_NAMES = {name.rsplit(".", 1)[1]: name for name in _CUT_EXTENSIONS if name.startswith("m")}
+
+# In the rest of a post, wherever they are (nested blocks are parsed too): what defines
+# something used anywhere in the document (link references, footnotes, abbreviations:
+# ``]:``, ``[^``, ``*[``), what may set an element id the toc extension's unique heading
+# ids avoid (attribute lists, Markdown in HTML, pymdownx.tabbed), all as plain text.
+_REST_REFUSES = ("]:", "[^", "*[", "{", "markdown", "===")
+#: The rest's first line after the blank one: a definition there would take the block
+#: before it (the separator) as its term.
+_FIRST_LINE_DEFINITION = re.compile(r"[ \t]*\n[ \t]*\n\s*:")
+#: What a post's excerpt carries after the separator when the rest was not converted:
+#: the list pages only ask whether there is more (checked in the templates, ``_may_cut``).
+MORE = "\n\n<!-- warta: more -->\n"
+
+
+def head_only(markdown: str, separator: str, toc_marker: str = "[TOC]") -> str | None:
+    """What to convert for an excerpt, when less than the whole post gives the same HTML
+    before the separator (None: convert it whole).
+
+    The list pages show the HTML before the separator and whether there is more; the
+    whole post is converted by the blog only to cut it there. When the separator is a
+    block of its own between blank lines, the text before it opens nothing the rest could
+    close (no raw HTML, no fences, no table-of-contents marker) and the rest
+    defines nothing the text before uses (references, footnotes, abbreviations, element
+    ids), then the text before the separator converts alike without the rest: it is
+    converted with the separator and a stand-in for the rest (``MORE``)."""
+    at = markdown.find(separator)
+    if at <= 0:
+        return None
+    head, rest = markdown[:at], markdown[at + len(separator) :]
+    if not head.endswith("\n\n") or not _BLANK_LINE.match(rest) or not rest.strip():
+        return None  # not a block of its own between blank lines, or nothing after it
+    opening = ["<", "```", "~~~"] + ([toc_marker] if toc_marker else [])
+    if any(token in head for token in opening):
+        return None
+    lowered = rest.lower()
+    if any(token in lowered for token in _REST_REFUSES) or _FIRST_LINE_DEFINITION.match(rest):
+        return None
+    return head + separator + MORE
+
+
+_BLANK_LINE = re.compile(r"[ \t]*\n[ \t]*\n")
+
+
+def _may_cut(config: Any) -> bool:
+    """Whether excerpts may be converted up to their separator only: every Markdown
+    extension is known for it (``_CUT_EXTENSIONS``), and no template outside
+    mkdocs-material's own reads what follows the separator (its ``post.html`` only asks
+    whether there is any)."""
+    for extension in config.markdown_extensions:
+        name = extension if isinstance(extension, str) else type(extension).__module__
+        if _SHORT_NAMES.get(name, name) not in _CUT_EXTENSIONS:
+            return False
+    packages = [Path(str(package.__file__)).parent.resolve() for package in (material, mkdocs)]
+    for folder in config.theme.dirs:
+        root = Path(folder)
+        if any(root.resolve().is_relative_to(package) for package in packages):
+            continue
+        for template in root.rglob("*.html"):
+            try:
+                if _READS_MORE.search(template.read_text(encoding="utf-8", errors="replace")):
+                    return False
+            except OSError:
+                return False
+    return True
+
+
+_READS_MORE = re.compile(r"\bmore\b")
 
 
 def _excerpt_class() -> type:
@@ -187,6 +306,7 @@ def _excerpt_class() -> type:
             self.authors: list[Any] = []
             self.categories: list[Any] = []
             self.more: str | None = None
+            self._cut_at = _cut_at(post, config)
             self._shared_key = (config, files)
             self._rendered: _Rendered | None = None
             self._made_from: tuple[Any, ...] = ()
@@ -272,6 +392,24 @@ def _excerpt_class() -> type:
 
 
 _SHARED: dict[int, tuple[Files, _Shared]] = {}
+
+
+def _cut_at(post: Any, config: Any) -> str | None:
+    """The excerpt separator of the blog that owns ``post``, if its list pages may show
+    an excerpt converted up to it (``head_only``): none of them adds the excerpt's table
+    of contents to its own, which reads the headings of the whole post."""
+    for plugin in config.plugins.values():
+        blog = getattr(plugin, "blog", None)
+        if blog is None or post not in getattr(blog, "posts", ()):
+            continue
+        options = plugin.config
+        tocs = ("blog_toc", "archive_toc", "categories_toc", "authors_profiles_toc")
+        if any(options.get(name) for name in tocs):
+            return None
+        separator = options.get("post_excerpt_separator")
+        return separator if isinstance(separator, str) and separator else None
+    return None
+
 
 Ahead = tuple[bytes, _Rendered, list[tuple[str, int, str]]]
 """An excerpt converted by another process of the build: the SHA-256 of the Markdown it
