@@ -10,8 +10,13 @@ Prints wall and CPU seconds, the peak resident memory of each command's whole pr
 (its own high-water mark, from GNU time when installed — a child started by this process
 would count this process's memory too — or the sum of the proportional memory of all its
 processes sampled every 20 ms if larger) and the ratios warta/goaccess (targets: time ≤ 1,
-memory ≤ 1; the CPU ratio is the steadier one on a shared machine). Usage:
+memory ≤ 1; the CPU ratio is the steadier one on a shared machine). ``--floor`` prints
+instead the peak memory of each stage of a visitors run before its first log line (the
+interpreter with and without this machine's site-packages start-up files, click and
+warta's command line, the validated configuration, the analysis modules, a one-line
+run) beside GoAccess's one-line run. Usage:
     python bench/bench_visitors.py [--lines 1000000] [--only realistic|distinct]
+    python bench/bench_visitors.py --floor [--runs 5]
 """
 
 from __future__ import annotations
@@ -101,14 +106,55 @@ def measured(args: list[str], cwd: Path) -> tuple[float, float, float]:
     return seconds, cpu, max(peak, tree) / 1024  # Linux: KiB
 
 
+_CONFIG = "import pipeline.cli.visitors, pipeline.config as c; c.load_config('warta.yml')"
+FLOOR_STAGES = [
+    ("python -S (no site-packages start-up files)", ["-S", "-c", "pass"]),
+    ("python (this machine's .pth files run)", ["-c", "pass"]),
+    ("+ click, warta's root command, visitors area",
+     ["-m", "pipeline", "visitors", "analyze", "--help"]),
+    ("+ pydantic, PyYAML, warta.yml validated", ["-c", _CONFIG]),
+    ("+ sqlite3 and the analysis modules",
+     ["-c", f"{_CONFIG}; import pipeline.commands.visitors"]),
+    ("warta visitors analyze, one line",
+     ["-m", "pipeline", "visitors", "analyze", "one.log", "--format", "json", "-o", "w.json"]),
+]  # fmt: skip
+"""Each stage's command (``python`` = this interpreter) includes the stages above it."""
+
+
+def floor(root: Path, goaccess: str, runs: int) -> None:
+    """The peak memory of each stage of a visitors run before its first line, the best
+    of ``runs`` runs each (start-up is short, so one slow run says little)."""
+    (root / "one.log").write_text(
+        '203.0.113.9 - - [01/Dec/2026:10:00:00 +0800] "GET / HTTP/1.1" 200 512 "-" "curl/8"\n'
+    )
+    # (the command sets PYDANTIC_DISABLE_PLUGINS itself; the bare imports get it here)
+    env_note = os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
+    rows = [(name, [sys.executable, *args]) for name, args in FLOOR_STAGES]
+    rows.append(("goaccess, the same line", [goaccess, "one.log", "--log-format=COMBINED",
+                                             "-o", "goaccess.json", "--no-progress"]))  # fmt: skip
+    print(f"{'stage':<48} {'peak MiB':>9} {'cpu s':>6}")
+    for name, command in rows:
+        mib, cpu = min(measured(command, root)[1:][::-1] for _ in range(runs))
+        print(f"{name:<48} {mib:>9.1f} {cpu:>6.2f}")
+    print(f"best of {runs} run(s); PYDANTIC_DISABLE_PLUGINS={env_note}; load average: "
+          f"{os.getloadavg()[0]:.1f}")  # fmt: skip
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--lines", type=int, default=1_000_000)
     parser.add_argument("--only", choices=["realistic", "distinct"])
+    parser.add_argument("--floor", action="store_true", help="start-up stages only")
+    parser.add_argument("--runs", type=int, default=5, help="with --floor: runs per stage")
     args = parser.parse_args()
     goaccess = shutil.which("goaccess")
     if goaccess is None:
         raise SystemExit("goaccess is not installed (apt-get install goaccess)")
+    if args.floor:
+        with tempfile.TemporaryDirectory(prefix="warta-bench-") as tmp:
+            (Path(tmp) / "warta.yml").write_text(WARTA_YML)
+            floor(Path(tmp), goaccess, args.runs)
+        return
     rows = []
     with tempfile.TemporaryDirectory(prefix="warta-bench-") as tmp:
         root = Path(tmp)

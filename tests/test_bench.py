@@ -37,6 +37,13 @@ def test_visitors_bench_runs_on_a_small_log() -> None:
     assert "load average" in lines[3]  # how the figures were measured
 
 
+def test_visitors_floor_prints_every_start_up_stage() -> None:
+    lines = run_bench("bench_visitors.py", "--floor", "--runs", "1")
+    stages = [line.rsplit(None, 2)[0] for line in lines[1:-1]]
+    assert stages[0].startswith("python -S") and stages[-1].startswith("goaccess")
+    assert len(stages) == 7 and all(float(line.split()[-2]) > 0 for line in lines[1:-1])
+
+
 def test_convert_bench_runs_on_a_few_small_scans() -> None:
     row = run_bench("bench_convert.py", "--scans", "3", "--dpi", "30")[1].split()
     assert row[0] == "3" and 0.99 < float(row[-1]) < 1.2  # output/input size ratio
