@@ -291,11 +291,13 @@ def populate_page(
         config._current_page = None
 
 
-class _Capture(logging.Handler):
-    """The records logged in the child while it converts one page."""
+class _Records(logging.Handler):
+    """The records logged in a forked child (from ``level`` up), to be logged again by
+    the parent: every record of one page's conversion, or the rendering child's
+    warnings and errors."""
 
-    def __init__(self) -> None:
-        super().__init__(logging.NOTSET)
+    def __init__(self, level: int = logging.NOTSET) -> None:
+        super().__init__(level)
         self.records: list[tuple[str, int, str]] = []
 
     def emit(self, record: logging.LogRecord) -> None:
@@ -443,7 +445,7 @@ class _Ahead:
     # -- in the child ------------------------------------------------------------------
 
     def _child(self) -> None:
-        capture = _Capture()
+        capture = _Records()
         try:
             # Messages are given by the parent, for the pages whose results it uses.
             for logger in [logging.getLogger(), *logging.Logger.manager.loggerDict.values()]:
@@ -471,7 +473,7 @@ class _Ahead:
             finally:
                 os._exit(0)
 
-    def _convert(self, page: Page, capture: _Capture) -> dict[str, Any] | None:
+    def _convert(self, page: Page, capture: _Records) -> dict[str, Any] | None:
         # _populate_page up to the conversion: the hooks run on this copy only to learn
         # the page's Markdown (on_page_content is the parent's, with the HTML sent back).
         config, files = self.config, self.files
@@ -528,17 +530,6 @@ def _toc_tokens(toc: Any) -> list[dict[str, Any]]:
 
 
 # -- 2. Page templates -------------------------------------------------------------------
-
-
-class _Records(logging.Handler):
-    """Warnings and errors logged in the child, to be logged again by the parent."""
-
-    def __init__(self) -> None:
-        super().__init__(logging.WARNING)
-        self.records: list[tuple[str, int, str]] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.records.append((record.name, record.levelno, record.getMessage()))
 
 
 def _build_pages(
@@ -613,7 +604,7 @@ def _child(
     entries: dict[int, Any],
     cache: BuildCache | None = None,
 ) -> None:
-    records = _Records()
+    records = _Records(logging.WARNING)
     logging.getLogger("mkdocs").addHandler(records)  # what strict mode counts
     error = ""
     try:

@@ -624,9 +624,9 @@ class BuildCache:
     """The caches of one build, read from and written to ``folder``.
 
     ``previous`` is the live build folder (the site being replaced). The build calls
-    :meth:`begin` after the plugins' ``on_config``, :meth:`populate` and
-    :meth:`build_page` in place of mkdocs' own, and :meth:`finish` once the new build
-    is in place.
+    :meth:`begin` after the plugins' ``on_config``, :meth:`convert` as the conversion
+    step of :func:`pipeline.site.engine.populate_page`, :meth:`build_page` in place of
+    mkdocs' own, and :meth:`finish` once the new build is in place.
     """
 
     def __init__(self, folder: Path, previous: Path | None, *, reuse: bool = True) -> None:
@@ -799,30 +799,6 @@ class BuildCache:
             setattr(self.report, name, getattr(self.report, name) + count)
 
     # -- conversions --------------------------------------------------------------------
-
-    def populate(self, page: Page, config: MkDocsConfig, files: Files, dirty: bool = False) -> None:
-        """mkdocs' ``_populate_page`` (1.6.1), converting through the cache."""
-        config._current_page = page
-        try:
-            page = config.plugins.on_pre_page(page, config=config, files=files)
-            page.read_source(config)
-            assert page.markdown is not None
-            page.markdown = config.plugins.on_page_markdown(
-                page.markdown, page=page, config=config, files=files
-            )
-            self.convert(page, config, files)
-            assert page.content is not None
-            page.content = config.plugins.on_page_content(
-                page.content, page=page, config=config, files=files
-            )
-        except Exception as e:
-            message = f"Error reading page '{page.file.src_uri}':"
-            if not isinstance(e, MkBuildError):
-                message += f" {e}"
-            _mk_log.error(message)
-            raise
-        finally:
-            config._current_page = None
 
     def convert(self, page: Page, config: MkDocsConfig, files: Files) -> None:
         """The conversion step of ``_populate_page`` (``Page.render``), through the cache."""
