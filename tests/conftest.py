@@ -187,6 +187,18 @@ class Project:
 
 
 @pytest.fixture
+def quick_hashes(monkeypatch: pytest.MonkeyPatch) -> None:
+    """argon2 with small costs, so that the many logins of the desk's tests stay quick; the
+    production parameters are checked by test_password_hash_uses_argon2id_defaults."""
+    from argon2 import PasswordHasher
+
+    from pipeline.accounts import store
+
+    monkeypatch.setattr(store, "_HASHER", PasswordHasher(time_cost=1, memory_cost=1024))
+    monkeypatch.setattr(store, "_DUMMY", store._HASHER.hash("dummy"))
+
+
+@pytest.fixture
 def project(tmp_path: Path) -> Project:
     """A minimal valid project: config, mkdocs.yml, home, one page, one post."""
     p = Project(tmp_path)

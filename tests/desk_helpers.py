@@ -17,7 +17,7 @@ from pipeline.commands import accounts
 from pipeline.config import Config
 from pipeline.desk.app import create_app
 from pipeline.health.store import open_history
-from tests.conftest import WARTA_YML
+from tests.conftest import WARTA_YML, Project
 
 DESK_PEOPLE = """\
   - {id: dimas, name: Dimas Admin, email: dimas@pa-uji.example, roles: [web-admin]}
@@ -26,6 +26,19 @@ DESK_PEOPLE = """\
   - {id: lestari, name: Lestari Kabag, email: lestari@pa-uji.example, roles: [kabag-perencanaan]}
   - {id: agus, name: Agus Sekretaris, email: agus@pa-uji.example, roles: [sekretaris]}
 """
+
+
+def late_draft(site: Project) -> None:
+    """A draft in review since 20 November 2026: late against the SOP's target at the
+    desk's clock."""
+    site.draft(
+        "terlambat",
+        status="in-review",
+        history=[
+            {"status": "draft", "at": "2026-11-20T08:00:00+08:00", "by": "rina"},
+            {"status": "in-review", "at": "2026-11-20T08:50:00+08:00", "by": "rina"},
+        ],
+    )
 
 
 def desk_config(extra: str = "") -> str:

@@ -22,16 +22,10 @@ from pipeline.errors import WorkflowError
 from pipeline.health.store import database_path
 from pipeline.report import store as kept_reports
 from tests.conftest import Project
-from tests.desk_helpers import MONDAY, PASSWORD, Clock, Desk, csrf_of, desk_config, jpeg
+from tests.desk_helpers import MONDAY, PASSWORD, Clock, Desk, csrf_of, desk_config, jpeg, late_draft
 from tests.servers import MailSink, free_port
 
-
-@pytest.fixture(autouse=True)
-def quick_hashes(monkeypatch: pytest.MonkeyPatch) -> None:
-    """argon2 with small costs, so that the many logins of these tests stay quick; the
-    production parameters are checked by test_password_hash_uses_argon2id_defaults."""
-    monkeypatch.setattr(store, "_HASHER", PasswordHasher(time_cost=1, memory_cost=1024))
-    monkeypatch.setattr(store, "_DUMMY", store._HASHER.hash("dummy"))
+pytestmark = pytest.mark.usefixtures("quick_hashes")  # (tests/conftest.py)
 
 
 def test_password_hash_uses_argon2id_defaults() -> None:
@@ -536,14 +530,7 @@ def test_dashboard_for_the_penanggung_jawab_ketua_and_it_unit_only(site: Project
         "warta.yml",
         desk_config("health:\n  endpoints:\n    - {name: situs, url: 'https://pa-uji.example/'}\n"),
     )
-    site.draft(
-        "terlambat",
-        status="in-review",
-        history=[
-            {"status": "draft", "at": "2026-11-20T08:00:00+08:00", "by": "rina"},
-            {"status": "in-review", "at": "2026-11-20T08:50:00+08:00", "by": "rina"},
-        ],
-    )
+    late_draft(site)
     desk = Desk(site.config)
     db = opsdb.connect(database_path(desk.config))
     for minutes in range(0, 600, 5):

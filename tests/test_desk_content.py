@@ -6,18 +6,12 @@ import re
 import subprocess
 
 import pytest
-from argon2 import PasswordHasher
 
-from pipeline.accounts import store
 from pipeline.commands import drafting
 from tests.conftest import Project
 from tests.desk_helpers import Desk, csrf_of, desk_config
 
-
-@pytest.fixture(autouse=True)
-def quick_hashes(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(store, "_HASHER", PasswordHasher(time_cost=1, memory_cost=1024))
-    monkeypatch.setattr(store, "_DUMMY", store._HASHER.hash("dummy"))
+pytestmark = pytest.mark.usefixtures("quick_hashes")  # (tests/conftest.py)
 
 
 @pytest.fixture

@@ -13,19 +13,13 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from argon2 import PasswordHasher
 
-from pipeline.accounts import store
 from pipeline.commands import desk as rooms
 from pipeline.health.store import database_path
 from tests.conftest import Project
-from tests.desk_helpers import Desk, csrf_of, desk_config
+from tests.desk_helpers import Desk, csrf_of, desk_config, late_draft
 
-
-@pytest.fixture(autouse=True)
-def quick_hashes(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(store, "_HASHER", PasswordHasher(time_cost=1, memory_cost=1024))
-    monkeypatch.setattr(store, "_DUMMY", store._HASHER.hash("dummy"))
+pytestmark = pytest.mark.usefixtures("quick_hashes")  # (tests/conftest.py)
 
 
 @pytest.fixture
@@ -191,14 +185,7 @@ def test_a_kept_dashboard_is_made_again_for_new_content_and_each_minute(
     first = dimas.get("/dasbor")
     assert first.status_code == 200 and dimas.get("/dasbor").text == first.text
     assert made["dashboard"] == 1
-    site.draft(
-        "terlambat",
-        status="in-review",
-        history=[
-            {"status": "draft", "at": "2026-11-20T08:00:00+08:00", "by": "rina"},
-            {"status": "in-review", "at": "2026-11-20T08:50:00+08:00", "by": "rina"},
-        ],
-    )
+    late_draft(site)
     late = dimas.get("/dasbor")
     assert made["dashboard"] == 2 and "terlambat" in late.text  # a new file: made again
     dimas.get("/dasbor")

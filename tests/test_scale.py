@@ -34,15 +34,17 @@ def titles(html: Path) -> list[str]:
     return re.findall(r"Berita nomor (\d+) ", html.read_text())
 
 
-def add_post(project: Project, number: int, day: date) -> None:
-    project.published(
-        f"berita-{number:02d}",
-        title=f"Berita nomor {number} dari pengadilan",
-        summary=f"Ringkasan berita {number} untuk pencarian.",
-        date=day,
-        published_at=f"{day.isoformat()}T10:00:00+08:00",
-        body=f"\n## Isi\n\nTeks lengkap berita {number} yang tidak masuk indeks.\n",
-    )
+def add_post(project: Project, number: int, day: date, **extra: Any) -> None:
+    """Post ``number``, dated ``day``; ``extra`` front matter (or ``body``) replaces the
+    defaults."""
+    fields: dict[str, Any] = {
+        "title": f"Berita nomor {number} dari pengadilan",
+        "summary": f"Ringkasan berita {number} untuk pencarian.",
+        "date": day,
+        "published_at": f"{day.isoformat()}T10:00:00+08:00",
+        "body": f"\n## Isi\n\nTeks lengkap berita {number} yang tidak masuk indeks.\n",
+    }
+    project.published(f"berita-{number:02d}", **{**fields, **extra})
 
 
 @pytest.fixture
@@ -247,13 +249,10 @@ def rich_newsroom(project: Project) -> Project:
     mkdocs.write_text(text)
     project.write("content/tags.md", "# Tag\n\n<!-- material/tags -->\n")
     for number in range(1, 23):
-        day = date(2026, 1 + number // 3, 1 + number % 28)
-        project.published(
-            f"berita-{number:02d}",
-            title=f"Berita nomor {number} dari pengadilan",
-            summary=f"Ringkasan berita {number} untuk pencarian.",
-            date=day,
-            published_at=f"{day.isoformat()}T10:00:00+08:00",
+        add_post(
+            project,
+            number,
+            date(2026, 1 + number // 3, 1 + number % 28),
             tags=[f"tag-{number % 4}", "semua"],
             body=RICH_BODY.format(n=number, prev=max(number - 1, 1)),
         )
