@@ -215,35 +215,87 @@ def current_build(target: Path) -> Path | None:
     return target.parent / os.readlink(target)
 
 
+def _leftovers(target: Path) -> list[Path]:
+    live = current_build(target)
+    prefixes = (builds_prefix(target), f".{target.name}.link.", f".{target.name}.old")
+    if not target.parent.is_dir():
+        return []
+    return [
+        entry
+        for entry in sorted(target.parent.iterdir())
+        if entry.name.startswith(prefixes) and (live is None or entry.name != live.name)
+    ]
+
+
 def clean_builds(target: Path) -> list[Path]:
     """Remove every build, staging and swap leftover of ``target`` but the live one.
 
     Called by the next run of the command that owns ``target`` (under its lock): a
     run killed at any point leaves only such folders and links, never a missing site.
     """
-    live = current_build(target)
-    removed: list[Path] = []
-    prefixes = (builds_prefix(target), f".{target.name}.link.", f".{target.name}.old")
-    if not target.parent.is_dir():
-        return removed
-    for entry in sorted(target.parent.iterdir()):
-        if not entry.name.startswith(prefixes):
-            continue
-        if live is not None and entry.name == live.name:
-            continue
+    removed = _leftovers(target)
+    for entry in removed:
         if entry.is_symlink() or entry.is_file():
             entry.unlink()
         else:
             shutil.rmtree(entry, ignore_errors=True)
-        removed.append(entry)
     return removed
 
 
-def swap_in(build: Path, target: Path, *, step: Step | None = None) -> None:
+class Cleaning:
+    """The leftovers of ``target`` (as :func:`clean_builds`) being removed by another
+    process while this one works; :meth:`wait` returns once they are gone.
+
+    Removing the folders of a 5,000-article build takes a second or two of waiting on
+    the file system; a publish keeps the build it replaced (see :func:`swap_in`) and
+    has this remove it, and any other leftover, beside its own build. Links and files
+    are removed here at once; folders by ``rm -rf`` (which never follows a symlink it
+    finds inside), or here and now where there is no ``rm``.
+    """
+
+    def __init__(self, target: Path) -> None:
+        import subprocess
+
+        self.removed = _leftovers(target)
+        folders = []
+        for entry in self.removed:
+            if entry.is_symlink() or entry.is_file():
+                entry.unlink()
+            else:
+                folders.append(entry)
+        rm = shutil.which("rm")
+        self._proc: subprocess.Popen[bytes] | None = None
+        if folders and rm is not None:
+            self._proc = subprocess.Popen(
+                [rm, "-rf", "--", *map(str, folders)],
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
+        else:
+            for folder in folders:
+                shutil.rmtree(folder, ignore_errors=True)
+        self._folders = folders
+
+    def wait(self) -> list[Path]:
+        """Wait for the removal; what was removed (anything ``rm`` left is removed here)."""
+        if self._proc is not None:
+            self._proc.wait()
+            self._proc = None
+            for folder in self._folders:
+                if folder.exists() or folder.is_symlink():
+                    shutil.rmtree(folder, ignore_errors=True)
+        return self.removed
+
+
+def swap_in(
+    build: Path, target: Path, *, step: Step | None = None, keep_previous: bool = False
+) -> None:
     """Make ``target`` a symlink to the complete folder ``build``, in one atomic rename.
 
     A reader of ``target`` sees the old build or the new one at every instant. The
-    previous build is removed afterwards. A plain folder left at ``target`` by an older
+    previous build is removed afterwards, or, with ``keep_previous``, left for the
+    next run to remove (:class:`Cleaning`). A plain folder left at ``target`` by an older
     warta is exchanged with the link (``renameat2(RENAME_EXCHANGE)``), so even that
     first swap has no gap. ``step`` is called with the name of each boundary
     (``linked``, ``swapped``, ``cleaned``): the tests kill the process there.
@@ -264,7 +316,8 @@ def swap_in(build: Path, target: Path, *, step: Step | None = None) -> None:
         os.replace(link, target)
     fsync_dir(target.parent)
     step("swapped")
-    clean_builds(target)
+    if not keep_previous:
+        clean_builds(target)
     step("cleaned")
 
 

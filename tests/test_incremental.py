@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 import importlib.util
 import json
+import os
 import shutil
 from datetime import UTC, datetime
 from pathlib import Path
@@ -271,6 +272,27 @@ def test_a_kept_page_whose_file_was_altered_is_rendered_again(site: Site) -> Non
     victim.write_text("<p>altered</p>")
     report = site.publish()
     assert not report.full and report.pages_rendered == 1
+    assert site.differences() == []
+
+
+def test_a_kept_page_written_in_place_is_rendered_again(site: Site) -> None:
+    live = site.root / "site"
+    victim = sorted(live.glob("berita/20*/**/index.html"))[1]
+    data = victim.read_bytes()
+    # The same size, the same inode: only the modification time tells.
+    with victim.open("r+b") as handle:
+        handle.write(b"<!--x-->" + data[8:16])
+    report = site.publish()
+    assert not report.full and report.pages_rendered == 1
+    assert site.differences() == []
+
+
+def test_a_touched_kept_page_with_its_bytes_is_kept(site: Site) -> None:
+    live = site.root / "site"
+    victim = sorted(live.glob("berita/20*/**/index.html"))[2]
+    os.utime(victim, ns=(1, 1))  # another stamp, the same bytes: read, and kept
+    report = site.publish()
+    assert not report.full and report.pages_rendered == 0
     assert site.differences() == []
 
 

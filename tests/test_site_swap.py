@@ -22,7 +22,7 @@ import pytest
 from pipeline.commands.archive import run_archive
 from pipeline.commands.publish import publish
 from pipeline.errors import LockedError
-from pipeline.fsutil import clean_builds, current_build, new_build_dir, swap_in
+from pipeline.fsutil import Cleaning, clean_builds, current_build, new_build_dir, swap_in
 from pipeline.lock import site_lock
 from tests.conftest import Project
 from tests.servers import Nginx
@@ -137,10 +137,41 @@ def test_build_killed_after_mkdocs_keeps_the_old_site(project: Project) -> None:
     assert (site / "index.html").read_bytes() == before
     builds = [p for p in project.root.iterdir() if p.name.startswith(".site.build.")]
     assert len(builds) == 2  # the live one and the killed run's complete but unused one
+    live = current_build(site)
     publish(project.config, now=NOW)  # the next publish removes the killed run's folder
-    builds = [p for p in project.root.iterdir() if p.name.startswith(".site.")]
-    assert builds == [current_build(site)]
+    builds = {p for p in project.root.iterdir() if p.name.startswith(".site.")}
+    # ... and keeps the build it replaced, for the publish after it to remove.
+    assert builds == {current_build(site), live}
     assert (site / "index.html").is_file()
+    publish(project.config, now=NOW)
+    builds = {p for p in project.root.iterdir() if p.name.startswith(".site.")}
+    assert live not in builds and len(builds) == 2 and current_build(site) in builds
+
+
+def test_the_removal_beside_the_build_never_follows_a_planted_link(
+    tmp_path: Path,
+) -> None:
+    site = tmp_path / "site"
+    swap_in(_build(site, "old"), site)
+    swap_in(_build(site, "new"), site, keep_previous=True)
+    previous = [p for p in tmp_path.iterdir() if p.name.startswith(".site.build.")]
+    assert len(previous) == 2
+    # An attacker plants, inside the build to be removed and beside it, links to a
+    # folder that must survive.
+    precious = tmp_path / "precious"
+    precious.mkdir()
+    (precious / "keep.txt").write_text("keep")
+    old = next(p for p in previous if p != current_build(site))
+    (old / "link").symlink_to(precious)
+    (tmp_path / ".site.build.planted").symlink_to(precious)
+    cleaning = Cleaning(site)
+    removed = cleaning.wait()
+    assert sorted(p.name for p in removed) == sorted([old.name, ".site.build.planted"])
+    assert (precious / "keep.txt").read_text() == "keep"
+    assert not old.exists() and (site / "index.html").read_text() == "new"
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == [
+        current_build(site).name  # type: ignore[union-attr]
+    ]
 
 
 def test_archive_waits_for_publish_and_cleans_bag_staging(project: Project) -> None:

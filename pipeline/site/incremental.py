@@ -63,7 +63,7 @@ log = logging.getLogger("mkdocs.plugins.warta")
 _mk_log = logging.getLogger("mkdocs.commands.build")  # as the mirrored functions log
 
 #: Version of the on-disk format (manifest and entries).
-CACHE_VERSION = 2
+CACHE_VERSION = 3
 MANIFEST = "manifest.json"
 #: Reading times of the blog's posts, by the SHA-256 of the HTML they were computed from.
 READTIME = "readtime.json"
@@ -972,16 +972,17 @@ class BuildCache:
                 return
             output = template.render(context)
             output = config.plugins.on_post_page(output, page=page, config=config)
-            digest = None
+            digest, stamp = None, None
             if output.strip():
                 data = output.encode("utf-8", errors="xmlcharrefreplace")
                 mk_utils.write_file(data, page.file.abs_dest_path)
                 digest = _sha(data)
+                stamp = _stamp(page.file.abs_dest_path)
             else:
                 _mk_log.info(f"Page skipped: '{page.file.src_uri}'. Generated empty output.")
             self.report.pages_rendered += 1
             if key is not None:
-                self.pages[dest] = [key, digest, early]
+                self.pages[dest] = [key, digest, early, stamp]
         except Exception as e:
             message = f"Error building page '{page.file.src_uri}':"
             if not isinstance(e, MkBuildError):
@@ -1030,18 +1031,27 @@ class BuildCache:
         before ``on_page_context``; ``early`` is the latter, recorded with a hit on
         the former."""
         record = self.previous_pages.get(dest)
-        if not isinstance(record, list) or len(record) != 3 or record[slot] != key:
+        if not isinstance(record, list) or len(record) != 4 or record[slot] != key:
             return False
         assert self.previous is not None and self.site_dir is not None
+        stamp = record[3]
         if record[1] is not None:
             source = self.previous / dest
+            # The stamp the build recorded (inode, size, mtime) stands for the bytes it
+            # wrote: a file written since, in place or replaced, has another one. Only
+            # then is the file read for its SHA-256 (a touched file with the same bytes
+            # is still kept).
             try:
-                if sha256_file(source) != record[1]:
-                    return False
+                if _stamp(str(source)) != stamp:
+                    if sha256_file(source) != record[1]:
+                        return False
+                    stamp = _stamp(str(source))
             except OSError:
                 return False
-            _place(source, self.site_dir / dest)
-        self.pages[dest] = record if slot == 2 else [record[0], record[1], early]
+            target = self.site_dir / dest
+            if not _place(source, target):
+                stamp = _stamp(str(target))  # a copy: a file of its own
+        self.pages[dest] = [record[0], record[1], early if slot == 0 else record[2], stamp]
         return True
 
     # -- search bundles -------------------------------------------------------------
@@ -1178,14 +1188,23 @@ def _files_under(root: Path, skip: set[str]) -> Iterator[Path]:
             yield entry
 
 
-def _place(source: Path, target: Path) -> None:
+def _place(source: Path, target: Path) -> bool:
     """Put the previous build's file at ``target`` in the new build: a hard link (nothing
-    writes to a kept file afterwards: every later write replaces by rename), else a copy."""
+    writes to a kept file afterwards: every later write replaces by rename), else a copy.
+    True for a link."""
     target.parent.mkdir(parents=True, exist_ok=True)
     try:
         os.link(source, target)
     except OSError:
         shutil.copyfile(source, target)
+        return False
+    return True
+
+
+def _stamp(path: str) -> list[int]:
+    """What stands for a file's bytes between builds: inode, size, mtime (ns)."""
+    st = os.stat(path)
+    return [st.st_ino, st.st_size, st.st_mtime_ns]
 
 
 def _page_render(page: Page, config: MkDocsConfig, files: Any) -> Any:
