@@ -398,3 +398,30 @@ def test_publish_keeps_the_scan_between_publishes(site: Site) -> None:
     items = scan(site.config, cache=cache).items
     assert cache.hits == len(items) and cache.misses == 0
     assert all(cache.body_ok(i.body) for i in items if i.location == "content")
+
+
+def test_shared_spellings_are_kept_as_digests() -> None:
+    """The spelling of an object many pages share (a post's configuration, an excerpt's
+    fixed parts) is kept for the build as its SHA-256, not as the nested lists: different
+    spellings give different digests, the same object is spelled once."""
+    from pipeline.site import incremental
+
+    calls: list[int] = []
+
+    def spelling(n: int) -> object:
+        calls.append(n)
+        return [["meta", {"title": f"Berita {n}", "tags": ["a", "b"] * 50}]]
+
+    one, two = object(), object()
+    incremental._MEMO.clear()
+    try:
+        first = incremental._memo(one, lambda: spelling(1))
+        assert incremental._memo(one, lambda: spelling(1)) is first and calls == [1]
+        second = incremental._memo(two, lambda: spelling(2))
+        assert first != second
+        assert first == ["#", incremental._sha(incremental._dumps(spelling(1)))]
+        assert all(
+            len(incremental._dumps(value)) < 80 for _obj, value in incremental._MEMO.values()
+        )
+    finally:
+        incremental._MEMO.clear()

@@ -525,3 +525,58 @@ def test_an_excerpt_converted_up_to_its_separator_is_the_whole_conversion_cut(
     assert head_only(f"Teks.\n\n{sep}\nLangsung.\n", sep) is None  # no blank line after
     # A definition first after the separator would take the separator as its term.
     assert head_only(f"Teks.\n\n{sep}\n\n:   Definisi tanpa istilah.\n", sep) is None
+
+
+def test_excerpts_forget_their_list_page_rendering_with_the_same_bytes(
+    newsroom: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Once a list page is written, its excerpts' HTML, rest and table of contents are
+    dropped (``excerpts.release``: every list page renders them again). With the blog
+    putting each excerpt's table of contents in the list page's, the site is the same
+    bytes as when the last rendering of every excerpt is kept to the end."""
+    from pipeline.site import excerpts
+    from pipeline.site.build import build_site
+
+    mkdocs = newsroom.root / "mkdocs.yml"
+    mkdocs.write_text(
+        mkdocs.read_text().replace("authors: false", "authors: false\n      blog_toc: true")
+    )
+    site = newsroom.root / "site"
+    build_site(newsroom.config, now=NOW, site_dir=site)
+    dropped = digests(site)
+    index = (site / "berita" / "index.html").read_text()
+    toc = index.split('data-md-component="toc"', 1)[1]
+    assert "Berita nomor 22 dari pengadilan" in toc  # the excerpts' toc is shown
+
+    def keep_toc(excerpt: Any) -> None:  # the release before it dropped the toc too
+        if isinstance(getattr(excerpt, "content", None), str):
+            excerpt.content = excerpt.more = None
+
+    monkeypatch.setattr(excerpts, "release", keep_toc)
+    build_site(newsroom.config, now=NOW, site_dir=site)
+    assert digests(site) == dropped
+
+
+def test_the_blog_takes_the_scans_front_matter_by_its_digest() -> None:
+    """The blog's post reader gets the mapping the scan parsed (a copy) for the same
+    front matter text, stripped as the blog passes it, without parsing it; other text
+    is parsed."""
+    from types import SimpleNamespace
+
+    import yaml
+
+    item = SimpleNamespace(fm_text="title: Satu\ntags: [a]\n", raw={"title": "Satu", "tags": ["a"]})
+    scale.share_front_matter([item])
+    try:
+
+        class Refuses(yaml.SafeLoader):
+            def __init__(self, stream: Any) -> None:
+                raise AssertionError("parsed again")
+
+        shared = scale._SharedYaml.load("\ntitle: Satu\ntags: [a]", Refuses)
+        assert shared == item.raw and shared is not item.raw
+        assert shared["tags"] is not item.raw["tags"]  # the blog changes its copy
+        assert all(isinstance(key, bytes) for key in scale._SHARED_FRONT)  # no text kept
+        assert scale._SharedYaml.load("title: Dua\n", yaml.SafeLoader) == {"title": "Dua"}
+    finally:
+        scale.share_front_matter(())

@@ -439,10 +439,12 @@ def prepare(page: Any, offered: Ahead | None = None) -> bool:
 def release(excerpt: Any) -> None:
     """Forget what an excerpt was rendered to for the list page just written (every list
     page renders it again): otherwise the last list page's HTML of every post's excerpt,
-    and of the rest of the post after the separator, stays in memory to the end."""
+    of the rest of the post after the separator, and its table of contents stay in
+    memory to the end."""
     if isinstance(getattr(excerpt, "content", None), str):
         excerpt.content = None
         excerpt.more = None
+        excerpt.toc = get_toc([])
 
 
 def convert_ahead(page: Any) -> tuple[bytes, _Rendered] | None:

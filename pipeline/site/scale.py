@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import copy
 import gzip
+import hashlib
 import json
 import re
 from collections.abc import Iterable, Iterator
@@ -77,7 +78,14 @@ def faster_front_matter() -> None:
     structure.SafeLoader = CSafeLoader
 
 
-_SHARED_FRONT: dict[str, dict[str, Any]] = {}
+#: The items' parsed front matter by the SHA-256 of its text (stripped as the blog
+#: passes it): the text itself as the key was a copy of every front matter held to the
+#: end of the build.
+_SHARED_FRONT: dict[bytes, dict[str, Any]] = {}
+
+
+def _front_key(text: str) -> bytes:
+    return hashlib.sha256(text.strip().encode("utf-8", "surrogatepass")).digest()
 
 
 class _SharedYaml:
@@ -90,7 +98,7 @@ class _SharedYaml:
     @staticmethod
     def load(stream: Any, Loader: Any) -> Any:
         if isinstance(stream, str):
-            raw = _SHARED_FRONT.get(stream.strip())
+            raw = _SHARED_FRONT.get(_front_key(stream))
             if raw is not None:
                 # The blog changes the mapping it gets (template, hide): a copy each time.
                 return copy.deepcopy(raw)
@@ -105,7 +113,7 @@ def share_front_matter(items: Iterable[Any]) -> None:
     _SHARED_FRONT.clear()
     for item in items:
         if item.raw and item.fm_text:
-            _SHARED_FRONT[item.fm_text.strip()] = item.raw
+            _SHARED_FRONT[_front_key(item.fm_text)] = item.raw
     if not isinstance(structure.yaml, _SharedYaml):
         structure.yaml = _SharedYaml()
 
