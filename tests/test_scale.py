@@ -580,3 +580,35 @@ def test_the_blog_takes_the_scans_front_matter_by_its_digest() -> None:
         assert scale._SharedYaml.load("title: Dua\n", yaml.SafeLoader) == {"title": "Dua"}
     finally:
         scale.share_front_matter(())
+
+
+def test_the_build_keeps_the_scans_items_packed_with_the_same_bytes(
+    newsroom: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The items the publish's scan read are held to the end of the build with their
+    body and front matter text compressed (``Item.pack``); the home page's cards read
+    the body again. The site is the same bytes as with the texts kept as they are."""
+    from pipeline.content.store import Item, scan
+    from pipeline.site.build import build_site
+
+    png = b"\x89PNG\r\n\x1a\n" + b"\0" * 40
+    newsroom.published(
+        "berita-30",
+        title="Berita nomor 30 dengan foto",
+        summary="Berita terbaru, dengan foto di kartunya.",
+        date=date(2026, 12, 1),
+        files={"foto.png": png},
+        body="\n![Foto sidang](files/foto.png)\n\nIsi berita.\n",
+    )
+    site = newsroom.root / "site"
+    items = [i for i in scan(newsroom.config).items if i.location == "content"]
+    build_site(newsroom.config, now=NOW, site_dir=site, items=items)
+    packed = digests(site)
+    assert items and all(isinstance(vars(i)["_body"], bytes) for i in items if i.body)
+    assert 'alt="Foto sidang"' in (site / "index.html").read_text()  # a card read a body
+
+    monkeypatch.setattr(Item, "pack", lambda self: None)
+    items = [i for i in scan(newsroom.config).items if i.location == "content"]
+    build_site(newsroom.config, now=NOW, site_dir=site, items=items)
+    assert all(isinstance(vars(i)["_body"], str) for i in items)
+    assert digests(site) == packed

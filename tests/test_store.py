@@ -100,3 +100,22 @@ def test_scan_keeps_going_past_bad_files(project: Project) -> None:
     found = scan(project.config)
     assert {i.slug for i in found.items} >= {"bagus-sekali", "kegiatan-pertama", "visi-misi"}
     assert len(found.problems) == 1
+
+
+def test_a_packed_item_reads_the_same(project: Project) -> None:
+    """``Item.pack`` keeps the body and the front matter text compressed (the site build
+    holds every item to its end): reading them, comparing and locating keys give what
+    the unpacked item gives, and a body with a lone surrogate escape survives."""
+    import copy
+
+    path = project.draft("dikemas", body="\n## Isi\n\nTeks berita " + "panjang " * 200 + "\n")
+    item, plain = read_item(path, project.config), read_item(path, project.config)
+    body, fm_text = item.body, item.fm_text
+    item.pack()
+    assert isinstance(vars(item)["_body"], bytes) and len(vars(item)["_body"]) < len(body) // 4
+    assert item.body == body and item.fm_text == fm_text and item == plain
+    assert item.where(("category",)) == plain.where(("category",))
+    assert copy.copy(item).body == body
+    item.body = "baru \udcff"
+    item.pack()
+    assert item.body == "baru \udcff"

@@ -17,6 +17,7 @@ import hashlib
 import io
 import json
 import os
+import zlib
 from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
@@ -43,6 +44,31 @@ from pipeline.yamlpos import (
 
 Location = Literal["draft", "content"]
 _HANDLER = frontmatter.YAMLHandler()
+
+
+class _Text:
+    """A text field of :class:`Item` that :meth:`Item.pack` may keep compressed: reading
+    it gives the same ``str``. Set on the class after the dataclass is made, so that
+    ``__init__`` (and its types) are the plain fields'."""
+
+    def __init__(self, name: str) -> None:
+        self.slot = f"_{name}"
+
+    def __get__(self, obj: Any, owner: type | None = None) -> Any:
+        if obj is None:
+            return self
+        value = obj.__dict__[self.slot]
+        if isinstance(value, bytes):
+            return zlib.decompress(value).decode("utf-8", "surrogatepass")
+        return value
+
+    def __set__(self, obj: Any, value: str) -> None:
+        obj.__dict__[self.slot] = value
+
+    def pack(self, obj: Any) -> None:
+        value = obj.__dict__[self.slot]
+        if isinstance(value, str) and value:
+            obj.__dict__[self.slot] = zlib.compress(value.encode("utf-8", "surrogatepass"), 1)
 
 
 @dataclass
@@ -88,9 +114,22 @@ class Item:
         line = nearest_line(self.key_lines, key) if key else 1
         return f"{self.shown}:{line or 1}"
 
+    def pack(self) -> None:
+        """Keep the body and the front matter text compressed (zlib, level 1) until they
+        are read: the site build holds every published item to its end and reads them
+        only for the home page's cards and for messages. Reading gives the same text."""
+        for name in _PACKABLE:
+            getattr(type(self), name).pack(self)
+
     def body_where(self, body_line: int) -> str:
         """``file:line`` of a line of the body (1-based within the body)."""
         return f"{self.shown}:{self.body_line + body_line - 1}"
+
+
+#: The fields of an Item that :meth:`Item.pack` compresses.
+_PACKABLE = ("body", "fm_text")
+for _name in _PACKABLE:
+    setattr(Item, _name, _Text(_name))
 
 
 def front_matter_lines(fm_text: str, fm_offset: int) -> dict[KeyPath, int]:

@@ -240,6 +240,11 @@ class WartaPlugin(BasePlugin[WartaPluginConfig]):
             config.extra["warta"]["csp"] = csp.meta_policy(warta)
         scale.faster_front_matter()
         scale.share_front_matter(self.items.values())
+        # Every item lives to the end of the build (and is the publish's scan's): its
+        # body and front matter text are read again only for the home page's cards and
+        # messages, so they are kept compressed (the same text when read).
+        for item in self.items.values():
+            item.pack()
         if not excerpts.install():
             log.info("this mkdocs-material blog renders excerpts otherwise: it keeps its own")
         self.blogs = scale.blog_plugins(config)
