@@ -128,6 +128,9 @@ def test_publish_without_changes_renders_nothing(site: Site) -> None:
     # Every post is kept by its key before on_page_context (no context built).
     posts = len(list((site.root / "content" / "berita" / "posts").glob("*/index.md")))
     assert report.posts_kept_early == posts
+    # Every API item file is linked from the previous build, none made again.
+    items = len(list((site.root / "site" / "api" / "items").glob("*.json")))
+    assert report.outputs_kept == items and report.outputs_made == 0
     assert site.differences() == []
 
 
@@ -192,6 +195,17 @@ def test_incremental_publish_equals_a_full_build(site: Site, change, most: float
     assert report.unprovable == []
     if most < 1.0:  # the other posts are kept before their context is built
         assert report.posts_kept_early > 0
+    # An API item's file is made again only for an item whose file changes.
+    assert report.outputs_made <= (1 if change is not _edit_static_page else 60)
+    assert site.differences() == []
+
+
+def test_a_kept_api_file_that_was_altered_is_made_again(site: Site) -> None:
+    victim = sorted((site.root / "site" / "api" / "items").glob("*.json"))[3]
+    victim.unlink()
+    victim.write_text('{"planted": true}')
+    report = site.publish()
+    assert report.outputs_made == 1
     assert site.differences() == []
 
 

@@ -15,6 +15,7 @@ published (version 1 had one ``index.json`` with every item).
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -91,11 +92,39 @@ def api_files(items: list[PublishedItem], *, site_name: str, site_url: str) -> d
     return dict(iter_api_files(items, site_name=site_name, site_url=site_url))
 
 
+@dataclass
+class Output:
+    """One API file, made on demand: ``key`` (when not None) is the SHA-256 of
+    everything its bytes are made from, so that a build can keep the previous build's
+    file without making it again."""
+
+    rel: str
+    make: Callable[[], bytes]
+    key: str | None = None
+
+
 def iter_api_files(
     items: list[PublishedItem], *, site_name: str, site_url: str
 ) -> Iterator[tuple[str, bytes]]:
     """``(relative path, bytes)`` of every API file, one at a time (the item files
     together hold every page's HTML: a build writes each as it is made)."""
+    for output in iter_api_outputs(items, site_name=site_name, site_url=site_url):
+        yield output.rel, output.make()
+
+
+def _item_output(item: PublishedItem) -> Output:
+    data = item.item_dict()
+    html = data.pop("html")
+    # The item's file is _json of its dict: the same dict and HTML, the same bytes.
+    meta = json.dumps(data, ensure_ascii=False, sort_keys=True)
+    key = hashlib.sha256(f"{meta}\0{html}".encode("utf-8", "surrogatepass")).hexdigest()
+    return Output(f"api/items/{item.front.slug}.json", lambda: _json(item.item_dict()), key)
+
+
+def iter_api_outputs(
+    items: list[PublishedItem], *, site_name: str, site_url: str
+) -> Iterator[Output]:
+    """Every API file as an :class:`Output`; the item files carry a key."""
     ordered = sorted(items, key=_sort_key, reverse=True)
     months: dict[str, list[PublishedItem]] = {}
     for item in ordered:
@@ -110,21 +139,20 @@ def iter_api_files(
             for month, members in months.items()
         ],
     }
-    yield "api/index.json", _json(index)
+    made = _json(index)
+    yield Output("api/index.json", lambda: made)
     for month, members in months.items():
-        yield (
-            f"api/months/{month}.json",
-            _json(
-                {
-                    "version": API_VERSION,
-                    "month": month,
-                    "count": len(members),
-                    "items": [item.summary_dict() for item in members],
-                }
-            ),
+        data = _json(
+            {
+                "version": API_VERSION,
+                "month": month,
+                "count": len(members),
+                "items": [item.summary_dict() for item in members],
+            }
         )
+        yield Output(f"api/months/{month}.json", lambda data=data: data)  # type: ignore[misc]
     for item in ordered:
-        yield f"api/items/{item.front.slug}.json", _json(item.item_dict())
+        yield _item_output(item)
 
 
 def read_items(load: Callable[[str], Any]) -> tuple[dict[str, Any], list[dict[str, Any]]]:

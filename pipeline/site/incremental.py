@@ -556,6 +556,9 @@ class Report:
     """Posts kept by their key before ``on_page_context`` (among ``pages_kept``)."""
     bundles_indexed: int = 0
     bundles_kept: int = 0
+    outputs_made: int = 0
+    """Files the plugin writes after the pages (the API's items), made anew."""
+    outputs_kept: int = 0
     unprovable: list[str] = dataclasses.field(default_factory=list)
 
     def summary(self) -> str:
@@ -567,6 +570,8 @@ class Report:
         )
         if self.bundles_indexed or self.bundles_kept:
             out += f"; search bundles {self.bundles_indexed} indexed, {self.bundles_kept} kept"
+        if self.outputs_made or self.outputs_kept:
+            out += f"; API files {self.outputs_made} made, {self.outputs_kept} kept"
         return out
 
 
@@ -647,10 +652,12 @@ class BuildCache:
         self.tags_property: str | None = None
         self.previous_pages: dict[str, list[Any]] = {}
         self.previous_bundles: dict[str, str] = {}
+        self.previous_outputs: dict[str, list[Any]] = {}
         self.previous_readtimes: dict[str, Any] = {}
         self.readtimes: dict[str, Any] = {}
         self.pages: dict[str, list[Any]] = {}
         self.bundles: dict[str, str] = {}
+        self.outputs: dict[str, list[Any]] = {}
         self.used: set[str] = set()
         self.written: list[Path] = []
         self.site_dir: Path | None = None
@@ -713,8 +720,12 @@ class BuildCache:
         pages, bundles = data.get("pages"), data.get("bundles")
         if not isinstance(pages, dict) or not isinstance(bundles, dict):
             return "the build cache's manifest is incomplete"
+        outputs = data.get("outputs")
+        if not isinstance(outputs, dict):
+            return "the build cache's manifest is incomplete"
         self.previous_pages = pages
         self.previous_bundles = bundles
+        self.previous_outputs = outputs
         try:
             times = json.loads((self.folder / READTIME).read_text(encoding="utf-8"))
         except (OSError, ValueError):
@@ -1057,6 +1068,43 @@ class BuildCache:
         self.pages[dest] = [record[0], record[1], early if slot == 0 else record[2], stamp]
         return True
 
+    # -- files the plugin writes after the pages ---------------------------------------
+
+    def keep_output(self, rel: str, key: str) -> bool:
+        """Link the previous build's ``rel`` if it was made from the same ``key``.
+
+        For the files the warta plugin writes after the pages (the content API's item
+        files): ``key`` is the digest of everything the file's bytes are made from, so
+        a hit needs no making at all. The file must still have the bytes recorded
+        (by its stamp, else its SHA-256), as a kept page must."""
+        if not self.recording:
+            return False
+        record = self.previous_outputs.get(rel) if self.reusing else None
+        if not isinstance(record, list) or len(record) != 3 or record[0] != key:
+            return False
+        assert self.previous is not None and self.site_dir is not None
+        source, target = self.previous / rel, self.site_dir / rel
+        try:
+            stamp = _stamp(str(source))
+            if stamp != record[2] and sha256_file(source) != record[1]:
+                return False
+            if target.exists() or target.is_symlink():
+                return False  # something else made it in this build: make it again
+            if not _place(source, target):
+                stamp = _stamp(str(target))
+        except OSError:
+            return False
+        self.outputs[rel] = [key, record[1], stamp]
+        self.report.outputs_kept += 1
+        return True
+
+    def record_output(self, rel: str, key: str, data: bytes) -> None:
+        """``rel`` was made from ``key`` and written with ``data``."""
+        if not self.recording or self.site_dir is None:
+            return
+        self.outputs[rel] = [key, _sha(data), _stamp(str(self.site_dir / rel))]
+        self.report.outputs_made += 1
+
     # -- search bundles -------------------------------------------------------------
 
     def bundle_key(self, site_dir: Path, glob: str, output: str) -> str | None:
@@ -1151,6 +1199,7 @@ class BuildCache:
             "key": self.key,
             "pages": dict(sorted(self.pages.items())),
             "bundles": dict(sorted(self.bundles.items())),
+            "outputs": dict(sorted(self.outputs.items())),
         }
         times = {"version": CACHE_VERSION, "times": dict(sorted(self.readtimes.items()))}
         atomic_write_bytes(self.folder / READTIME, json.dumps(times).encode(), durable=False)

@@ -22,12 +22,13 @@ from __future__ import annotations
 
 import itertools
 import logging
+import os
 import posixpath
 import re
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
-from typing import Any, cast
+from typing import Any, Protocol, cast
 
 import markupsafe
 from jinja2 import Environment
@@ -87,6 +88,18 @@ def unlink_hidden(markdown: str, src_uri: str, hidden: list[str]) -> str:
 TAGS_PLUGINS = ("tags", "material/tags")
 
 
+class _Cache(search.Kept, Protocol):
+    """What the plugin asks of the cache between builds (``incremental.BuildCache``)."""
+
+    def keep_output(self, rel: str, key: str) -> bool:
+        """Link the previous build's ``rel`` if it was made from ``key``."""
+        ...
+
+    def record_output(self, rel: str, key: str, data: bytes) -> None:
+        """``rel`` was made from ``key`` with ``data``."""
+        ...
+
+
 class _Posts(list[Any]):
     """A blog's posts with O(1) membership by identity.
 
@@ -114,6 +127,25 @@ def _is_source(src_uri: str, items: dict[str, Any]) -> bool:
     are kept with the item but never published (``docs/documents.md``)."""
     head, found, _rest = src_uri.partition("/sources/")
     return bool(found) and f"{head}/index.md" in items
+
+
+def _write_new(target: Path, data: bytes) -> None:
+    """Write a file of the staging build. Nothing of the build is there yet, as a
+    rule (created exclusively, no temporary file); a file something else put there
+    (a page's attachment of that name) is replaced by a rename, never written in place:
+    it may be a hard link to the live build's file. No fsync per file: warta publish
+    syncs the whole staging site once."""
+    try:
+        fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+    except FileExistsError:
+        if target.read_bytes() != data:
+            atomic_write_bytes(target, data, durable=False)
+        return
+    except FileNotFoundError:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(data)
 
 
 def _escaped_meta(value: Any) -> Any:
@@ -173,7 +205,7 @@ class WartaPlugin(BasePlugin[WartaPluginConfig]):
     known_items: tuple[Item, ...] = ()
     #: The cache between builds (``pipeline/site/incremental.py``), set by ``warta publish``:
     #: it may keep the previous build's search bundles.
-    cache: search.Kept | None = None
+    cache: _Cache | None = None
 
     def __init__(self) -> None:
         self.warta: Config | None = None
@@ -487,7 +519,7 @@ class WartaPlugin(BasePlugin[WartaPluginConfig]):
             )
         site_dir = Path(config.site_dir)
         # Written as they are made: the item files hold every page's HTML again.
-        outputs = api.iter_api_files(published, site_name=config.site_name, site_url=site_url)
+        outputs = api.iter_api_outputs(published, site_name=config.site_name, site_url=site_url)
         feed = api.rss_feed(
             published,
             site_name=config.site_name,
@@ -495,11 +527,17 @@ class WartaPlugin(BasePlugin[WartaPluginConfig]):
             language=warta.site.language,
             tz=warta.site.timezone,
         )
-        for rel, data in itertools.chain(outputs, [("feed.xml", feed)]):
-            target = site_dir / rel
-            if not target.exists() or target.read_bytes() != data:
-                # No fsync per file: warta publish syncs the whole staging site once.
-                atomic_write_bytes(target, data, durable=False)
+        cache = self.cache
+        for output in itertools.chain(outputs, [api.Output("feed.xml", lambda: feed)]):
+            # An item whose file is made from what the previous build's was is linked
+            # from that build (incremental.py), not made and written again.
+            key = output.key if cache is not None else None
+            if cache is not None and key is not None and cache.keep_output(output.rel, key):
+                continue
+            data = output.make()
+            _write_new(site_dir / output.rel, data)
+            if cache is not None and key is not None:
+                cache.record_output(output.rel, key, data)
         if warta.health.status_page and warta.health.endpoints:
             from pipeline.health.status_page import write_status_page
 
