@@ -1252,9 +1252,16 @@ def _place(source: Path, target: Path) -> bool:
     """Put the previous build's file at ``target`` in the new build: a hard link (nothing
     writes to a kept file afterwards: every later write replaces by rename), else a copy.
     True for a link."""
-    target.parent.mkdir(parents=True, exist_ok=True)
     try:
         os.link(source, target)
+    except FileNotFoundError:
+        # The folder first (once per folder, not a walk up the path for every file).
+        target.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            os.link(source, target)
+        except OSError:
+            shutil.copyfile(source, target)
+            return False
     except OSError:
         shutil.copyfile(source, target)
         return False
