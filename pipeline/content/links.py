@@ -21,20 +21,28 @@ def unsafe_files(folder: Path) -> list[tuple[Path, str]]:
     found: list[tuple[Path, str]] = []
     if not os.path.lexists(folder):
         return found
-    for path in [folder, *_walk(folder)]:
-        reason = _reason(path)
-        if reason:
-            found.append((path, reason))
+    reason = _reason(folder)
+    if reason:
+        return [(folder, reason)]
+    if folder.is_dir():
+        _walk(str(folder), found)
     return found
 
 
-def _walk(folder: Path) -> list[Path]:
-    if folder.is_symlink() or not folder.is_dir():
-        return []
-    paths = []
-    for top, dirs, files in os.walk(folder, followlinks=False):
-        paths += [Path(top, name) for name in dirs + files]
-    return paths
+def _walk(folder: str, found: list[tuple[Path, str]]) -> None:
+    # scandir: the kind of every entry comes with the listing; only plain files are
+    # stat'ed (for their link count). 15,000 entries at 5,000 articles.
+    with os.scandir(folder) as listing:
+        entries = sorted(listing, key=lambda e: e.name)
+    for entry in entries:
+        if entry.is_symlink():
+            found.append((Path(entry.path), f"a symbolic link (to {os.readlink(entry.path)})"))
+        elif entry.is_dir(follow_symlinks=False):
+            _walk(entry.path, found)
+        else:
+            reason = _reason_of(entry.stat(follow_symlinks=False))
+            if reason:
+                found.append((Path(entry.path), reason))
 
 
 def link_reason(path: Path, *, hard_links: bool = True) -> str:
@@ -46,6 +54,10 @@ def _reason(path: Path, *, hard_links: bool = True) -> str:
     info = path.lstat()
     if stat.S_ISLNK(info.st_mode):
         return f"a symbolic link (to {os.readlink(path)})"
+    return _reason_of(info, hard_links=hard_links)
+
+
+def _reason_of(info: os.stat_result, *, hard_links: bool = True) -> str:
     if stat.S_ISDIR(info.st_mode):
         return ""
     if not stat.S_ISREG(info.st_mode):
