@@ -131,6 +131,8 @@ class _Rendered:
         self._packed = zlib.compress(html.encode("utf-8", "surrogatepass"), 1)
         self.links = links
         self.toc_tokens = toc_tokens
+        #: What it was made from, between builds (set by the cache between builds).
+        self.ident: str | None = None
 
     @property
     def html(self) -> str:

@@ -373,8 +373,9 @@ def _memo(obj: Any, spell: Any) -> Any:
     return value
 
 
-def _excerpt(excerpt: Any, depth: int) -> Any:
-    fixed = _memo(
+def _excerpt_fixed(excerpt: Any, depth: int) -> Any:
+    """The parts of an excerpt that do not depend on the list page showing it."""
+    return _memo(
         excerpt,
         lambda: [
             _text(excerpt.title),
@@ -386,6 +387,10 @@ def _excerpt(excerpt: Any, depth: int) -> Any:
             excerpt.post.url,
         ],
     )
+
+
+def _excerpt(excerpt: Any, depth: int) -> Any:
+    fixed = _excerpt_fixed(excerpt, depth)
     # What depends on the list page: the excerpt's links, its TOC.
     return [
         "E",
@@ -516,6 +521,24 @@ def _post_listings(config: MkDocsConfig) -> list[_Listing]:
     return listings
 
 
+def _view_blogs(config: MkDocsConfig) -> list[Any]:
+    """The blog plugin instances whose list pages may be keyed before
+    ``on_page_context``: stable pagination (``scale.stabilise``) and no list page adding
+    an excerpt's table of contents to its own (which changes the page's TOC in that
+    hook). Plugins other than those of ``_post_listings`` are refused there."""
+    from pipeline.site import scale
+
+    tocs = ("blog_toc", "archive_toc", "categories_toc", "authors_profiles_toc")
+    out = []
+    for name, plugin in config.plugins.items():
+        if name.split(" #")[0] not in ("blog", "material/blog") or not plugin.config.enabled:
+            continue
+        if not scale.stable(plugin) or any(plugin.config.get(t) for t in tocs):
+            continue
+        out.append(plugin)
+    return out
+
+
 def _post_tags(page: Page, name: str | None) -> list[str] | None:
     """The tags of a post, as the tags plugin reads them from ``name`` (None: unknown)."""
     if name is None:
@@ -554,6 +577,9 @@ class Report:
     excerpts_kept: int = 0
     posts_kept_early: int = 0
     """Posts kept by their key before ``on_page_context`` (among ``pages_kept``)."""
+    lists_kept_early: int = 0
+    """Blog list pages kept by their key before ``on_page_context`` (among
+    ``pages_kept``)."""
     bundles_indexed: int = 0
     bundles_kept: int = 0
     outputs_made: int = 0
@@ -649,6 +675,7 @@ class BuildCache:
         self.nav_digest = ""
         self.containers: dict[int, list[int]] = {}
         self.post_listings: list[_Listing] | None = None
+        self.view_blogs: list[Any] = []
         self.tags_property: str | None = None
         self.previous_pages: dict[str, list[Any]] = {}
         self.previous_bundles: dict[str, str] = {}
@@ -896,9 +923,11 @@ class BuildCache:
                 self._use(f"excerpt/{key}")
                 self.report.excerpts_kept += 1
                 html = entry["html"].replace(_STORED_MARK, excerpts._MARK)
-                return excerpts._Rendered(
+                kept = excerpts._Rendered(
                     html, [tuple(link) for link in entry["links"]], entry["toc"]
                 )
+                kept.ident = _sha(_dumps([key, entry["lookups"]]))
+                return kept
         self.report.excerpts_converted += 1
         recorder = _RecordingFiles(files)
         warnings = _Warnings()
@@ -914,6 +943,9 @@ class BuildCache:
         # Only the markers may carry this process' nonce, and nothing may look like one.
         clean = excerpts._NONCE not in stored and _STORED_MARK not in rendered.html
         if not recorder.other and not warnings.count and clean:
+            # What the conversion was made from, between builds: its key and every
+            # lookup it made (a list page's key before on_page_context names it).
+            rendered.ident = _sha(_dumps([key, recorder.lookups]))
             self._write(
                 "excerpt",
                 key,
@@ -939,10 +971,12 @@ class BuildCache:
             self.off(f"cannot be proven safe: {error}")
             return
         self.post_listings = None
+        self.view_blogs = []
         if config is not None:
             try:
                 self.post_listings = _post_listings(config)
                 self.tags_property = _tags_property(config)
+                self.view_blogs = _view_blogs(config)
             except Unprovable as error:
                 self.report.unprovable.append(f"blog posts: {error}")
         _MEMO.clear()
@@ -970,10 +1004,18 @@ class BuildCache:
             page.active = True
             dest = page.file.dest_uri
             name = page.meta.get("template", "main.html")
-            early = self._post_key(page, name, excluded) if self.recording else None
+            early, listing = None, False
+            if self.recording:
+                early = self._post_key(page, name, excluded)
+                if early is None:
+                    early = self._view_key(page, name, excluded)
+                    listing = early is not None
             if early is not None and self.reusing and self._keep(dest, early, slot=2):
                 self.report.pages_kept += 1
-                self.report.posts_kept_early += 1
+                if listing:
+                    self.report.lists_kept_early += 1
+                else:
+                    self.report.posts_kept_early += 1
                 return
             context = mk.get_context(nav, doc_files, config, page)
             template = env.get_template(name)
@@ -1037,6 +1079,58 @@ class BuildCache:
         tags = _post_tags(page, self.tags_property)
         listings = [x.spelling for x in self.post_listings if x.may_hold(tags)]
         return _sha(_dumps([self.key_digest, self.nav_digest, listings, template, excluded, sig]))
+
+    def _view_key(self, page: Page, template: str, excluded: bool) -> str | None:
+        """A blog list page's key before ``on_page_context`` (None: not one, or unknown).
+
+        What the plugins' hooks add to a list page's context: the blog's excerpts of the
+        posts it shows, placed for this page, and its pager (``scale.layout`` says which
+        posts and which neighbours, rendering nothing); warta's sanitising of those
+        excerpts; the tags plugin's tag links when the page itself has tags (then no
+        key). Each shown excerpt enters by its fixed parts (title, URLs, configuration,
+        meta, authors, categories, as in the page key) and by what its conversion was
+        made from (its cache key and every lookup, ``_Rendered.ident``); the page's URL
+        is in the page's own part, so the links made relative to it are covered."""
+        if not self.view_blogs or page.is_homepage:
+            return None
+        kind = type(page)
+        if kind.__module__ != "material.plugins.blog.structure" or kind.__name__ == "Post":
+            return None
+        tags = _post_tags(page, self.tags_property)
+        if tags is None or tags:
+            return None
+        for plugin in self.view_blogs:
+            view = plugin._resolve_original(page)
+            if any(view is v for v in plugin._resolve_views(plugin.blog)):
+                break
+        else:
+            return None
+        from pipeline.site import scale
+
+        try:
+            shown, pager = scale.layout(plugin, page)
+            items = []
+            for post in shown:
+                excerpt = post.excerpt
+                if not excerpt:
+                    continue
+                rendered = getattr(excerpt, "_rendered", None)
+                ident = getattr(rendered, "ident", None)
+                if (
+                    not getattr(type(excerpt), "_warta", False)
+                    or excerpt._fallback is not None
+                    or ident is None
+                    or excerpt._made_from != excerpt._inputs()
+                ):
+                    return None
+                items.append([_excerpt_fixed(excerpt, 0), ident])
+            sig = _page(page, self.containers)
+            spelled_pager = _enc(pager)
+        except Unprovable as error:
+            self.report.unprovable.append(f"{page.file.src_uri}: {error}")
+            return None
+        head = [self.key_digest, self.nav_digest, "view", template, excluded]
+        return _sha(_dumps([*head, sig, spelled_pager, items]))
 
     def _keep(self, dest: str, key: str, *, slot: int = 0, early: str | None = None) -> bool:
         """Link the previous build's file for ``dest`` if its key and bytes match.
@@ -1187,6 +1281,7 @@ class BuildCache:
             "excerpts_converted",
             "excerpts_kept",
             "posts_kept_early",
+            "lists_kept_early",
         ):
             setattr(self.report, name, getattr(self.report, name) + theirs[name])
         self.report.unprovable += theirs["unprovable"]

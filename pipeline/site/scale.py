@@ -159,13 +159,25 @@ def _generate_pages(self: Any, view: Any, config: MkDocsConfig, files: Files) ->
         yield page
 
 
+def stable(plugin: Any) -> bool:
+    """Whether this blog plugin instance renders its list pages with :func:`_render`."""
+    return getattr(getattr(plugin, "_render", None), "__func__", None) is _render
+
+
 def _render(self: Any, page: Any) -> tuple[list[Any], Pager | None]:
     # Replaces BlogPlugin._render: the posts of a page and the links to its neighbours.
+    shown, pager = layout(self, page)
+    return [self._render_post(post.excerpt, page) for post in shown if post.excerpt], pager
+
+
+def layout(self: Any, page: Any) -> tuple[list[Any], Pager | None]:
+    """The posts the list page ``page`` of blog plugin ``self`` shows, newest first,
+    and its pager: what :func:`_render` renders, without rendering anything."""
     pages = page.pages or [page]
     view = pages[0]
     posts = view.posts
     if not self._config_pagination(view):
-        return [self._render_post(post.excerpt, page) for post in posts if post.excerpt], None
+        return list(posts), None
     step = self._config_pagination_per_page(view)
     count = len(posts)
     position = next(i for i, candidate in enumerate(pages) if candidate is page)
@@ -186,8 +198,7 @@ def _render(self: Any, page: Any) -> tuple[list[Any], Pager | None]:
             label=label,
             language=str(self.config_mkdocs.theme["language"]),
         )
-    rendered = [self._render_post(post.excerpt, page) for post in shown if post.excerpt]
-    return rendered, pager
+    return list(shown), pager
 
 
 _LABELS = {
