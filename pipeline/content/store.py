@@ -139,8 +139,13 @@ def front_matter_lines(fm_text: str, fm_offset: int) -> dict[KeyPath, int]:
 
 def shown_path(config: Config, path: Path) -> str:
     """A path relative to the project root when possible, for messages."""
+    root = _resolved(config.root)
+    # The scan's paths are made under the resolved root and hold no "..": nothing to
+    # resolve (5,000 items: a realpath each, a lstat per path component).
+    if path.is_absolute() and ".." not in path.parts and path.is_relative_to(root):
+        return str(path.relative_to(root))
     try:
-        return str(path.resolve().relative_to(_resolved(config.root)))
+        return str(path.resolve().relative_to(root))
     except ValueError:
         return str(path)
 
