@@ -676,6 +676,7 @@ class BuildCache:
         self.containers: dict[int, list[int]] = {}
         self.post_listings: list[_Listing] | None = None
         self.view_blogs: list[Any] = []
+        self._held_by_tag: dict[str, set[int]] = {}
         self.tags_property: str | None = None
         self.previous_pages: dict[str, list[Any]] = {}
         self.previous_bundles: dict[str, str] = {}
@@ -972,6 +973,7 @@ class BuildCache:
             return
         self.post_listings = None
         self.view_blogs = []
+        self._held_by_tag = {}
         if config is not None:
             try:
                 self.post_listings = _post_listings(config)
@@ -1077,8 +1079,24 @@ class BuildCache:
             self.report.unprovable.append(f"{page.file.src_uri}: {error}")
             return None
         tags = _post_tags(page, self.tags_property)
-        listings = [x.spelling for x in self.post_listings if x.may_hold(tags)]
+        listings = self._listings_for(tags)
         return _sha(_dumps([self.key_digest, self.nav_digest, listings, template, excluded, sig]))
+
+    def _listings_for(self, tags: list[str] | None) -> list[str]:
+        """The spellings of the listings that may hold a post tagged ``tags``, in their
+        order: ``_Listing.may_hold`` asked once per tag of the site, not per post."""
+        assert self.post_listings is not None
+        listings = self.post_listings
+        if tags is None:
+            return [x.spelling for x in listings]
+        held: set[int] = {i for i, x in enumerate(listings) if x.include is None}
+        for tag in tags:
+            found = self._held_by_tag.get(tag)
+            if found is None:
+                found = {i for i, x in enumerate(listings) if x.may_hold([tag])}
+                self._held_by_tag[tag] = found
+            held |= found
+        return [listings[i].spelling for i in sorted(held)]
 
     def _view_key(self, page: Page, template: str, excluded: bool) -> str | None:
         """A blog list page's key before ``on_page_context`` (None: not one, or unknown).
