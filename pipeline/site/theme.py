@@ -230,14 +230,14 @@ def content_html(html: str, source: str | None) -> str:
     """
     html = _TABLE_OPEN.sub('<div class="warta-table" tabindex="0"><table>', html)
     html = html.replace("</table>", "</table></div>")
-    if source is None:
+    if source is None or "<img " not in html:
         return html
-    folder = Path(source).parent
 
     def responsive(match: re.Match[str]) -> str:
         src = match.group("src")
         if "srcset=" in match.group("before"):
             return match.group(0)
+        folder = Path(source).parent
         stem = posixpath.basename(src)[: -len(match.group("width")) - len(".jpg") - 1]
         if src.endswith(".jpeg"):
             stem = stem[:-1]
