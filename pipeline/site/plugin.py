@@ -54,7 +54,7 @@ from pipeline.content.store import (
 from pipeline.errors import WartaError
 from pipeline.fsutil import atomic_write_bytes
 from pipeline.progress import NoProgress, Progress
-from pipeline.site import api, csp, excerpts, scale, search, tagpages, theme
+from pipeline.site import api, csp, excerpts, material_fast, scale, search, tagpages, theme
 from pipeline.site.live import is_live, now_utc
 
 log = logging.getLogger("mkdocs.plugins.warta")
@@ -364,6 +364,8 @@ class WartaPlugin(BasePlugin[WartaPluginConfig]):
             )
         self.files = files
         self._tag_pages(files, config)
+        for reason in material_fast.install(config):
+            log.info("%s", reason)
         return files
 
     def _tag_pages(self, files: Files, config: MkDocsConfig) -> None:
