@@ -4,9 +4,10 @@ built with and without the shortcuts has the same bytes and the same messages.""
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import logging
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -128,7 +129,196 @@ def test_a_changed_tags_plugin_keeps_its_own_listings_and_says_so(
     assert fast_site == plain_site
     said = [m for level, m in fast_log if "Listing.add" in m]
     assert said == [
-        "material/tags: the tags plugin's Listing.add differ from mkdocs-material 9.8's; "
+        "material/tags: the tags plugin's Listing.add differ from those warta mirrors "
+        "(mkdocs 1.6.1, mkdocs-material 9.8); "
         "its listings are filled the usual way"
     ]
     assert [x for x in fast_log if "Listing.add" not in x[1]] == plain_log
+
+
+BLOG_POSTS = {
+    "berita-01": {},
+    "berita-02": {"draft": True},
+    "berita-03": {"pin": True},
+    "berita-04": {"readtime": 7, "draft": False},
+    "berita-05": {"categories": ["Sidang", "Sidang", "Umum"], "authors": ["rina"]},
+    "berita-06": {"links": ["profil/visi-misi/index.md"]},
+    "berita-07": {"pin": False, "categories": []},
+}
+
+
+@pytest.fixture
+def blog(project: Project) -> Project:
+    """Posts with the blog's own keys: drafts, a pinned post, a reading time, categories
+    (with a repeat), authors and related links."""
+    mkdocs = project.root / "mkdocs.yml"
+    mkdocs.write_text(
+        mkdocs.read_text().replace("categories: false", "categories: true\n      draft: false")
+    )
+    for number, (slug, extra) in enumerate(BLOG_POSTS.items(), start=1):
+        project.published(
+            slug,
+            title=f"Berita nomor {number} dengan kunci blog",
+            summary="Ringkasan berita blog.",
+            date=date(2026, 3, number),
+            **extra,
+        )
+    return project
+
+
+def test_blog_posts_give_the_same_bytes_and_messages(
+    blog: Project, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    seen: list[str | None] = []
+    speed_up = material_fast.speed_up_blog
+    monkeypatch.setattr(material_fast, "speed_up_blog", lambda p: seen.append(speed_up(p)))
+    (fast_site, fast_log), (plain_site, plain_log) = both_ways(blog, caplog, monkeypatch)
+    assert seen == [None]
+    assert fast_site == plain_site
+    assert fast_log == plain_log
+    site = blog.root / "site-fast" / "site"
+    assert not list(site.glob("berita/2026/03/02/*"))  # the draft
+    assert (site / "berita/category/sidang/index.html").is_file()
+    assert "7 menit" in next(site.glob("berita/2026/03/04/*/index.html")).read_text()
+
+
+@pytest.mark.parametrize(
+    ("key", "value"),
+    [
+        ("draft", "ya"),
+        ("pin", 3),
+        ("readtime", "lima"),
+        ("categories", "Sidang"),
+        ("categories", {"a": 1}),
+        ("authors", [1]),
+        ("authors", None),
+        ("links", 5),
+    ],
+)
+def test_invalid_blog_metadata_fails_the_same_way(
+    project: Project, key: str, value: object, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from pipeline.site.build import build_site
+
+    project.published("berita-rusak", title="Berita rusak", date=date(2026, 3, 9), **{key: value})
+    errors = []
+    for fast in (True, False):
+        with monkeypatch.context() as m:
+            if not fast:
+                m.setattr(material_fast, "install", lambda config: [])
+            with pytest.raises(Exception) as raised:
+                build_site(project.config, now=NOW, site_dir=project.root / f"s-{fast}" / "site")
+            errors.append((type(raised.value).__name__, str(raised.value)))
+    assert errors[0] == errors[1]
+    if key == "links":  # mkdocs-material's own navigation code fails on it
+        assert errors[0][0] == "AttributeError"
+    else:
+        assert f"Error reading metadata '{key}' of post 'berita/posts/berita-rusak" in errors[0][1]
+
+
+def test_a_changed_blog_keeps_its_own_posts_and_says_so(
+    blog: Project, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(material_fast.BLOG_MIRRORED, "Post.__init__", "0" * 64)
+    fast_site, fast_log = build(blog, caplog, "changed")
+    with monkeypatch.context() as m:
+        m.setattr(material_fast, "install", lambda config: [])
+        plain_site, plain_log = build(blog, caplog, "plain")
+    assert fast_site == plain_site
+    said = [m for level, m in fast_log if "Post.__init__" in m]
+    assert said == [
+        "material/blog: the blog's Post.__init__ differ from those warta mirrors "
+        "(mkdocs 1.6.1, mkdocs-material 9.8); "
+        "its posts are read the usual way"
+    ]
+    assert [x for x in fast_log if "Post.__init__" not in x[1]] == plain_log
+
+
+META = [
+    {"date": date(2026, 3, 1)},
+    {"date": datetime(2026, 3, 1, 10, 30)},
+    {"date": datetime(2026, 3, 1, 10, 30, tzinfo=timezone(timedelta(hours=7)))},
+    {"date": "2026-03-01"},
+    {"date": {"created": date(2026, 3, 1), "updated": date(2026, 3, 2)}},
+    {},
+    {"date": date(2026, 3, 1), "draft": True, "pin": True, "readtime": 3, "slug": "x"},
+    {"date": date(2026, 3, 1), "draft": None, "pin": None, "readtime": None, "slug": None},
+    {"date": date(2026, 3, 1), "readtime": True},
+    {"date": date(2026, 3, 1), "readtime": 2.5},
+    {"date": date(2026, 3, 1), "pin": "ya"},
+    {"date": date(2026, 3, 1), "slug": 5},
+    {"date": date(2026, 3, 1), "categories": ["a", "b", "a"], "authors": []},
+    {"date": date(2026, 3, 1), "categories": None},
+    {"date": date(2026, 3, 1), "categories": ("a",)},
+    {"date": date(2026, 3, 1), "authors": ["a", None]},
+    {"date": date(2026, 3, 1), "links": None},
+    {"date": date(2026, 3, 1), "links": ["a.md"]},
+]
+
+
+def _validated(meta: dict, configs: object | None) -> tuple[list, list, list]:
+    from material.plugins.blog.structure.config import PostConfig
+
+    config = PostConfig("/x/post.md")
+    config.load_dict({k: v for k, v in copy.deepcopy(meta).items() if k in config})
+    if configs is None:
+        errors, warnings = config.validate()
+    else:
+        errors, warnings = configs.validate(config)  # type: ignore[attr-defined]
+    # A Navigation (``links``) has no repr of its own: its printed tree stands for it.
+    spelled = [
+        (k, type(v).__qualname__, str(v) if type(v).__name__ == "Navigation" else repr(v))
+        for k, v in config.items()
+    ]
+    return [(k, str(e)) for k, e in errors], list(warnings), spelled
+
+
+@pytest.mark.parametrize("meta", META, ids=[repr(m)[:60] for m in META])
+def test_a_post_configuration_validates_to_the_same_values_and_errors(meta: dict) -> None:
+    """Each shape on its first post (checked against mkdocs), and again (the shortcut,
+    where the first agreed)."""
+    configs = material_fast._PostConfigs()
+    expected = _validated(meta, None)
+    assert _validated(meta, configs) == expected
+    assert _validated(meta, configs) == expected
+    # The shortcut's values themselves, as if the shape had agreed.
+    forced = material_fast._PostConfigs()
+    from material.plugins.blog.structure.config import PostConfig
+
+    probe = PostConfig("/x/post.md")
+    probe.load_dict({k: v for k, v in copy.deepcopy(meta).items() if k in probe})
+    forced.shapes[material_fast._shape(probe.data)] = True
+    assert _validated(meta, forced) == expected
+
+
+def test_a_shape_the_shortcut_gets_wrong_is_validated_by_mkdocs(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    meta = {"date": date(2026, 3, 1), "pin": True}
+    expected = _validated(meta, None)
+    wrong = material_fast._fast_values
+    monkeypatch.setattr(
+        material_fast, "_fast_values", lambda data: {**(wrong(data) or {}), "pin": False}
+    )
+    configs = material_fast._PostConfigs()
+    with caplog.at_level(logging.INFO):
+        assert _validated(meta, configs) == expected
+        assert _validated(meta, configs) == expected
+    assert list(configs.shapes.values()) == [False]
+    assert any("validates otherwise" in r.getMessage() for r in caplog.records)
+
+
+def test_the_shared_front_matter_is_copied_as_deepcopy_copies_it() -> None:
+    import yaml
+
+    from pipeline.site import scale
+
+    raw = yaml.safe_load(
+        "a: &x [1, {b: 2.5}, null, true]\nc: *x\nd: 2026-03-01\ne: 2026-03-01 10:00:00+07:00\n"
+        "f: !!set {p, q}\ng: !!binary aGFp\nh: {}\n"
+    )
+    fast, slow = scale._copy_yaml(raw, {}), copy.deepcopy(raw)
+    assert fast == slow == raw and repr(fast) == repr(slow)
+    assert fast["a"] is fast["c"] and fast["a"] is not raw["a"]  # the alias stays one list
+    assert fast["a"][1] is not raw["a"][1] and fast["h"] is not raw["h"]
+    assert fast["f"] is not raw["f"] and fast["d"] == raw["d"]
