@@ -147,3 +147,13 @@ def test_desk_bench_runs_on_a_small_site() -> None:
     ]
     http = [line.split() for line in lines[4:] if line.split()[1] in ("http", "fresh")]
     assert all(float(row[6]) > 0 and float(row[7]) > 0 for row in http)  # CPU per request
+
+
+def test_material_bench_prints_each_hook_both_ways() -> None:
+    lines = run_bench("bench_material.py", "--articles", "20", "--pages", "2", "--runs", "1")
+    assert lines[0].split()[-3:] == ["plain", "warta", "ratio"]
+    assert [line.rsplit(None, 3)[0] for line in lines[1:4]] == [
+        "blog on_files",
+        "tags on_env",
+        "tags on_page_context",
+    ]
