@@ -178,6 +178,7 @@ def _build(config: MkDocsConfig, *, split: bool = True, cache: BuildCache | None
         files = get_files(config)
         env = config.theme.get_env()
         files.add_files_from_theme(env, config)
+        gc.freeze()  # (see below; the blog makes a Post per article in on_files)
         files = config.plugins.on_files(files, config=config)
         gc.freeze()  # (see below)
         set_exclusions(files, config)

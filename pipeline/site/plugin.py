@@ -498,17 +498,35 @@ class WartaPlugin(BasePlugin[WartaPluginConfig]):
         scale.share_front_matter(())
         if self.warta is None:
             return
-        self._scale_outputs(config)
-        if self.tags:
-            self._tag_files(config)
-        if self.config.api:
-            self._api_outputs(config)
-        if self.config.pagefind:  # last: it indexes the pages as they will be served
+
+        def outputs() -> None:
+            self._scale_outputs(config)
+            if self.tags:
+                self._tag_files(config)
+            if self.config.api:
+                self._api_outputs(config)
+
+        if not self.config.pagefind:
+            outputs()
+            return
+        # Pagefind indexes the pages as they will be served; the years' bundles are
+        # indexed while the other files are written (search.index_site).
+        failed: list[BaseException] = []
+
+        def meanwhile() -> None:
             try:
-                posts = [c.section for c in self.warta.categories if c.kind == "post"]
-                search.index_site(Path(config.site_dir), posts, kept=self.cache)
-            except WartaError as error:
-                raise PluginError(str(error)) from None
+                outputs()
+            except BaseException as error:
+                failed.append(error)
+                raise
+
+        try:
+            posts = [c.section for c in self.warta.categories if c.kind == "post"]
+            search.index_site(Path(config.site_dir), posts, kept=self.cache, meanwhile=meanwhile)
+        except WartaError as error:
+            if failed and error is failed[0]:
+                raise  # the other files' own error, as it was before Pagefind ran
+            raise PluginError(str(error)) from None
 
     def _api_outputs(self, config: MkDocsConfig) -> None:
         """The JSON content API, the RSS feed and the status page."""

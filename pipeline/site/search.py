@@ -26,7 +26,7 @@ import os
 import re
 import subprocess
 import sys
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Protocol
@@ -87,23 +87,42 @@ class Kept(Protocol):
         ...
 
 
-def index_site(site_dir: Path, post_dirs: Iterable[str] = (), *, kept: Kept | None = None) -> None:
+def index_site(
+    site_dir: Path,
+    post_dirs: Iterable[str] = (),
+    *,
+    kept: Kept | None = None,
+    meanwhile: Callable[[], None] | None = None,
+) -> None:
     """Index ``site_dir`` into ``site_dir/pagefind`` (and its per-year bundles).
 
     ``kept`` (the cache between builds) may put a bundle of the previous build in place
-    instead, when the HTML files it reads are the same.
+    instead, when the HTML files it reads are the same. ``meanwhile`` is called while
+    the years' bundles are indexed (they read only their year's posts, final once the
+    pages are written): the build writes its other files then, on the core Pagefind
+    leaves. The site's own bundle is indexed after it, since it reads those files.
     """
-    found = bundles(site_dir, post_dirs)
-    outputs = [output for _glob, output in found]
-    todo = [
-        (glob, output)
-        for glob, output in found
-        if kept is None or not kept.keep_bundle(site_dir, glob, output, outputs)
-    ]
+    years = bundles(site_dir, post_dirs)[1:] if meanwhile is not None else []
+    outputs = [OUTPUT, *(output for _glob, output in years)]
     # Each run writes its own folder (the years' folders are inside the pages' one, which
     # Pagefind does not empty): side by side, one per CPU. The first failure is raised.
-    with ThreadPoolExecutor(max_workers=max(1, min(len(todo), os.cpu_count() or 1))) as pool:
-        runs = [pool.submit(_run, site_dir, glob, output) for glob, output in todo]
+    with ThreadPoolExecutor(max_workers=max(1, os.cpu_count() or 1)) as pool:
+        runs = [
+            pool.submit(_run, site_dir, glob, output)
+            for glob, output in years
+            if kept is None or not kept.keep_bundle(site_dir, glob, output, outputs)
+        ]
+        if meanwhile is not None:
+            meanwhile()
+        found = bundles(site_dir, post_dirs)
+        done = {output for _glob, output in years}
+        outputs = [output for _glob, output in found]
+        runs += [
+            pool.submit(_run, site_dir, glob, output)
+            for glob, output in found
+            if output not in done
+            and (kept is None or not kept.keep_bundle(site_dir, glob, output, outputs))
+        ]
     for run in runs:
         run.result()
     names = [output.removeprefix(OUTPUT + "/") for _glob, output in found[1:]]
