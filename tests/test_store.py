@@ -49,6 +49,25 @@ def test_schema_errors_all_reported(project: Project) -> None:
 
 
 @pytest.mark.parametrize(
+    "bad", [5, "berita/x/index.md", {"a": 1}, [{"a": 1}], [{"a": "x", "b": "y"}]]
+)
+def test_links_that_the_blog_would_crash_on_are_a_located_problem(
+    project: Project, bad: object
+) -> None:
+    # mkdocs-material walks ``links`` as a navigation: anything else was a traceback.
+    path = project.draft("tautan", links=bad)
+    (shown,) = _problems(project, "drafts/tautan/index.md")
+    assert shown.startswith(f"drafts/tautan/index.md:{_line_of(path, 'links:')}")
+    assert "links: must be a list" in shown
+
+
+def test_links_as_a_navigation_are_kept(project: Project) -> None:
+    links = ["profil/visi-misi/index.md", {"Layanan": ["a.md", {"B": "b.md"}]}]
+    item = read_item(project.draft("tautan-baik", links=links), project.config)
+    assert item.passthrough["links"] == links
+
+
+@pytest.mark.parametrize(
     "bad", ["files/../../etc/passwd", "/etc/passwd", "../x.pdf", "files/a/../../b.pdf"]
 )
 def test_attachment_path_traversal_refused(project: Project, bad: str) -> None:

@@ -137,6 +137,24 @@ def front_matter_lines(fm_text: str, fm_offset: int) -> dict[KeyPath, int]:
     return {key: line + fm_offset for key, line in line_map(fm_text).items()}
 
 
+def _nav_like(value: object, depth: int = 0) -> bool:
+    """A navigation as mkdocs reads one: a list of paths, or of one-key mappings from a
+    title to a path or to such a list."""
+    if depth > 10 or not isinstance(value, list):
+        return False
+    for entry in value:
+        if isinstance(entry, str):
+            continue
+        if not isinstance(entry, dict) or len(entry) != 1:
+            return False
+        ((title, target),) = entry.items()
+        if not isinstance(title, str):
+            return False
+        if not isinstance(target, str) and not _nav_like(target, depth + 1):
+            return False
+    return True
+
+
 def shown_path(config: Config, path: Path) -> str:
     """A path relative to the project root when possible, for messages."""
     root = _resolved(config.root)
@@ -266,6 +284,17 @@ def parse_item(
             if detail["type"] == "extra_forbidden":
                 message = "unknown key (see docs/front-matter.md for the schema)"
             problems.append(Problem(f"{shown}:{line}", f"{dotted(loc)}: {message}"))
+    links = passthrough.get("links")
+    if "links" in passthrough and not _nav_like(links):
+        # mkdocs-material's blog walks ``links`` as a navigation and fails with a
+        # traceback on anything else (a number, a string, a mapping of numbers).
+        problems.append(
+            Problem(
+                f"{shown}:{line_of(('links',))}",
+                "links: must be a list of pages, each a path or a 'Title: path' mapping",
+                "write it as a YAML list, e.g. links: [berita/posts/x/index.md]",
+            )
+        )
     if front is not None:
         if config.category(front.category) is None:
             known = ", ".join(c.id for c in config.categories)
