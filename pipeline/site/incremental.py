@@ -1162,21 +1162,9 @@ class BuildCache:
         assert self.previous is not None and self.site_dir is not None
         stamp = record[3]
         if record[1] is not None:
-            source = self.previous / dest
-            # The stamp the build recorded (inode, size, mtime) stands for the bytes it
-            # wrote: a file written since, in place or replaced, has another one. Only
-            # then is the file read for its SHA-256 (a touched file with the same bytes
-            # is still kept).
-            try:
-                if _stamp(str(source)) != stamp:
-                    if sha256_file(source) != record[1]:
-                        return False
-                    stamp = _stamp(str(source))
-            except OSError:
+            stamp = _link_kept(self.previous / dest, self.site_dir / dest, record[1], stamp)
+            if stamp is None:
                 return False
-            target = self.site_dir / dest
-            if not _place(source, target):
-                stamp = _stamp(str(target))  # a copy: a file of its own
         self.pages[dest] = [record[0], record[1], early if slot == 0 else record[2], stamp]
         return True
 
@@ -1195,16 +1183,14 @@ class BuildCache:
         if not isinstance(record, list) or len(record) != 3 or record[0] != key:
             return False
         assert self.previous is not None and self.site_dir is not None
-        source, target = self.previous / rel, self.site_dir / rel
+        target = self.site_dir / rel
+        if target.exists() or target.is_symlink():
+            return False  # something else made it in this build: make it again
         try:
-            stamp = _stamp(str(source))
-            if stamp != record[2] and sha256_file(source) != record[1]:
-                return False
-            if target.exists() or target.is_symlink():
-                return False  # something else made it in this build: make it again
-            if not _place(source, target):
-                stamp = _stamp(str(target))
+            stamp = _link_kept(self.previous / rel, target, record[1], record[2])
         except OSError:
+            return False
+        if stamp is None:
             return False
         self.outputs[rel] = [key, record[1], stamp]
         self.report.outputs_kept += 1
@@ -1379,6 +1365,25 @@ def _place(source: Path, target: Path) -> bool:
         shutil.copyfile(source, target)
         return False
     return True
+
+
+def _link_kept(source: Path, target: Path, digest: str, stamp: Any) -> list[int] | None:
+    """Place the previous build's ``source`` at ``target`` if it still has the bytes
+    recorded (``digest``, written when it had ``stamp``); the stamp to record now, or
+    None when it must be made again.
+
+    The stamp (inode, size, mtime) stands for the bytes the build wrote: a file written
+    since, in place or replaced, has another one. Only then is the file read for its
+    SHA-256 (a touched file with the same bytes is still kept)."""
+    try:
+        now = _stamp(str(source))
+        if now != stamp and sha256_file(source) != digest:
+            return None
+    except OSError:
+        return None
+    if not _place(source, target):
+        now = _stamp(str(target))  # a copy: a file of its own
+    return now
 
 
 def _stamp(path: str) -> list[int]:
