@@ -118,22 +118,44 @@ def test_tag_listings_give_the_same_bytes_and_messages(
     assert '/#tag:sidang"' in post and '/#tag:mediasi"' in post
 
 
-def test_a_changed_tags_plugin_keeps_its_own_listings_and_says_so(
-    tagged: Project, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize(
+    ("fixture", "table", "name", "said"),
+    [
+        (
+            "tagged",
+            "TAGS_MIRRORED",
+            "Listing.add",
+            "material/tags: the tags plugin's Listing.add differ from those warta mirrors "
+            "(mkdocs 1.6.1, mkdocs-material 9.8); its listings are filled the usual way",
+        ),
+        (
+            "blog",
+            "BLOG_MIRRORED",
+            "Post.__init__",
+            "material/blog: the blog's Post.__init__ differ from those warta mirrors "
+            "(mkdocs 1.6.1, mkdocs-material 9.8); its posts are read the usual way",
+        ),
+    ],
+    ids=["tags", "blog"],
+)
+def test_a_changed_plugin_keeps_its_own_code_and_says_so(
+    fixture: str,
+    table: str,
+    name: str,
+    said: str,
+    request: pytest.FixtureRequest,
+    caplog: pytest.LogCaptureFixture,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setitem(material_fast.TAGS_MIRRORED, "Listing.add", "0" * 64)
-    fast_site, fast_log = build(tagged, caplog, "changed")
+    project = request.getfixturevalue(fixture)
+    monkeypatch.setitem(getattr(material_fast, table), name, "0" * 64)
+    fast_site, fast_log = build(project, caplog, "changed")
     with monkeypatch.context() as m:
         m.setattr(material_fast, "install", lambda config: [])
-        plain_site, plain_log = build(tagged, caplog, "plain")
+        plain_site, plain_log = build(project, caplog, "plain")
     assert fast_site == plain_site
-    said = [m for level, m in fast_log if "Listing.add" in m]
-    assert said == [
-        "material/tags: the tags plugin's Listing.add differ from those warta mirrors "
-        "(mkdocs 1.6.1, mkdocs-material 9.8); "
-        "its listings are filled the usual way"
-    ]
-    assert [x for x in fast_log if "Listing.add" not in x[1]] == plain_log
+    assert [m for level, m in fast_log if name in m] == [said]
+    assert [x for x in fast_log if name not in x[1]] == plain_log
 
 
 BLOG_POSTS = {
@@ -214,24 +236,6 @@ def test_invalid_blog_metadata_fails_the_same_way(
         assert errors[0][0] == "BuildError" and "links: must be a list" in errors[0][1]
     else:
         assert f"Error reading metadata '{key}' of post 'berita/posts/berita-rusak" in errors[0][1]
-
-
-def test_a_changed_blog_keeps_its_own_posts_and_says_so(
-    blog: Project, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setitem(material_fast.BLOG_MIRRORED, "Post.__init__", "0" * 64)
-    fast_site, fast_log = build(blog, caplog, "changed")
-    with monkeypatch.context() as m:
-        m.setattr(material_fast, "install", lambda config: [])
-        plain_site, plain_log = build(blog, caplog, "plain")
-    assert fast_site == plain_site
-    said = [m for level, m in fast_log if "Post.__init__" in m]
-    assert said == [
-        "material/blog: the blog's Post.__init__ differ from those warta mirrors "
-        "(mkdocs 1.6.1, mkdocs-material 9.8); "
-        "its posts are read the usual way"
-    ]
-    assert [x for x in fast_log if "Post.__init__" not in x[1]] == plain_log
 
 
 META = [
