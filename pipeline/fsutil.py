@@ -72,6 +72,37 @@ def atomic_write_bytes(path: Path, data: bytes, *, durable: bool = True) -> None
         fsync_dir(path.parent)
 
 
+def write_entry(path: str, data: bytes, folders: set[str]) -> None:
+    """Write ``data`` to ``path`` by a temporary name and a rename, not durable: for
+    files whose bytes are a pure function of their name (the build cache's entries),
+    many thousands per build.
+
+    Cheaper than :func:`atomic_write_bytes` (no random name, no ``stat`` for the old
+    mode, no ``fchmod``): the temporary name is this process' own, created exclusively
+    and never through a symbolic link. ``folders`` holds the folders known to exist
+    (the caller's, for the whole build).
+    """
+    folder, _, name = path.rpartition("/")
+    if folder not in folders:
+        os.makedirs(folder, mode=DIR_MODE, exist_ok=True)
+        folders.add(folder)
+    tmp = f"{folder}/.{name}.{os.getpid()}.tmp"
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC
+    try:
+        fd = os.open(tmp, flags, FILE_MODE)
+    except FileExistsError:  # left by a killed run that had this process number
+        os.unlink(tmp)
+        fd = os.open(tmp, flags, FILE_MODE)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise
+
+
 def atomic_write_text(path: Path, text: str) -> None:
     """Write UTF-8 text atomically."""
     atomic_write_bytes(path, text.encode("utf-8"))

@@ -340,6 +340,61 @@ def test_publish_full_builds_everything_and_records_for_the_next(site: Site) -> 
     assert not again.full and again.pages_rendered == 0
 
 
+def _count_page_cleans(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Calls of the sanitiser on a page's HTML in this process (not a heading's text)."""
+    from pipeline.content.sanitise import Sanitiser
+
+    calls: list[int] = []
+    original = Sanitiser.clean
+    pid = os.getpid()
+
+    def counting(self: Sanitiser, fragment: str) -> str:
+        if os.getpid() == pid and "<p>" in fragment:
+            calls.append(len(fragment))
+        return original(self, fragment)
+
+    monkeypatch.setattr(Sanitiser, "clean", counting)
+    return calls
+
+
+def test_the_sanitiser_runs_where_a_page_is_converted_and_is_kept_with_it(
+    site: Site, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    calls = _count_page_cleans(monkeypatch)
+    result = publish(site.config, now=site.now, full=True)
+    assert result.build is not None and result.build.cache is not None
+    converted = result.build.cache.converted
+    # The second process sanitised the pages it converted: fewer here than pages.
+    assert 0 < len(calls) < converted
+    entries = list((site.root / ".warta" / CACHE_FOLDER / "convert").glob("*/*.json"))
+    assert len(entries) >= converted
+    from pipeline.content.sanitise import Sanitiser
+
+    sanitiser = Sanitiser(site.config.html, site_url=site.config.site.url)
+    for path in entries[:5]:
+        entry = json.loads(path.read_text())
+        assert entry["clean"] == sanitiser.clean(entry["content"]) != entry["content"]
+    del calls[:]
+    again = site.publish()
+    assert again.conversions_kept > 0 and again.converted == 0
+    assert calls == []  # every page's sanitised HTML came with its kept conversion
+    assert site.differences() == []
+
+
+def test_a_sanitised_form_is_given_only_to_the_string_it_was_made_from(tmp_path: Path) -> None:
+    from pipeline.site.incremental import BuildCache
+
+    cache = BuildCache(tmp_path, None)
+    cache.content_filter = lambda html: html.replace("<script>", "")
+    html = "".join(["<p>a</p>", "<script>"])
+    assert cache._prepare(html) == "<p>a</p>"
+    twin = "".join(["<p>a</p>", "<script>"])  # equal, not the same object
+    assert twin == html and twin is not html
+    assert cache.cleaned(twin) is None
+    assert cache.cleaned(html) == "<p>a</p>"
+    assert cache.cleaned(html) is None  # taken once
+
+
 def test_the_cli_says_what_the_build_kept(site: Site) -> None:
     from click.testing import CliRunner
 

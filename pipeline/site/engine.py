@@ -410,6 +410,7 @@ class _Ahead:
             self.used += 1
             if self.cache is not None:
                 self.cache.absorb(result["tally"])
+                self.cache._prepare(page.content, result["clean"])
             for name, level, message in result["records"]:
                 logging.getLogger(name).log(level, message)
             if result["excerpt"] is not None:
@@ -521,6 +522,8 @@ class _Ahead:
             else {target.src_uri: anchors for target, anchors in links.items()},
             "records": records,
             "tally": tally,
+            # warta's sanitiser, applied here (the build process takes it by this HTML)
+            "clean": self.cache.take_prepared(page.content) if self.cache is not None else None,
             "excerpt": None
             if excerpt is None
             else (*excerpt, list(capture.records), excerpt_tally),

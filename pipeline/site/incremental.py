@@ -7,13 +7,14 @@ This module keeps, beside the build (``<state>/build-cache/``, format in
 
 - a **global key**: SHA-256 of ``mkdocs.yml``, ``warta.yml``, every file of the theme
   folders that no versioned package accounts for, warta's own code, the versions and
-  installed-file records of mkdocs, mkdocs-material, Markdown, pymdown-extensions and
-  Pagefind, the plugin set with its options and the Markdown extensions. Any
+  installed-file records of mkdocs, mkdocs-material, Markdown, pymdown-extensions,
+  Pagefind and nh3, the plugin set with its options and the Markdown extensions. Any
   difference means a full build, and the publish names the part that changed;
 - a **conversion cache** (Markdown → HTML, TOC, anchors) per page, keyed on the Markdown
   after the plugins' ``on_page_markdown``, the page's source and URL, and checked against
   every file lookup the relative-path step made (a renamed or withdrawn target is a
-  miss); the same for each blog excerpt;
+  miss), with the page's HTML as warta's sanitiser leaves it (computed by the process
+  that converts the page); the same for each blog excerpt;
 - a **page cache**: per output file, the SHA-256 of everything its template is given
   (the navigation, the page's own context as the plugins left it) and of the file it
   produced. A hit links the previous build's file, once its bytes are checked;
@@ -38,7 +39,7 @@ import logging
 import os
 import shutil
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -56,7 +57,7 @@ from mkdocs.structure.pages import (
 from mkdocs.structure.toc import AnchorLink, get_toc
 
 import pipeline
-from pipeline.fsutil import atomic_write_bytes, sha256_file
+from pipeline.fsutil import atomic_write_bytes, sha256_file, write_entry
 from pipeline.site.convert import convert
 
 log = logging.getLogger("mkdocs.plugins.warta")
@@ -69,7 +70,7 @@ MANIFEST = "manifest.json"
 READTIME = "readtime.json"
 
 #: Packages whose version and installed files are part of the global key.
-PACKAGES = ("mkdocs", "mkdocs-material", "Markdown", "pymdown-extensions", "pagefind")
+PACKAGES = ("mkdocs", "mkdocs-material", "Markdown", "pymdown-extensions", "pagefind", "nh3")
 #: Plugins whose hooks this module knows (what they read and keep between pages).
 KNOWN_PLUGINS = frozenset(
     {"warta", "search", "material/search", "tags", "material/tags", "blog", "material/blog"}
@@ -692,6 +693,11 @@ class BuildCache:
         self._forked: dict[str, Any] = dataclasses.asdict(self.report)
         self._tallied: dict[str, int] = {}
         self._tallied_used: list[str] = []
+        self._folders: set[str] = set()  # entry folders known to exist
+        #: The first ``on_page_content`` step (warta's sanitiser), a pure function of a
+        #: page's HTML: applied where the page is converted, kept in its entry.
+        self.content_filter: Callable[[str], str] | None = None
+        self._prepared: dict[int, tuple[str, str]] = {}
 
     # -- deciding ---------------------------------------------------------------------
 
@@ -813,10 +819,10 @@ class BuildCache:
         return data
 
     def _write(self, kind: str, key: str, data: dict[str, Any]) -> None:
-        path = self._entry_path(kind, key)
+        path = f"{self.folder}/{kind}/{key[:2]}/{key}.json"
         payload = json.dumps({"version": CACHE_VERSION, **data}, ensure_ascii=False)
         # Not durable: a lost entry is a miss; a damaged one fails to parse (a miss too).
-        atomic_write_bytes(path, payload.encode("utf-8"), durable=False)
+        write_entry(path, payload.encode("utf-8"), self._folders)
         self._use(f"{kind}/{key}")
 
     def _use(self, entry: str) -> None:
@@ -868,6 +874,7 @@ class BuildCache:
             tokens = _page_render(page, config, recorder)
         finally:
             mkdocs_log.removeHandler(warnings)
+        clean = self._prepare(page.content)
         if recorder.other or warnings.count:
             return  # warnings must be given again by the next build: not kept
         links = {
@@ -883,8 +890,35 @@ class BuildCache:
                 "anchors": sorted(page.present_anchor_ids or ()),
                 "links_to_anchors": links if page.links_to_anchors is not None else None,
                 "lookups": recorder.lookups,
+                "clean": clean,
             },
         )
+
+    def _prepare(self, html: Any, clean: Any = None) -> str | None:
+        """``html`` through :attr:`content_filter` (``clean``: already computed), for
+        :meth:`cleaned` to give when the page's hooks ask."""
+        if self.content_filter is None or not isinstance(html, str):
+            return None
+        if not isinstance(clean, str):
+            clean = self.content_filter(html)
+        self._prepared[id(html)] = (html, clean)
+        return clean
+
+    def cleaned(self, html: str) -> str | None:
+        """:attr:`content_filter` of ``html`` if this process' conversion step (or the
+        second process') computed it for this very string; else None.
+
+        Taken once: the string is matched by identity (held until taken, so its id
+        cannot be reused meanwhile), never by equality, so nothing but the page's own
+        converted HTML is ever given its filtered form."""
+        found = self._prepared.pop(id(html), None)
+        if found is None or found[0] is not html:
+            return None
+        return found[1]
+
+    def take_prepared(self, html: Any) -> str | None:
+        """The filtered form of ``html`` made here, to send to the build process."""
+        return self.cleaned(html) if isinstance(html, str) else None
 
     def _apply(self, page: Page, entry: dict[str, Any], files: Files) -> bool:
         lookups = entry.get("lookups")
@@ -904,6 +938,7 @@ class BuildCache:
         page.present_anchor_ids = set(entry["anchors"])
         if links is not None:
             page.links_to_anchors = links
+        self._prepare(page.content, entry.get("clean"))
         return True
 
     def excerpt(self, excerpt: Any, markdown: str, config: Any, files: Files) -> Any:

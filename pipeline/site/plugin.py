@@ -25,7 +25,7 @@ import logging
 import os
 import posixpath
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Protocol, cast
@@ -97,6 +97,13 @@ class _Cache(search.Kept, Protocol):
 
     def record_output(self, rel: str, key: str, data: bytes) -> None:
         """``rel`` was made from ``key`` with ``data``."""
+        ...
+
+    content_filter: Callable[[str], str] | None
+    """Applied to each page's HTML where it is converted (the sanitiser)."""
+
+    def cleaned(self, html: str) -> str | None:
+        """``content_filter(html)`` when the conversion step computed it for ``html``."""
         ...
 
 
@@ -250,6 +257,8 @@ class WartaPlugin(BasePlugin[WartaPluginConfig]):
         if not config.site_url:
             config.site_url = warta.site.url
         self.sanitiser = Sanitiser(warta.html, site_url=config.site_url or warta.site.url)
+        if self.cache is not None:
+            self.cache.content_filter = self.sanitiser.clean
         now = self.now or now_utc()
         docs = Path(config.docs_dir).resolve()
         self.items, self.hidden, self.drafts = {}, [], {}
@@ -430,7 +439,10 @@ class WartaPlugin(BasePlugin[WartaPluginConfig]):
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         self.progress.advance()
         assert self.sanitiser is not None
-        html = self.sanitiser.clean(html)
+        # The cache between builds sanitises where the page is converted (in either
+        # process, kept with the conversion): the same function of the same HTML.
+        clean = self.cache.cleaned(html) if self.cache is not None else None
+        html = self.sanitiser.clean(html) if clean is None else clean
         _clean_toc(page.toc, self.sanitiser)
         src = page.file.src_uri
         if self.config.court_theme:
