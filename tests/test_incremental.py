@@ -357,15 +357,36 @@ def _count_page_cleans(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     return calls
 
 
+def _count_readtimes(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The blog's reading times computed in this process."""
+    from material.plugins.blog import readtime as module
+
+    calls: list[int] = []
+    pid = os.getpid()
+
+    class Counting(module.ReadtimeParser):  # type: ignore[misc]
+        def __init__(self) -> None:
+            if os.getpid() == pid:
+                calls.append(1)
+            super().__init__()
+
+    monkeypatch.setattr(module, "ReadtimeParser", Counting)
+    return calls
+
+
 def test_the_sanitiser_runs_where_a_page_is_converted_and_is_kept_with_it(
     site: Site, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     calls = _count_page_cleans(monkeypatch)
+    readtimes = _count_readtimes(monkeypatch)
     result = publish(site.config, now=site.now, full=True)
     assert result.build is not None and result.build.cache is not None
     converted = result.build.cache.converted
-    # The second process sanitised the pages it converted: fewer here than pages.
+    # The second process sanitised the pages it converted: fewer here than pages; and
+    # computed the reading time of its posts from the HTML this process gives the blog.
     assert 0 < len(calls) < converted
+    posts = len(list((site.root / "content" / "berita" / "posts").glob("*/index.md")))
+    assert 0 < len(readtimes) < posts
     entries = list((site.root / ".warta" / CACHE_FOLDER / "convert").glob("*/*.json"))
     assert len(entries) >= converted
     from pipeline.content.sanitise import Sanitiser
@@ -374,10 +395,11 @@ def test_the_sanitiser_runs_where_a_page_is_converted_and_is_kept_with_it(
     for path in entries[:5]:
         entry = json.loads(path.read_text())
         assert entry["clean"] == sanitiser.clean(entry["content"]) != entry["content"]
-    del calls[:]
+    del calls[:], readtimes[:]
     again = site.publish()
     assert again.conversions_kept > 0 and again.converted == 0
     assert calls == []  # every page's sanitised HTML came with its kept conversion
+    assert readtimes == []
     assert site.differences() == []
 
 

@@ -411,6 +411,7 @@ class _Ahead:
             if self.cache is not None:
                 self.cache.absorb(result["tally"])
                 self.cache._prepare(page.content, result["clean"])
+                self.cache.absorb_readtimes(result["readtimes"])
             for name, level, message in result["records"]:
                 logging.getLogger(name).log(level, message)
             if result["excerpt"] is not None:
@@ -507,6 +508,7 @@ class _Ahead:
             config._current_page = None
         records = list(capture.records)
         del capture.records[:]
+        clean = self.cache.take_prepared(page.content) if self.cache is not None else None
         tally = self.cache.tally() if self.cache is not None else None
         excerpt = excerpts.convert_ahead(page)
         excerpt_tally = self.cache.tally() if self.cache is not None else None
@@ -522,8 +524,12 @@ class _Ahead:
             else {target.src_uri: anchors for target, anchors in links.items()},
             "records": records,
             "tally": tally,
-            # warta's sanitiser, applied here (the build process takes it by this HTML)
-            "clean": self.cache.take_prepared(page.content) if self.cache is not None else None,
+            # warta's sanitiser, applied here (the build process takes it by this HTML),
+            # and the blog's reading time of what warta makes of it
+            "clean": clean,
+            "readtimes": self.cache.readtimes_ahead(page, config, clean)
+            if self.cache is not None
+            else {},
             "excerpt": None
             if excerpt is None
             else (*excerpt, list(capture.records), excerpt_tally),

@@ -698,6 +698,9 @@ class BuildCache:
         #: page's HTML: applied where the page is converted, kept in its entry.
         self.content_filter: Callable[[str], str] | None = None
         self._prepared: dict[int, tuple[str, str]] = {}
+        #: What follows it in warta's ``on_page_content`` (within one build: it reads
+        #: the photos beside the page), for the conversion child's reading times.
+        self.page_filter: Callable[[Page, str], str] | None = None
 
     # -- deciding ---------------------------------------------------------------------
 
@@ -803,6 +806,38 @@ class BuildCache:
             minutes = original(html, words_per_minute)
         self.readtimes[key] = minutes
         return minutes
+
+    def readtimes_ahead(
+        self, page: Page, config: MkDocsConfig, clean: str | None
+    ) -> dict[str, Any]:
+        """In the conversion child: the blog's reading time of post ``page``, computed
+        from the HTML the blog's ``on_page_content`` will be given in the build process
+        (``clean`` through :attr:`page_filter`), keyed as :meth:`readtime` keys it. The
+        build process takes these in (:meth:`absorb_readtimes`) and computes none of
+        them again; HTML it reaches otherwise has another key, and is computed there."""
+        if clean is None or self.page_filter is None:
+            return {}
+        from material.plugins.blog import plugin as blog
+
+        found: dict[str, Any] = {}
+        html: str | None = None
+        for plugin in config.plugins.values():
+            if not isinstance(plugin, blog.BlogPlugin) or not plugin.config.enabled:
+                continue
+            if not plugin.config.post_readtime or page not in plugin.blog.posts:
+                continue
+            if page.config.readtime:  # type: ignore[attr-defined]
+                continue
+            if html is None:
+                html = self.page_filter(page, clean)
+            words = plugin.config.post_readtime_words_per_minute
+            key = _sha(f"{words}\0{html}")
+            found[key] = blog.readtime(html, words)
+        return found
+
+    def absorb_readtimes(self, found: dict[str, Any]) -> None:
+        """Take in :meth:`readtimes_ahead` of the conversion child."""
+        self.previous_readtimes.update(found)
 
     # -- entries ------------------------------------------------------------------------
 

@@ -101,6 +101,8 @@ class _Cache(search.Kept, Protocol):
 
     content_filter: Callable[[str], str] | None
     """Applied to each page's HTML where it is converted (the sanitiser)."""
+    page_filter: Callable[[Page, str], str] | None
+    """What this plugin's ``on_page_content`` makes of a page's sanitised HTML."""
 
     def cleaned(self, html: str) -> str | None:
         """``content_filter(html)`` when the conversion step computed it for ``html``."""
@@ -259,6 +261,7 @@ class WartaPlugin(BasePlugin[WartaPluginConfig]):
         self.sanitiser = Sanitiser(warta.html, site_url=config.site_url or warta.site.url)
         if self.cache is not None:
             self.cache.content_filter = self.sanitiser.clean
+            self.cache.page_filter = self._page_html
         now = self.now or now_utc()
         docs = Path(config.docs_dir).resolve()
         self.items, self.hidden, self.drafts = {}, [], {}
@@ -435,6 +438,12 @@ class WartaPlugin(BasePlugin[WartaPluginConfig]):
             markdown = tagpages.BARE_LISTING.sub(lambda _m: listing, markdown)
         return markdown
 
+    def _page_html(self, page: Page, clean: str) -> str:
+        """A page's sanitised HTML as this plugin's ``on_page_content`` returns it."""
+        if self.config.court_theme:
+            return theme.content_html(clean, page.file.abs_src_path)
+        return clean
+
     @event_priority(100)  # before any other plugin (search, blog) reads the content
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         self.progress.advance()
@@ -445,8 +454,7 @@ class WartaPlugin(BasePlugin[WartaPluginConfig]):
         html = self.sanitiser.clean(html) if clean is None else clean
         _clean_toc(page.toc, self.sanitiser)
         src = page.file.src_uri
-        if self.config.court_theme:
-            html = theme.content_html(html, page.file.abs_src_path)
+        html = self._page_html(page, html)
         if src in self.items or src in self.drafts:
             self.html[src] = html
             self.pages[src] = page
