@@ -6,6 +6,7 @@ and looked at in Chromium: phone widths, search with Pagefind, axe-core.
 
 from __future__ import annotations
 
+import hashlib
 import io
 import json
 import re
@@ -339,3 +340,52 @@ def test_posts_are_indexed_one_bundle_per_blog_and_year(tmp_path: Path) -> None:
         ("berita/2026/**/*.html", "pagefind/berita-2026"),
         ("pengumuman/2026/**/*.html", "pagefind/pengumuman-2026"),
     ]
+
+
+def _page(body: str, *, marked: bool) -> str:
+    mark = " data-pagefind-body" if marked else ""
+    return (
+        '<!doctype html><html lang="id"><head><title>t</title></head><body>'
+        f"<nav>menu beranda profil berita</nav><article{mark}>{body}</article></body></html>"
+    )
+
+
+def test_the_sites_bundle_reads_only_what_pagefind_would_index(tmp_path: Path) -> None:
+    from pipeline.site import search
+
+    site = tmp_path / "site"
+    pages = {
+        "index.html": _page("Selamat datang di pengadilan", marked=True),
+        "profil/visi-misi/index.html": _page("Visi misi perceraian warisan", marked=True),
+        "berita/index.html": _page("Daftar berita sidang keliling", marked=False),
+        "berita/page/2/index.html": _page("Daftar berita lama", marked=False),
+        "tags/index.html": _page("Tag anggaran", marked=False),
+        "berita/2026/01/02/b/index.html": _page("Sidang keliling di desa", marked=True),
+    }
+    for rel, html in pages.items():
+        (site / rel).parent.mkdir(parents=True, exist_ok=True)
+        (site / rel).write_text(html)
+    (site / "feed.xml").write_text("<rss></rss>")
+    found = search.bundles(site, ["berita"])
+    # The list pages, the tag pages and the feed have no marked page: not read at all.
+    assert found[0] == ("{index.html,profil/**/*.html}", "pagefind")
+    everything = (
+        "{berita/index.html,berita/page/**/*.html,feed.xml,index.html,profil/**/*.html,"
+        "tags/**/*.html}"
+    )
+    search._run(site, everything, "pagefind-all")
+    search._run(site, found[0][0], "pagefind")
+
+    def digests(folder: Path) -> dict[str, str]:
+        return {
+            str(path.relative_to(folder)): hashlib.sha256(path.read_bytes()).hexdigest()
+            for path in folder.rglob("*")
+            if path.is_file()
+        }
+
+    # Pagefind leaves out every page without the mark once one has it: the same index.
+    assert digests(site / "pagefind") == digests(site / "pagefind-all") != {}
+    # With no marked page anywhere, every page is indexed whole: all of them are read.
+    for rel, html in pages.items():
+        (site / rel).write_text(html.replace(" data-pagefind-body", ""))
+    assert search.bundles(site, ["berita"])[0][0] == everything

@@ -45,18 +45,53 @@ _YEAR = re.compile(r"\d{4}")
 BUNDLES = "warta-bundles.json"
 
 
-def _has_html(folder: Path) -> bool:
-    return next(folder.rglob("*.html"), None) is not None
+#: The attribute of the element whose text Pagefind indexes. The court theme puts it on
+#: a page's content, never on a list page, a tag page or the home page's cards.
+BODY_MARK = b"data-pagefind-body"
+
+
+def _marked(path: str) -> bool:
+    try:
+        with open(path, "rb") as handle:
+            return BODY_MARK in handle.read()
+    except OSError:
+        return False
+
+
+def _html_in(folder: Path) -> tuple[bool, bool]:
+    """(any HTML file under ``folder``, any of them with :data:`BODY_MARK`)."""
+    found = False
+    for root, _dirs, names in os.walk(folder):
+        for name in names:
+            if name.endswith(".html"):
+                found = True
+                if _marked(os.path.join(root, name)):
+                    return True, True
+    return found, False
 
 
 def bundles(site_dir: Path, post_dirs: Iterable[str]) -> list[tuple[str, str]]:
     """``(glob, output folder)`` of each bundle: the site's pages, then each blog year.
 
     Folders without any HTML file (a post's images and PDFs) are left out of the globs:
-    they add nothing to the index and each one costs Pagefind time per path matched."""
+    they add nothing to the index and each one costs Pagefind time per path matched.
+    Once any page of the site's own bundle has :data:`BODY_MARK`, Pagefind leaves out
+    every page without it, so the files and folders with no marked page (the blog's
+    list pages, the tag pages, the feed and the sitemaps) are left out of that glob:
+    the same index, without Pagefind reading a thousand list pages at 5,000 posts (and
+    a new post, which changes the blog's index page, leaves the bundle as it was)."""
     blogs = {d.strip("/") for d in post_dirs}
     years: list[tuple[str, str]] = []
-    rest: list[str] = []
+    rest: list[tuple[str, bool]] = []  # (glob, holds a marked page)
+
+    def file(path: Path, glob: str) -> None:
+        rest.append((glob, path.name.endswith(".html") and _marked(str(path))))
+
+    def folder(path: Path, glob: str) -> None:
+        html, marked = _html_in(path)
+        if html:
+            rest.append((glob + "/**/*.html", marked))
+
     for entry in sorted(site_dir.iterdir()):
         name = entry.name
         if name == OUTPUT or name.startswith("."):
@@ -68,14 +103,17 @@ def bundles(site_dir: Path, post_dirs: Iterable[str]) -> list[tuple[str, str]]:
                         (f"{name}/{child.name}/**/*.html", f"{OUTPUT}/{name}-{child.name}")
                     )
                 elif not child.is_dir():
-                    rest.append(f"{name}/{child.name}")
-                elif _has_html(child):
-                    rest.append(f"{name}/{child.name}/**/*.html")
+                    file(child, f"{name}/{child.name}")
+                else:
+                    folder(child, f"{name}/{child.name}")
         elif not entry.is_dir():
-            rest.append(name)
-        elif _has_html(entry):
-            rest.append(name + "/**/*.html")
-    pages = "{" + ",".join(rest) + "}" if len(rest) > 1 else (rest[0] if rest else "*.html")
+            file(entry, name)
+        else:
+            folder(entry, name)
+    marked = [glob for glob, has in rest if has]
+    # With no marked page at all, Pagefind indexes every page whole: all of them go in.
+    kept = marked or [glob for glob, _has in rest]
+    pages = "{" + ",".join(kept) + "}" if len(kept) > 1 else (kept[0] if kept else "*.html")
     return [(pages, OUTPUT), *years]
 
 
