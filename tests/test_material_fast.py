@@ -9,6 +9,7 @@ import hashlib
 import logging
 from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -46,6 +47,7 @@ def both_ways(
     fast = build(project, caplog, "fast")
     with monkeypatch.context() as m:
         m.setattr(material_fast, "install", lambda config: [])
+        m.setattr(material_fast, "speed_up_navigation", lambda env, config, nav: None)
         plain = build(project, caplog, "plain")
     return fast, plain
 
@@ -326,3 +328,96 @@ def test_the_shared_front_matter_is_copied_as_deepcopy_copies_it() -> None:
     assert fast["a"] is fast["c"] and fast["a"] is not raw["a"]  # the alias stays one list
     assert fast["a"][1] is not raw["a"][1] and fast["h"] is not raw["h"]
     assert fast["f"] is not raw["f"] and fast["d"] == raw["d"]
+
+
+@pytest.fixture
+def navigated(project: Project) -> Project:
+    """Posts over three years (the blog's archive in the navigation), static pages in
+    nested sections, and the court site's features: tabs, sections, indexes, prune."""
+    mkdocs = project.root / "mkdocs.yml"
+    features = "[navigation.tabs, navigation.sections, navigation.indexes, navigation.prune]"
+    mkdocs.write_text(mkdocs.read_text().replace("[navigation.tabs]", features))
+    for number in range(1, 13):
+        project.published(
+            f"berita-{number:02d}",
+            title=f"Berita nomor {number}",
+            summary="Ringkasan berita.",
+            date=date(2024 + number % 3, 1 + number % 12, 1 + number),
+        )
+    for name in ("visi-misi", "struktur", "sejarah"):
+        project.published(name, "profil", title=f"Profil {name}")
+    return project
+
+
+def _count_navigation_renders(monkeypatch: pytest.MonkeyPatch) -> dict[str, list[str]]:
+    """The sidebar's renders asked for in this process ("asked", by page URL) and those
+    made ("made": the template's own rendering, beneath the memo)."""
+    import os
+
+    seen: dict[str, list[str]] = {"asked": [], "made": []}
+    pid = os.getpid()
+    real = material_fast.speed_up_navigation
+
+    def spy(template: Any, kind: str) -> None:
+        original = template.root_render_func
+
+        def render(context):  # type: ignore[no-untyped-def]
+            if os.getpid() == pid:
+                seen[kind].append(getattr(context.get("page"), "url", ""))
+            return original(context)
+
+        template.root_render_func = render
+
+    def counting(env, config, nav):  # type: ignore[no-untyped-def]
+        template = env.get_template("partials/nav.html")
+        spy(template, "made")
+        why = real(env, config, nav)  # (the memo renders through the spy)
+        spy(template, "asked")
+        return why
+
+    monkeypatch.setattr(material_fast, "speed_up_navigation", counting)
+    return seen
+
+
+def test_the_navigation_is_rendered_once_per_state_with_the_same_bytes(
+    navigated: Project, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    seen = _count_navigation_renders(monkeypatch)
+    (fast_site, fast_log), (plain_site, plain_log) = both_ways(navigated, caplog, monkeypatch)
+    assert fast_site == plain_site
+    assert fast_log == plain_log
+    posts = [k for k in fast_site if k.startswith("berita/20") and k.endswith("index.html")]
+    assert len(posts) >= 12  # (and the project's own)
+    # This process rendered the sidebar of its posts once (they share one state and one
+    # place among the navigation's links), and of every other page each time.
+    asked = [url for url in seen["asked"] if url.startswith("berita/20")]
+    made = [url for url in seen["made"] if url.startswith("berita/20")]
+    assert len(asked) >= 4 and len(made) == 1
+    others = [url for url in seen["asked"] if not url.startswith("berita/20")]
+    assert [url for url in seen["made"] if not url.startswith("berita/20")] == others != []
+    # The posts' navigation links climb from where each post is.
+    post = (navigated.root / "site-fast" / "site" / posts[0]).read_text()
+    assert 'href="../../../../../profil/' in post
+
+
+def test_an_overridden_navigation_template_is_rendered_for_every_page(
+    navigated: Project, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    mkdocs = navigated.root / "mkdocs.yml"
+    mkdocs.write_text(
+        mkdocs.read_text().replace("name: material\n", "name: material\n  custom_dir: overrides\n")
+    )
+    navigated.write(
+        "overrides/partials/nav.html",
+        '<nav class="ours">{{ page.title }}</nav>\n',
+    )
+    (fast_site, fast_log), (plain_site, _log) = both_ways(navigated, caplog, monkeypatch)
+    assert fast_site == plain_site
+    said = [m for _level, m in fast_log if m.startswith("navigation rendered for every post")]
+    assert said == [
+        "navigation rendered for every post: the template partials/nav.html is not "
+        "mkdocs-material 9.8's (an override?)"
+    ]
+    post = next(k for k in fast_site if k.startswith("berita/20") and k.endswith("index.html"))
+    text = (navigated.root / "site-fast" / "site" / post).read_text()
+    assert '<nav class="ours">Berita nomor' in text

@@ -549,3 +549,140 @@ def install(config: Any) -> list[str]:
             if why is not None:
                 reasons.append(f"{name}: {why}; its posts are read the usual way")
     return reasons
+
+
+# -- navigation ---------------------------------------------------------------------
+
+#: SHA-256 of the templates the navigation memo renders (mkdocs-material 9.8): the
+#: sidebar's and the tabs' navigation and what they include. A site that overrides one
+#: of them has it rendered for every page.
+_NAV_TEMPLATES = {
+    "partials/nav.html": "af33f6e032f632eb055c365eb5f1a975bf8456152fa768e69a1aad6d470b843f",
+    "partials/nav-item.html": "89895208f22d68ce405a4bcb6649b9150eba5bbb04663a6cb3f93f02daf1d2f7",
+    "partials/tabs.html": "d2c82916569e645a6b6dc5a36a2beddfaca5a66c8738c5b3e13b7d100ac2e8b7",
+    "partials/tabs-item.html": "52fe1f551aa2dbfc9e15a19718a4cadd1f1e728d567ca21fea493ebfccaf3fe2",
+    "partials/logo.html": "e0925ef6c190174a5162ed1ecc55295016dd8a7beec3018db3e04aac283a2dd9",
+    "partials/source.html": "6847616d67be4920d39c278c2799bf20222bbc02ee2a8393aca85e3eaa518752",
+}
+#: The two includes whose output is kept (each includes or imports the others).
+NAV_INCLUDES = ("partials/nav.html", "partials/tabs.html")
+
+
+def _url_sources() -> dict[str, Any]:
+    from mkdocs import utils
+    from mkdocs.utils import templates
+
+    return {
+        "normalize_url": utils.normalize_url,
+        "get_relative_url": utils.get_relative_url,
+        "_get_norm_url": utils._get_norm_url,
+        "_norm_parts": utils._norm_parts,
+        "url_filter": templates.url_filter,
+    }
+
+
+_URL_DIGESTS = {
+    "normalize_url": "b11a3a176c1cd9aeb70d50181944fcd42fba1a8c32e1741770d5746974d4cd27",
+    "get_relative_url": "4d13309f3b8efbb99fdb52f3d7236765f61c81a2a37385defe6f7c7bf39a8461",
+    "_get_norm_url": "975a0c9e245220a2834e2e63989a39dfb516bc158449f96836d3fec6afafae52",
+    "_norm_parts": "6f32c9f7093d39426b339eac5dc4012e257a1e34e7c03f55a0dcde1f320bb1fb",
+    "url_filter": "aa52bb2422f2048e9509b9545882979c945310bd6f07f21e77017e7c26a1f155",
+}
+
+
+def _nav_items(items: Iterable[Any]) -> list[Any]:
+    """Every item of the navigation, depth first."""
+    found: list[Any] = []
+    for item in items:
+        found.append(item)
+        found.extend(_nav_items(getattr(item, "children", None) or ()))
+    return found
+
+
+def speed_up_navigation(env: Any, config: Any, nav: Any) -> str | None:
+    """Render the navigation (sidebar and tabs) once per distinct state for blog posts.
+
+    mkdocs-material renders the whole navigation into every page: at 5,000 posts, a
+    quarter of the page templates' time. For a blog post that is not itself in the
+    navigation, those templates read nothing of the post but the navigation's state
+    (which items are active, their URLs and titles) and the links they make relative to
+    the post's address. Such a link depends on the post's address only through its
+    longest leading folders that begin a link target and its depth (mkdocs'
+    ``get_relative_url`` walks the common leading folders, then climbs), so posts of
+    the same depth under the same such folders (``berita/2024/05/01/a/`` and
+    ``berita/2025/11/30/b/`` under ``berita/``) get the same bytes, rendered once per
+    build process. The templates and mkdocs' URL functions are checked by SHA-256;
+    the reason is returned when the memo cannot be used. Every other page is rendered
+    as usual."""
+    from mkdocs import utils
+
+    for name, digest in _NAV_TEMPLATES.items():
+        try:
+            source = env.loader.get_source(env, name)[0]
+        except Exception:  # (a loader that cannot say: nothing to compare)
+            return f"the template {name} cannot be read"
+        if hashlib.sha256(source.encode()).hexdigest() != digest:
+            return f"the template {name} is not mkdocs-material 9.8's (an override?)"
+    changed = sorted(n for n, f in _url_sources().items() if _digest(f) != _URL_DIGESTS[n])
+    if changed:
+        return f"mkdocs' {', '.join(changed)} differ from 1.6.1"
+    items = _nav_items(nav.items)
+    in_nav = {id(item) for item in items}
+    posts: set[int] = set()
+    for name, plugin in config.plugins.items():
+        if name.split(" #")[0] in BLOG_PLUGINS and plugin.config.enabled:
+            posts.update(id(post) for post in plugin.blog.posts if id(post) not in in_nav)
+    if not posts:
+        return "no blog post outside the navigation"
+    targets = [getattr(item, "url", None) for item in items]
+    homepage = getattr(nav, "homepage", None)
+    targets += [
+        getattr(homepage, "url", None),
+        (config.extra or {}).get("homepage"),
+        config.theme.get("logo"),
+    ]
+    starts: set[tuple[str, ...]] = {()}
+    for target in targets:
+        if not isinstance(target, str):
+            continue
+        path, level = utils._get_norm_url(target)
+        if level == -1:
+            continue  # an address of its own, written as it is
+        parts = utils._norm_parts(path)
+        starts.update(tuple(parts[:k]) for k in range(len(parts) + 1))
+    memo: dict[tuple[Any, ...], str] = {}
+
+    def key(context: Any) -> tuple[Any, ...] | None:
+        page = context.get("page")
+        if page is None or id(page) not in posts:
+            return None
+        other = page.url
+        folder, _, base = other.rpartition("/")
+        if "." in base:  # (as get_relative_url: a file's name is not a folder)
+            other = folder
+        parts = utils._norm_parts(other)
+        shared = len(parts)
+        while shared and tuple(parts[:shared]) not in starts:
+            shared -= 1
+        state = tuple(
+            (getattr(i, "active", None), getattr(i, "url", None), getattr(i, "title", None))
+            for i in items
+        )
+        return (tuple(parts[:shared]), len(parts), id(nav), state)
+
+    for name in NAV_INCLUDES:
+        template = env.get_template(name)
+        original = template.root_render_func
+
+        def render(context: Any, original: Any = original, name: str = name) -> Any:
+            found = key(context)
+            if found is None:
+                yield from original(context)
+                return
+            html = memo.get((name, *found))
+            if html is None:
+                html = memo[(name, *found)] = "".join(original(context))
+            yield html
+
+        template.root_render_func = render
+    return None

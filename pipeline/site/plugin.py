@@ -237,6 +237,7 @@ class WartaPlugin(BasePlugin[WartaPluginConfig]):
         self.blogs: list[Any] = []
         self.tags: list[tagpages.Tag] = []
         self.sanitiser: Sanitiser | None = None
+        self.nav: Any = None
         self.shown: list[Any] = []  # the excerpts on the list page being rendered
 
     # -- configuration and navigation ------------------------------------------
@@ -402,6 +403,7 @@ class WartaPlugin(BasePlugin[WartaPluginConfig]):
             files.append(file)
 
     def on_nav(self, nav: Any, *, config: MkDocsConfig, files: Files) -> Any:
+        self.nav = nav
         # After the blog plugins built their post lists (in on_files), before any page.
         for plugin in config.plugins.values():
             blog = getattr(plugin, "blog", None)
@@ -492,6 +494,10 @@ class WartaPlugin(BasePlugin[WartaPluginConfig]):
         # given, so an escaped title would come back as markup (``<title>``): escape the
         # text it returns.
         env.filters["striptags"] = _striptags
+        if self.nav is not None:
+            why = material_fast.speed_up_navigation(env, config, self.nav)
+            if why is not None:
+                log.info("navigation rendered for every post: %s", why)
         return env
 
     def _home_posts(self) -> list[tuple[str, Item, Category]]:
