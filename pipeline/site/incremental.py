@@ -815,8 +815,8 @@ class BuildCache:
         (``clean`` through :attr:`page_filter`), keyed as :meth:`readtime` keys it. The
         build process takes these in (:meth:`absorb_readtimes`) and computes none of
         them again; HTML it reaches otherwise has another key, and is computed there."""
-        if clean is None or self.page_filter is None:
-            return {}
+        if clean is None or self.page_filter is None or not self.recording:
+            return {}  # (without the cache, the build process would not look them up)
         from material.plugins.blog import plugin as blog
 
         found: dict[str, Any] = {}
