@@ -421,3 +421,15 @@ def test_an_overridden_navigation_template_is_rendered_for_every_page(
     post = next(k for k in fast_site if k.startswith("berita/20") and k.endswith("index.html"))
     text = (navigated.root / "site-fast" / "site" / post).read_text()
     assert '<nav class="ours">Berita nomor' in text
+
+
+def test_changed_url_functions_render_the_navigation_for_every_page(
+    navigated: Project, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(material_fast._URL_DIGESTS, "get_relative_url", "0" * 64)
+    (fast_site, fast_log), (plain_site, _log) = both_ways(navigated, caplog, monkeypatch)
+    assert fast_site == plain_site
+    said = [m for _level, m in fast_log if m.startswith("navigation rendered for every post")]
+    assert said == [
+        "navigation rendered for every post: mkdocs' get_relative_url differ from 1.6.1"
+    ]

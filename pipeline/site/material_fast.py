@@ -623,7 +623,7 @@ def speed_up_navigation(env: Any, config: Any, nav: Any) -> str | None:
             return f"the template {name} cannot be read"
         if hashlib.sha256(source.encode()).hexdigest() != digest:
             return f"the template {name} is not mkdocs-material 9.8's (an override?)"
-    changed = sorted(n for n, f in _url_sources().items() if _digest(f) != _URL_DIGESTS[n])
+    changed = _differs(_URL_DIGESTS, _url_sources())
     if changed:
         return f"mkdocs' {', '.join(changed)} differ from 1.6.1"
     items = _nav_items(nav.items)
