@@ -335,6 +335,11 @@ def main() -> None:
     parser.add_argument("--curve", help="only the full build at these sizes (1000,5000,…)")
     args = parser.parse_args()
     use_hugo = not args.no_hugo and shutil.which("hugo") is not None
+    if not args.no_hugo and not use_hugo:
+        print(
+            "hugo not found: its column is left out (Debian: apt-get install hugo)",
+            file=sys.stderr,
+        )
     with tempfile.TemporaryDirectory(prefix="warta-scale-") as name:
         tmp = Path(name)
         if args.curve:
