@@ -146,7 +146,10 @@ def test_desk_bench_runs_on_a_small_site() -> None:
         for kind in ("http", "fresh", "sql", "think")
     ]
     http = [line.split() for line in lines[4:] if line.split()[1] in ("http", "fresh")]
-    assert all(float(row[6]) > 0 and float(row[7]) > 0 for row in http)  # CPU per request
+    # CPU per request. The server's is read from /proc in clock ticks (10 ms): a fast
+    # page over a dozen requests may take none, so it is asked of one row at least.
+    assert all(float(row[7]) > 0 and float(row[6]) >= 0 for row in http)
+    assert any(float(row[6]) > 0 for row in http)
 
 
 def test_material_bench_prints_each_hook_both_ways() -> None:
