@@ -170,6 +170,7 @@ def _build(config: MkDocsConfig, *, split: bool = True, cache: BuildCache | None
     inclusion = InclusionLevel.is_included
     try:
         start = time.monotonic()
+        gc.freeze()  # (see below; the publish's scan made every item before the build)
         config = config.plugins.on_config(config)
         if cache is not None:
             cache.begin(config)

@@ -31,6 +31,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import functools
+import gc
 import hashlib
 import importlib.metadata
 import inspect
@@ -739,7 +740,7 @@ class BuildCache:
         if self.previous is None or not self.previous.is_dir():
             return "no previous build"
         try:
-            data = json.loads(path.read_text(encoding="utf-8"))
+            data = _loads_acyclic(path.read_text(encoding="utf-8"))
         except FileNotFoundError:
             return "no build cache yet"
         except (OSError, ValueError) as error:
@@ -1390,6 +1391,19 @@ class BuildCache:
         """The build failed: nothing is recorded (entries stay, keyed by their content)."""
         self._unhook()
         _MEMO.clear()
+
+
+def _loads_acyclic(text: str) -> Any:
+    """``json.loads`` with the cyclic collector paused: JSON makes no reference cycles,
+    and the 20,000 lists of a 5,000-article manifest set off a full collection that
+    walked everything alive (0.17 s of a publish after no change)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return json.loads(text)
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _entries(root: Path) -> Iterator[str]:
