@@ -409,7 +409,7 @@ def test_a_sanitised_form_is_given_only_to_the_string_it_was_made_from(tmp_path:
     cache = BuildCache(tmp_path, None)
     cache.content_filter = lambda html: html.replace("<script>", "")
     html = "".join(["<p>a</p>", "<script>"])
-    assert cache._prepare(html) == "<p>a</p>"
+    assert cache.prepare_clean(html) == "<p>a</p>"
     twin = "".join(["<p>a</p>", "<script>"])  # equal, not the same object
     assert twin == html and twin is not html
     assert cache.cleaned(twin) is None

@@ -411,7 +411,7 @@ class _Ahead:
             self.used += 1
             if self.cache is not None:
                 self.cache.absorb(result["tally"])
-                self.cache._prepare(page.content, result["clean"])
+                self.cache.prepare_clean(page.content, result["clean"])
                 self.cache.absorb_readtimes(result["readtimes"])
             for name, level, message in result["records"]:
                 logging.getLogger(name).log(level, message)

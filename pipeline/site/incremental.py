@@ -910,7 +910,7 @@ class BuildCache:
             tokens = _page_render(page, config, recorder)
         finally:
             mkdocs_log.removeHandler(warnings)
-        clean = self._prepare(page.content)
+        clean = self.prepare_clean(page.content)
         if recorder.other or warnings.count:
             return  # warnings must be given again by the next build: not kept
         links = {
@@ -930,7 +930,7 @@ class BuildCache:
             },
         )
 
-    def _prepare(self, html: Any, clean: Any = None) -> str | None:
+    def prepare_clean(self, html: Any, clean: Any = None) -> str | None:
         """``html`` through :attr:`content_filter` (``clean``: already computed), for
         :meth:`cleaned` to give when the page's hooks ask."""
         if self.content_filter is None or not isinstance(html, str):
@@ -974,7 +974,7 @@ class BuildCache:
         page.present_anchor_ids = set(entry["anchors"])
         if links is not None:
             page.links_to_anchors = links
-        self._prepare(page.content, entry.get("clean"))
+        self.prepare_clean(page.content, entry.get("clean"))
         return True
 
     def excerpt(self, excerpt: Any, markdown: str, config: Any, files: Files) -> Any:
