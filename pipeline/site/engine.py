@@ -509,7 +509,7 @@ class _Ahead:
             config._current_page = None
         records = list(capture.records)
         del capture.records[:]
-        clean = self.cache.take_prepared(page.content) if self.cache is not None else None
+        clean = self.cache.cleaned(page.content) if self.cache is not None else None
         tally = self.cache.tally() if self.cache is not None else None
         excerpt = excerpts.convert_ahead(page)
         excerpt_tally = self.cache.tally() if self.cache is not None else None

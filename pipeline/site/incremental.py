@@ -855,7 +855,7 @@ class BuildCache:
         return data
 
     def _write(self, kind: str, key: str, data: dict[str, Any]) -> None:
-        path = f"{self.folder}/{kind}/{key[:2]}/{key}.json"
+        path = str(self._entry_path(kind, key))
         payload = json.dumps({"version": CACHE_VERSION, **data}, ensure_ascii=False)
         # Not durable: a lost entry is a miss; a damaged one fails to parse (a miss too).
         write_entry(path, payload.encode("utf-8"), self._folders)
@@ -940,7 +940,7 @@ class BuildCache:
         self._prepared[id(html)] = (html, clean)
         return clean
 
-    def cleaned(self, html: str) -> str | None:
+    def cleaned(self, html: Any) -> str | None:
         """:attr:`content_filter` of ``html`` if this process' conversion step (or the
         second process') computed it for this very string; else None.
 
@@ -951,10 +951,6 @@ class BuildCache:
         if found is None or found[0] is not html:
             return None
         return found[1]
-
-    def take_prepared(self, html: Any) -> str | None:
-        """The filtered form of ``html`` made here, to send to the build process."""
-        return self.cleaned(html) if isinstance(html, str) else None
 
     def _apply(self, page: Page, entry: dict[str, Any], files: Files) -> bool:
         lookups = entry.get("lookups")

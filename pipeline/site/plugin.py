@@ -104,7 +104,7 @@ class _Cache(search.Kept, Protocol):
     page_filter: Callable[[Page, str], str] | None
     """What this plugin's ``on_page_content`` makes of a page's sanitised HTML."""
 
-    def cleaned(self, html: str) -> str | None:
+    def cleaned(self, html: Any) -> str | None:
         """``content_filter(html)`` when the conversion step computed it for ``html``."""
         ...
 
