@@ -220,6 +220,40 @@ def test_incremental_publish_equals_a_full_build(site: Site, change, most: float
     assert site.differences() == []
 
 
+def test_the_second_conversion_process_starts_only_when_many_pages_changed(
+    site: Site, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A build that keeps nearly every conversion reads them back in one process; once
+    ``_AHEAD_AFTER`` pages were converted anew, a second process converts the pages
+    left, and the bytes are those of a full build either way."""
+    from pipeline.site import engine
+
+    def conversion_messages() -> list[str]:
+        return [r.getMessage() for r in caplog.records if "Markdown conversion" in r.getMessage()]
+
+    site.publish()  # (a previous build to keep from)
+    site_gen.edit_article(site.root, 2)
+    with caplog.at_level("INFO"):
+        report = site.publish()
+    assert report.converted == 1 and not report.full
+    assert conversion_messages() == [
+        f"Markdown conversion: {report.converted + report.conversions_kept} pages here "
+        "(conversions kept)"
+    ]
+    assert site.differences() == []
+
+    caplog.clear()
+    monkeypatch.setattr(engine, "_AHEAD_AFTER", 3)
+    for number in range(3, 13):
+        site_gen.edit_article(site.root, number)
+    with caplog.at_level("INFO"):
+        report = site.publish()
+    assert report.converted > engine._AHEAD_AFTER, report.summary()  # (one is withdrawn)
+    (message,) = conversion_messages()
+    assert "by the second process" in message and " 0 by the second process" not in message
+    assert site.differences() == []
+
+
 def test_a_kept_api_file_that_was_altered_is_made_again(site: Site) -> None:
     victim = sorted((site.root / "site" / "api" / "items").glob("*.json"))[3]
     victim.unlink()
