@@ -121,6 +121,11 @@ class Item:
         for name in _PACKABLE:
             getattr(type(self), name).pack(self)
 
+    def text_size(self) -> int:
+        """Length of the body and the front matter text as held now (characters, or
+        bytes once packed): what :meth:`pack` would shrink, read without unpacking."""
+        return sum(len(self.__dict__.get(f"_{name}") or "") for name in _PACKABLE)
+
     def body_where(self, body_line: int) -> str:
         """``file:line`` of a line of the body (1-based within the body)."""
         return f"{self.shown}:{self.body_line + body_line - 1}"
