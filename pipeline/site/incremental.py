@@ -669,6 +669,7 @@ class BuildCache:
         self.folder = folder
         self._root = str(folder)
         self.previous = previous
+        self._previous = str(previous) if previous is not None else ""
         self.reuse = reuse
         self.report = Report()
         self.recording = False  # entries and the manifest are written
@@ -692,6 +693,7 @@ class BuildCache:
         self.used: set[str] = set()
         self.written: list[Path] = []
         self.site_dir: Path | None = None
+        self._site = ""
         self._forked: dict[str, Any] = dataclasses.asdict(self.report)
         self._tallied: dict[str, int] = {}
         self._tallied_used: list[str] = []
@@ -715,6 +717,7 @@ class BuildCache:
     def begin(self, config: MkDocsConfig) -> None:
         """Compute the global key and decide: incremental, or full (and why)."""
         self.site_dir = Path(config.site_dir)
+        self._site = str(self.site_dir)
         if _mirrored() != _MIRRORED:
             self.off("this mkdocs populates or renders pages otherwise than 1.6.1")
             return
@@ -1232,7 +1235,7 @@ class BuildCache:
         assert self.previous is not None and self.site_dir is not None
         stamp = record[3]
         if record[1] is not None:
-            stamp = _link_kept(self.previous / dest, self.site_dir / dest, record[1], stamp)
+            stamp = _link_kept(f"{self._previous}/{dest}", f"{self._site}/{dest}", record[1], stamp)
             if stamp is None:
                 return False
         self.pages[dest] = [record[0], record[1], early if slot == 0 else record[2], stamp]
@@ -1253,11 +1256,11 @@ class BuildCache:
         if not isinstance(record, list) or len(record) != 3 or record[0] != key:
             return False
         assert self.previous is not None and self.site_dir is not None
-        target = self.site_dir / rel
-        if target.exists() or target.is_symlink():
+        target = f"{self._site}/{rel}"
+        if os.path.lexists(target):
             return False  # something else made it in this build: make it again
         try:
-            stamp = _link_kept(self.previous / rel, target, record[1], record[2])
+            stamp = _link_kept(f"{self._previous}/{rel}", target, record[1], record[2])
         except OSError:
             return False
         if stamp is None:
@@ -1430,7 +1433,7 @@ def _files_under(root: Path, skip: set[str]) -> Iterator[Path]:
             yield Path(entry.path)
 
 
-def _place(source: Path, target: Path) -> bool:
+def _place(source: str | Path, target: str | Path) -> bool:
     """Put the previous build's file at ``target`` in the new build: a hard link (nothing
     writes to a kept file afterwards: every later write replaces by rename), else a copy.
     True for a link."""
@@ -1438,7 +1441,7 @@ def _place(source: Path, target: Path) -> bool:
         os.link(source, target)
     except FileNotFoundError:
         # The folder first (once per folder, not a walk up the path for every file).
-        target.parent.mkdir(parents=True, exist_ok=True)
+        os.makedirs(os.path.dirname(target), exist_ok=True)
         try:
             os.link(source, target)
         except OSError:
@@ -1450,7 +1453,7 @@ def _place(source: Path, target: Path) -> bool:
     return True
 
 
-def _link_kept(source: Path, target: Path, digest: str, stamp: Any) -> list[int] | None:
+def _link_kept(source: str, target: str, digest: str, stamp: Any) -> list[int] | None:
     """Place the previous build's ``source`` at ``target`` if it still has the bytes
     recorded (``digest``, written when it had ``stamp``); the stamp to record now, or
     None when it must be made again.
@@ -1460,12 +1463,12 @@ def _link_kept(source: Path, target: Path, digest: str, stamp: Any) -> list[int]
     SHA-256 (a touched file with the same bytes is still kept)."""
     try:
         now = _stamp(str(source))
-        if now != stamp and sha256_file(source) != digest:
+        if now != stamp and sha256_file(Path(source)) != digest:
             return None
     except OSError:
         return None
     if not _place(source, target):
-        now = _stamp(str(target))  # a copy: a file of its own
+        now = _stamp(target)  # a copy: a file of its own
     return now
 
 
