@@ -10,6 +10,7 @@ import errno
 import functools
 import os
 import shutil
+import stat
 import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -282,12 +283,26 @@ class Cleaning:
     has this remove it, and any other leftover, beside its own build. Links and files
     are removed here at once; folders by ``rm -rf`` (which never follows a symlink it
     finds inside), or here and now where there is no ``rm``.
+
+    With ``recycle``, one leftover build folder is kept as :attr:`recycled`, for the new
+    build to be made in (:class:`_Recycler` empties it of files meanwhile, keeping its
+    folders): a site's folder tree barely changes between builds, and making its
+    14,000 folders again after removing as many cost more than a second at 5,000
+    articles (ext4 searches its inode tables for a free inode that was not just
+    freed). Call :meth:`ready` before writing into it and :meth:`prune` after the build.
     """
 
-    def __init__(self, target: Path) -> None:
+    def __init__(self, target: Path, *, recycle: bool = False) -> None:
         import subprocess
 
         self.removed = _leftovers(target)
+        self.recycled: Path | None = None
+        self._recycler: _Recycler | None = None
+        if recycle:
+            self.recycled = _recyclable(self.removed, target)
+            if self.recycled is not None:
+                self.removed.remove(self.recycled)
+                self._recycler = _Recycler(self.recycled)
         folders = []
         for entry in self.removed:
             if entry.is_symlink() or entry.is_file():
@@ -308,8 +323,22 @@ class Cleaning:
                 shutil.rmtree(folder, ignore_errors=True)
         self._folders = folders
 
+    def ready(self) -> None:
+        """Wait until :attr:`recycled` holds nothing but empty folders (made empty and
+        new, here, if its emptying failed)."""
+        if self._recycler is not None:
+            self._recycler.wait()
+
+    def prune(self) -> None:
+        """Remove the folders of :attr:`recycled` that the build left empty (a build
+        makes a folder only to put a file in it)."""
+        if self._recycler is not None:
+            self._recycler.prune()
+
     def wait(self) -> list[Path]:
         """Wait for the removal; what was removed (anything ``rm`` left is removed here)."""
+        if self._recycler is not None:
+            self._recycler.wait()
         if self._proc is not None:
             self._proc.wait()
             self._proc = None
@@ -317,6 +346,96 @@ class Cleaning:
                 if folder.exists() or folder.is_symlink():
                     shutil.rmtree(folder, ignore_errors=True)
         return self.removed
+
+
+def _recyclable(leftovers: list[Path], target: Path) -> Path | None:
+    """The last leftover that is a real build folder of ``target``, this user's, with
+    the mode a build folder is given (None if there is none)."""
+    uid = os.getuid()
+    for entry in reversed(leftovers):
+        if not entry.name.startswith(builds_prefix(target)):
+            continue
+        try:
+            st = entry.lstat()
+        except OSError:
+            continue
+        if stat.S_ISDIR(st.st_mode) and st.st_uid == uid and stat.S_IMODE(st.st_mode) == DIR_MODE:
+            return entry
+    return None
+
+
+def _empty_tree(root: str) -> list[str]:
+    """Unlink everything under ``root`` that is not a folder (links are never followed)
+    and remove whole every folder that is not this user's or not of :data:`DIR_MODE`;
+    the folders kept, deepest first."""
+    uid = os.getuid()
+    kept: list[str] = []
+    stack = [root]
+    while stack:
+        with os.scandir(stack.pop()) as entries:
+            for entry in entries:
+                if entry.is_dir(follow_symlinks=False):
+                    st = entry.stat(follow_symlinks=False)
+                    if st.st_uid == uid and stat.S_IMODE(st.st_mode) == DIR_MODE:
+                        stack.append(entry.path)
+                        kept.append(entry.path)
+                    else:
+                        shutil.rmtree(entry.path)
+                else:
+                    os.unlink(entry.path)
+    kept.sort(key=lambda path: path.count("/"), reverse=True)
+    return kept
+
+
+class _Recycler:
+    """A forked process emptying a build folder of its files (:func:`_empty_tree`)
+    while the build process starts; it sends back the folders it kept."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.kept: list[str] = []
+        self.pid = 0
+        read, write = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # the child: empty the tree, send the folders kept
+            os.close(read)
+            data = b"\0"  # a lone NUL: it failed
+            try:
+                data = "\0".join(_empty_tree(str(folder))).encode("utf-8", "surrogateescape")
+                data = b"ok\0" + data
+            except BaseException:  # the build process makes the folder anew
+                pass
+            finally:
+                try:
+                    with os.fdopen(write, "wb") as pipe:
+                        pipe.write(data)
+                finally:
+                    os._exit(0)
+        os.close(write)
+        self.pid, self.read = pid, read
+
+    def wait(self) -> None:
+        if not self.pid:
+            return
+        with os.fdopen(self.read, "rb") as pipe:
+            data = pipe.read()
+        os.waitpid(self.pid, 0)
+        self.pid = 0
+        head, _, rest = data.partition(b"\0")
+        if head == b"ok":
+            self.kept = [p for p in rest.decode("utf-8", "surrogateescape").split("\0") if p]
+            return
+        shutil.rmtree(self.folder, ignore_errors=True)
+        self.folder.mkdir(mode=DIR_MODE)
+        self.folder.chmod(DIR_MODE)
+        self.kept = []
+
+    def prune(self) -> None:
+        self.wait()
+        for path in self.kept:  # deepest first: a parent emptied by its child goes too
+            with contextlib.suppress(OSError):
+                os.rmdir(path)
+        self.kept = []
 
 
 def swap_in(

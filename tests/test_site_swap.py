@@ -7,6 +7,7 @@ SIGKILL to its own process), not by timing.
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -138,14 +139,18 @@ def test_build_killed_after_mkdocs_keeps_the_old_site(project: Project) -> None:
     builds = [p for p in project.root.iterdir() if p.name.startswith(".site.build.")]
     assert len(builds) == 2  # the live one and the killed run's complete but unused one
     live = current_build(site)
-    publish(project.config, now=NOW)  # the next publish removes the killed run's folder
-    builds = {p for p in project.root.iterdir() if p.name.startswith(".site.")}
-    # ... and keeps the build it replaced, for the publish after it to remove.
-    assert builds == {current_build(site), live}
-    assert (site / "index.html").is_file()
+    killed = next(p for p in builds if p != live)
+    # The next publish builds into the killed run's folder, emptied of its files ...
     publish(project.config, now=NOW)
-    builds = {p for p in project.root.iterdir() if p.name.startswith(".site.")}
-    assert live not in builds and len(builds) == 2 and current_build(site) in builds
+    builds = [p for p in project.root.iterdir() if p.name.startswith(".site.")]
+    assert current_build(site) == killed
+    # ... and keeps the build it replaced, for the publish after it to build into.
+    assert sorted(builds) == sorted([killed, live])
+    assert (site / "index.html").read_bytes() == before
+    publish(project.config, now=NOW)
+    builds = [p for p in project.root.iterdir() if p.name.startswith(".site.")]
+    assert current_build(site) == live and sorted(builds) == sorted([killed, live])
+    assert (site / "index.html").read_bytes() == before
 
 
 def test_the_removal_beside_the_build_never_follows_a_planted_link(
@@ -219,3 +224,105 @@ def test_nginx_serves_every_request_during_swaps(
     assert answers and set(answers) == {200}
     with urllib.request.urlopen(f"http://127.0.0.1:{server.http}/", timeout=5) as response:
         assert response.read() == b"build 99"
+
+
+def _tree(root: Path) -> tuple[dict[str, bytes], set[str]]:
+    """Every file's bytes and every folder (empty ones too) under ``root``."""
+    files, folders = {}, set()
+    for path in root.rglob("*"):
+        rel = path.relative_to(root).as_posix()
+        if path.is_symlink():
+            files[rel] = b"link -> " + os.readlink(path).encode()
+        elif path.is_dir():
+            folders.add(rel)
+        else:
+            files[rel] = path.read_bytes()
+    return files, folders
+
+
+def _fresh_build(project: Project) -> tuple[dict[str, bytes], set[str]]:
+    from pipeline.site.build import build_site
+
+    other = project.root.parent / f"{project.root.name}-fresh" / "site"
+    other.parent.mkdir()
+    try:
+        build_site(project.config, now=NOW, site_dir=other, incremental=False)
+        return _tree(other)
+    finally:
+        shutil.rmtree(other.parent)
+
+
+def test_a_publish_builds_into_the_build_before_the_live_one_as_into_a_fresh_folder(
+    project: Project,
+) -> None:
+    """The build the previous publish replaced is emptied of its files and built into
+    again; the result is the tree a fresh folder gets: the same files and the same
+    folders (a withdrawn item's folders do not stay behind, empty)."""
+    from pipeline.commands.content import withdraw
+
+    project.published("kegiatan-kedua", files={"foto.png": b"\x89PNG\r\n\x1a\n" + b"\0" * 40})
+    publish(project.config, now=NOW)
+    first = current_build(project.root / "site")
+    publish(project.config, now=NOW)
+    second = current_build(project.root / "site")
+    assert first != second
+    withdraw(project.config, "kegiatan-kedua", by="hasan", reason="uji", now=NOW)
+    publish(project.config, now=NOW)
+    assert current_build(project.root / "site") == first  # recycled
+    live = _tree(project.root / "site")
+    assert not any("kegiatan-kedua" in f for f in live[1])
+    assert live == _fresh_build(project)
+
+
+def test_what_is_planted_in_the_build_to_be_recycled_is_never_followed_nor_kept(
+    project: Project, tmp_path: Path
+) -> None:
+    """Inside the folder the next publish builds into, an attacker plants a link to a
+    folder that must survive, a private folder of files, and folders where a page and
+    a static file are to be written: the links are removed unfollowed, the foreign
+    folder is removed whole, and the site is the one a fresh folder gets."""
+    publish(project.config, now=NOW)
+    publish(project.config, now=NOW)
+    site = project.root / "site"
+    spare = next(
+        p
+        for p in project.root.iterdir()
+        if p.name.startswith(".site.build.") and p != current_build(site)
+    )
+    precious = tmp_path / "precious"
+    precious.mkdir()
+    (precious / "keep.txt").write_text("keep")
+    (spare / "profil").mkdir(exist_ok=True)
+    (spare / "profil" / "link").symlink_to(precious)
+    (spare / "assets" / "link-dir").symlink_to(precious, target_is_directory=True)
+    private = spare / "private"
+    private.mkdir(mode=0o700)
+    private.chmod(0o700)
+    (private / "secret.html").write_text("<p>secret</p>")
+    attachment = next(spare.rglob("surat.pdf"))
+    attachment.unlink()
+    (attachment / "inside").mkdir(parents=True)  # a folder where the PDF goes
+    home = spare / "index.html"
+    home.unlink()
+    (home / "deep").mkdir(parents=True)  # and where the home page goes
+    publish(project.config, now=NOW)
+    assert current_build(site) == spare
+    assert (precious / "keep.txt").read_text() == "keep"
+    assert not (spare / "private").exists()
+    assert _tree(site) == _fresh_build(project)
+
+
+def test_a_folder_that_cannot_be_emptied_is_built_anew(
+    project: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from pipeline import fsutil
+
+    publish(project.config, now=NOW)
+    publish(project.config, now=NOW)
+
+    def fails(root: str) -> list[str]:
+        raise PermissionError(root)
+
+    monkeypatch.setattr(fsutil, "_empty_tree", fails)
+    publish(project.config, now=NOW)
+    assert _tree(project.root / "site") == _fresh_build(project)

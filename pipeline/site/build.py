@@ -1,11 +1,13 @@
-"""Build the site with mkdocs (strict) into a fresh folder, then swap it in.
+"""Build the site with mkdocs (strict) into a build folder beside it, then swap it in.
 
 ``site`` is a symlink to a complete build folder ``.site.build.*`` beside it; a new
 build is made in another such folder and the link is replaced in one atomic rename
 (:func:`pipeline.fsutil.swap_in`), so a web server reading ``site/`` sees the old site
-or the new one at every instant. A failed build leaves the published site untouched;
-the build a publish replaced, and the folders of a killed run, are removed by the next
-build while it builds (:class:`pipeline.fsutil.Cleaning`).
+or the new one at every instant. A failed build leaves the published site untouched.
+The build a publish replaced is the folder the next publish builds into, emptied of its
+files meanwhile (its folders kept, and those left empty removed: the tree a fresh folder
+gets); the other folders of a killed run are removed while it builds
+(:class:`pipeline.fsutil.Cleaning`).
 """
 
 from __future__ import annotations
@@ -123,14 +125,15 @@ def build_site(
     try:
         # The build the previous publish replaced, and what a killed run left, are
         # removed by another process beside this build (the caller holds the site lock).
-        cleaning = Cleaning(target)
+        cleaning = Cleaning(target, recycle=True)
         cache = None
         # Only for the site itself: the cache describes one live build (another target,
         # such as the bench's full copy, is built in full and records nothing).
         if incremental and target == config.path("site"):
             folder = config.path("state") / CACHE_FOLDER
             cache = BuildCache(folder, current_build(target), reuse=not full)
-        staging = new_build_dir(target)
+        # The build before the live one, emptied of its files, is built into again.
+        staging = cleaning.recycled or new_build_dir(target)
         try:
             try:
                 mk = load_mkdocs_config(str(mkdocs_file), strict=True, site_dir=str(staging))
@@ -147,7 +150,9 @@ def build_site(
                 # within a process, and the blog plugin's on_shutdown deletes the
                 # temporary folder the next build would use.
                 mk.plugins.on_startup(command="build", dirty=False)
-                engine.build(mk, parallel=parallel, cache=cache)
+                engine.build(
+                    mk, parallel=parallel, cache=cache, prepare=cleaning.ready, prune=cleaning.prune
+                )
             except (MkDocsException, OSError) as error:
                 if cache is not None:
                     cache.abandon()
@@ -157,6 +162,7 @@ def build_site(
                     where=str(mkdocs_file),
                     hint="fix the problem above; the published site/ was left as it was",
                 ) from None
+            cleaning.prune()
             pages, files = _count(staging)
             sync_tree(staging)
             if step is not None:
@@ -170,6 +176,7 @@ def build_site(
         except BaseException:
             if cache is not None:
                 cache.abandon()
+            cleaning.ready()  # (its emptying is over before the folder is removed)
             live = current_build(target)
             if live is None or live.name != staging.name:
                 shutil.rmtree(staging, ignore_errors=True)

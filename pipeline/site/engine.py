@@ -40,6 +40,7 @@ import logging
 import multiprocessing
 import os
 import pickle
+import shutil
 import struct
 import tempfile
 import time
@@ -96,7 +97,7 @@ def why_sequential(config: MkDocsConfig) -> str | None:
         return "no fork() on this system"
     if (os.cpu_count() or 1) < 2:
         return "one CPU"
-    unknown = sorted(name for name in config.plugins if name.split(" #")[0] not in KNOWN_PLUGINS)
+    unknown = _unknown_plugins(config)
     if unknown:
         return f"plugin(s) {', '.join(unknown)} not known to keep no state between pages"
     if len(_search_plugins(config)) > 1:
@@ -143,11 +144,25 @@ def _search_plugins(config: MkDocsConfig) -> list[Any]:
     ]
 
 
-def build(config: MkDocsConfig, *, parallel: bool = True, cache: BuildCache | None = None) -> None:
+def build(
+    config: MkDocsConfig,
+    *,
+    parallel: bool = True,
+    cache: BuildCache | None = None,
+    prepare: Callable[[], None] | None = None,
+    prune: Callable[[], None] | None = None,
+) -> None:
     """Build the site as ``mkdocs build`` does; pages on two cores when it is safe.
 
     ``cache`` (``pipeline/site/incremental.py``) converts and renders again only what
     changed since the previous build; it needs this module's own loop (mkdocs 1.6.1).
+    ``prepare`` is called before anything is written into ``site_dir``; after it, the
+    folder holds nothing but empty folders (a recycled build, ``fsutil.Cleaning``),
+    which this loop keeps instead of removing them as mkdocs' ``clean_directory``
+    does when every plugin is known (none writes into ``site_dir`` before the pages).
+    A kept folder where a page or static file is to be written is removed first, and
+    ``prune`` removes the folders still empty before ``on_post_build`` (where the
+    search plugin looks at the tree): the tree is then the one a fresh folder gets.
     """
     reason = "not asked" if not parallel else why_sequential(config)
     if reason is not None:
@@ -155,12 +170,25 @@ def build(config: MkDocsConfig, *, parallel: bool = True, cache: BuildCache | No
         if cache is None or mkdocs.__version__ != SUPPORTED_MKDOCS:
             if cache is not None:
                 cache.off(f"mkdocs {mkdocs.__version__} is not {SUPPORTED_MKDOCS}")
+            if prepare is not None:
+                prepare()
             mk.build(config)
             return
-    _build(config, split=reason is None, cache=cache)
+    _build(config, split=reason is None, cache=cache, prepare=prepare, prune=prune)
 
 
-def _build(config: MkDocsConfig, *, split: bool = True, cache: BuildCache | None = None) -> None:
+def _unknown_plugins(config: MkDocsConfig) -> list[str]:
+    return sorted(name for name in config.plugins if name.split(" #")[0] not in KNOWN_PLUGINS)
+
+
+def _build(
+    config: MkDocsConfig,
+    *,
+    split: bool = True,
+    cache: BuildCache | None = None,
+    prepare: Callable[[], None] | None = None,
+    prune: Callable[[], None] | None = None,
+) -> None:
     # mkdocs.commands.build.build (1.6.1) with serve_url=None and dirty=False; the page
     # loop is _build_pages below.
     logger = logging.getLogger("mkdocs")
@@ -176,7 +204,11 @@ def _build(config: MkDocsConfig, *, split: bool = True, cache: BuildCache | None
         if cache is not None:
             cache.begin(config)
         config.plugins.on_pre_build(config=config)
-        utils.clean_directory(config.site_dir)
+        if prepare is not None:
+            prepare()
+        recycled = prepare is not None and not _unknown_plugins(config)
+        if not recycled:
+            utils.clean_directory(config.site_dir)
         files = get_files(config)
         env = config.theme.get_env()
         files.add_files_from_theme(env, config)
@@ -192,6 +224,8 @@ def _build(config: MkDocsConfig, *, split: bool = True, cache: BuildCache | None
         # copy the memory pages it touches. Cyclic garbage made later is still
         # collected; what is frozen is let go by gc.unfreeze() at the end.
         gc.freeze()
+        if recycled:
+            _clear_destinations(files)
         # The static files are copied by a second process while this one converts the
         # pages (split: only known plugins, none of which writes into site_dir first).
         static = _StaticCopy(files, inclusion) if split else None
@@ -212,6 +246,8 @@ def _build(config: MkDocsConfig, *, split: bool = True, cache: BuildCache | None
         for file in doc_files:
             assert file.page is not None
             file.page.validate_anchor_links(files=files, log_level=log_level)
+        if recycled and prune is not None:
+            prune()
         config.plugins.on_post_build(config=config)
         if counts := warning_counter.get_counts():
             msg = ", ".join(f"{v} {k.lower()}s" for k, v in counts)
@@ -228,6 +264,16 @@ def _build(config: MkDocsConfig, *, split: bool = True, cache: BuildCache | None
     finally:
         gc.unfreeze()
         logger.removeHandler(warning_counter)
+
+
+def _clear_destinations(files: Files) -> None:
+    """Remove the recycled folders (empty but for empty folders) where a file of the
+    site is to be written: mkdocs would copy a static file into such a folder, or fail
+    to write a page there."""
+    for file in files:
+        dest = file.abs_dest_path
+        if os.path.isdir(dest) and not os.path.islink(dest):
+            shutil.rmtree(dest)
 
 
 # -- 0. Static files ------------------------------------------------------------------
