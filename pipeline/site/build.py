@@ -123,8 +123,9 @@ def build_site(
     mkdocs_log.addHandler(collector)
     cleaning: Cleaning | None = None
     try:
-        # The build the previous publish replaced, and what a killed run left, are
-        # removed by another process beside this build (the caller holds the site lock).
+        # The build the previous publish replaced is emptied of its files by another
+        # process, to be built into; what else a killed run left is removed beside this
+        # build (the caller holds the site lock).
         cleaning = Cleaning(target, recycle=True)
         cache = None
         # Only for the site itself: the cache describes one live build (another target,
