@@ -298,7 +298,7 @@ class Cleaning:
         self.removed = _leftovers(target)
         self.recycled: Path | None = None
         self._recycler: _Recycler | None = None
-        if recycle:
+        if recycle and hasattr(os, "fork"):  # (elsewhere every build is a new folder)
             self.recycled = _recyclable(self.removed, target)
             if self.recycled is not None:
                 self.removed.remove(self.recycled)
