@@ -463,6 +463,26 @@ def test_the_cli_says_what_the_build_kept(site: Site) -> None:
     assert "incremental build: 0 pages rendered" in result.output
 
 
+def test_only_the_command_line_leaves_its_build_out_of_the_collector(site: Site) -> None:
+    """A publish gives what its build made back to the cyclic collector (the desk goes
+    on after it); ``warta publish``, which ends with it, leaves it frozen: a full
+    collection would walk all of it once more before the process exits."""
+    import gc
+
+    from click.testing import CliRunner
+
+    from pipeline.cli import cli
+
+    gc.unfreeze()
+    site.publish()
+    assert gc.get_freeze_count() == 0
+    result = CliRunner().invoke(
+        cli, ["--config", str(site.root / "warta.yml"), "publish", "--now", site.now.isoformat()]
+    )
+    assert result.exit_code == 0, result.output
+    assert gc.get_freeze_count() > 1000
+
+
 # -- the publish's scan between publishes (pipeline/content/parsecache.py) --------------
 
 

@@ -65,6 +65,7 @@ def publish(
             trust_file=trust_file,
             progress=bar,
             full=full,
+            one_shot=True,  # (the command ends with the publish)
         )
     for slug in result.promoted:
         out.print(f"published {slug}")

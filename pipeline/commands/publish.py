@@ -72,11 +72,13 @@ def publish(
     trust_file: Path | None = None,
     progress: Progress | None = None,
     full: bool = False,
+    one_shot: bool = False,
 ) -> PublishResult:
     """Promote every approved, due draft to ``content/`` and rebuild ``site/``.
 
     The build keeps what the previous one made from unchanged inputs (the same bytes as
-    a full build, ``docs/scale.md``); ``full`` builds everything again.
+    a full build, ``docs/scale.md``); ``full`` builds everything again. ``one_shot``:
+    the process ends after the publish (the command line; see ``build_site``).
 
     With ``signing.enabled`` nothing happens unless ``warta verify`` passes for HEAD
     from the pinned ``base`` / ``trust_file`` with a clean work tree; the tip that was
@@ -120,7 +122,7 @@ def publish(
             try:
                 content = [i for i in everything.items if i.location == "content"]
                 result.build = build_site(
-                    config, now=now, progress=progress, items=content, full=full
+                    config, now=now, progress=progress, items=content, full=full, one_shot=one_shot
                 )
             except BuildError:
                 # Nothing of this run went live: put the promoted items back as drafts.

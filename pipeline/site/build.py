@@ -87,6 +87,7 @@ def build_site(
     parallel: bool = True,
     incremental: bool = True,
     full: bool = False,
+    one_shot: bool = False,
 ) -> BuildResult:
     """Run ``mkdocs build --strict`` and put the result at ``site_dir`` (default ``site/``).
 
@@ -97,7 +98,8 @@ def build_site(
     (``pipeline/site/incremental.py``; the output is the same bytes as a full build);
     without it, or for another ``site_dir`` than the site's own, the build is a full
     one and records nothing. ``full`` builds every page again and records the cache for
-    the next build.
+    the next build. ``one_shot``: the process ends after this build (the command line),
+    so the build's objects are left out of the cyclic collector (``engine.build``).
     """
     progress = progress or NoProgress()
     target = site_dir or config.path("site")
@@ -152,7 +154,12 @@ def build_site(
                 # temporary folder the next build would use.
                 mk.plugins.on_startup(command="build", dirty=False)
                 engine.build(
-                    mk, parallel=parallel, cache=cache, prepare=cleaning.ready, prune=cleaning.prune
+                    mk,
+                    parallel=parallel,
+                    cache=cache,
+                    prepare=cleaning.ready,
+                    prune=cleaning.prune,
+                    unfreeze=not one_shot,
                 )
             except (MkDocsException, OSError) as error:
                 if cache is not None:
