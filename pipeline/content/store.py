@@ -65,6 +65,10 @@ class _Text:
     def __set__(self, obj: Any, value: str) -> None:
         obj.__dict__[self.slot] = value
 
+    def size(self, obj: Any) -> int:
+        """Length of the value as held (characters, or bytes once packed)."""
+        return len(obj.__dict__.get(self.slot) or "")
+
     def pack(self, obj: Any) -> None:
         value = obj.__dict__[self.slot]
         if isinstance(value, str) and value:
@@ -124,7 +128,7 @@ class Item:
     def text_size(self) -> int:
         """Length of the body and the front matter text as held now (characters, or
         bytes once packed): what :meth:`pack` would shrink, read without unpacking."""
-        return sum(len(self.__dict__.get(f"_{name}") or "") for name in _PACKABLE)
+        return sum(getattr(type(self), name).size(self) for name in _PACKABLE)
 
     def body_where(self, body_line: int) -> str:
         """``file:line`` of a line of the body (1-based within the body)."""
