@@ -667,9 +667,7 @@ class BuildCache:
 
     def __init__(self, folder: Path, previous: Path | None, *, reuse: bool = True) -> None:
         self.folder = folder
-        self._root = str(folder)
         self.previous = previous
-        self._previous = str(previous) if previous is not None else ""
         self.reuse = reuse
         self.report = Report()
         self.recording = False  # entries and the manifest are written
@@ -693,7 +691,6 @@ class BuildCache:
         self.used: set[str] = set()
         self.written: list[Path] = []
         self.site_dir: Path | None = None
-        self._site = ""
         self._forked: dict[str, Any] = dataclasses.asdict(self.report)
         self._tallied: dict[str, int] = {}
         self._tallied_used: list[str] = []
@@ -717,7 +714,6 @@ class BuildCache:
     def begin(self, config: MkDocsConfig) -> None:
         """Compute the global key and decide: incremental, or full (and why)."""
         self.site_dir = Path(config.site_dir)
-        self._site = str(self.site_dir)
         if _mirrored() != _MIRRORED:
             self.off("this mkdocs populates or renders pages otherwise than 1.6.1")
             return
@@ -847,8 +843,9 @@ class BuildCache:
     # -- entries ------------------------------------------------------------------------
 
     def _entry_path(self, kind: str, key: str) -> str:
-        # (a string: pathlib's joins and read_text were a fifth of a kept page's read)
-        return f"{self._root}/{kind}/{key[:2]}/{key}.json"
+        # A string (a Path keeps its own): pathlib's joins and read_text were half of
+        # a kept page's read.
+        return f"{self.folder}/{kind}/{key[:2]}/{key}.json"
 
     def _read(self, kind: str, key: str) -> dict[str, Any] | None:
         try:
@@ -1235,7 +1232,9 @@ class BuildCache:
         assert self.previous is not None and self.site_dir is not None
         stamp = record[3]
         if record[1] is not None:
-            stamp = _link_kept(f"{self._previous}/{dest}", f"{self._site}/{dest}", record[1], stamp)
+            stamp = _link_kept(
+                f"{self.previous}/{dest}", f"{self.site_dir}/{dest}", record[1], stamp
+            )
             if stamp is None:
                 return False
         self.pages[dest] = [record[0], record[1], early if slot == 0 else record[2], stamp]
@@ -1256,11 +1255,11 @@ class BuildCache:
         if not isinstance(record, list) or len(record) != 3 or record[0] != key:
             return False
         assert self.previous is not None and self.site_dir is not None
-        target = f"{self._site}/{rel}"
+        target = f"{self.site_dir}/{rel}"
         if os.path.lexists(target):
             return False  # something else made it in this build: make it again
         try:
-            stamp = _link_kept(f"{self._previous}/{rel}", target, record[1], record[2])
+            stamp = _link_kept(f"{self.previous}/{rel}", target, record[1], record[2])
         except OSError:
             return False
         if stamp is None:
