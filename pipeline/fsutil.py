@@ -387,23 +387,20 @@ def _empty_tree(root: str) -> list[str]:
     return kept
 
 
-class _Recycler:
-    """A forked process emptying a build folder of its files (:func:`_empty_tree`)
-    while the build process starts; it sends back the folders it kept."""
+class Forked:
+    """``work`` run in a forked child beside this process; :meth:`result` waits for it
+    and gives the bytes ``work`` returned, or None if it raised (the child never
+    returns into this process' code: it leaves by ``os._exit``)."""
 
-    def __init__(self, folder: Path) -> None:
-        self.folder = folder
-        self.kept: list[str] = []
-        self.pid = 0
+    def __init__(self, work: Callable[[], bytes]) -> None:
         read, write = os.pipe()
-        pid = os.fork()
-        if pid == 0:  # the child: empty the tree, send the folders kept
+        self.pid = os.fork()
+        if self.pid == 0:
             os.close(read)
             data = b"\0"  # a lone NUL: it failed
             try:
-                data = "\0".join(_empty_tree(str(folder))).encode("utf-8", "surrogateescape")
-                data = b"ok\0" + data
-            except BaseException:  # the build process makes the folder anew
+                data = b"ok\0" + work()
+            except BaseException:  # the caller does the work itself
                 pass
             finally:
                 try:
@@ -412,18 +409,39 @@ class _Recycler:
                 finally:
                     os._exit(0)
         os.close(write)
-        self.pid, self.read = pid, read
+        self._read = read
+        self._result: bytes | None = None
+        self._waited = False
+
+    def result(self) -> bytes | None:
+        """Wait for the child (once); what ``work`` returned, None if it failed."""
+        if not self._waited:
+            with os.fdopen(self._read, "rb") as pipe:
+                data = pipe.read()
+            os.waitpid(self.pid, 0)
+            self._waited = True
+            head, _, rest = data.partition(b"\0")
+            self._result = rest if head == b"ok" else None
+        return self._result
+
+
+class _Recycler:
+    """A forked process emptying a build folder of its files (:func:`_empty_tree`)
+    while the build process starts; it sends back the folders it kept."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.kept: list[str] | None = None
+        self.child = Forked(
+            lambda: "\0".join(_empty_tree(str(folder))).encode("utf-8", "surrogateescape")
+        )
 
     def wait(self) -> None:
-        if not self.pid:
+        if self.kept is not None:
             return
-        with os.fdopen(self.read, "rb") as pipe:
-            data = pipe.read()
-        os.waitpid(self.pid, 0)
-        self.pid = 0
-        head, _, rest = data.partition(b"\0")
-        if head == b"ok":
-            self.kept = [p for p in rest.decode("utf-8", "surrogateescape").split("\0") if p]
+        found = self.child.result()
+        if found is not None:
+            self.kept = [p for p in found.decode("utf-8", "surrogateescape").split("\0") if p]
             return
         shutil.rmtree(self.folder, ignore_errors=True)
         self.folder.mkdir(mode=DIR_MODE)
@@ -432,7 +450,7 @@ class _Recycler:
 
     def prune(self) -> None:
         self.wait()
-        for path in self.kept:  # deepest first: a parent emptied by its child goes too
+        for path in self.kept or ():  # deepest first: a parent emptied by its child goes too
             with contextlib.suppress(OSError):
                 os.rmdir(path)
         self.kept = []

@@ -326,3 +326,19 @@ def test_a_folder_that_cannot_be_emptied_is_built_anew(
     monkeypatch.setattr(fsutil, "_empty_tree", fails)
     publish(project.config, now=NOW)
     assert _tree(project.root / "site") == _fresh_build(project)
+
+
+def test_forked_work_gives_its_bytes_or_none_when_it_raises() -> None:
+    from pipeline.fsutil import Forked
+
+    parent = os.getpid()
+    ok = Forked(lambda: str(os.getpid()).encode())
+    found = ok.result()
+    assert found is not None and int(found) != parent
+    assert ok.result() == found  # waited once, kept
+
+    def fails() -> bytes:
+        raise OSError("disk full")
+
+    assert Forked(fails).result() is None
+    assert os.getpid() == parent  # the child never came back into this code

@@ -61,6 +61,7 @@ from mkdocs.structure.pages import (
 )
 from mkdocs.structure.toc import get_toc
 
+from pipeline.fsutil import Forked
 from pipeline.site import excerpts
 from pipeline.site.convert import convert
 
@@ -319,37 +320,22 @@ class _StaticCopy:
     """
 
     def __init__(self, files: Files, inclusion: Any) -> None:
-        self.pid = 0
-        self.read = -1
+        self.child: Forked | None = None
         self.taken = [entry for entry in _static_files(files, inclusion) if entry[3]]
         if not self.taken or logging.getLogger("mkdocs").isEnabledFor(logging.DEBUG):
             return
-        self.read, write = os.pipe()
-        self.pid = os.fork()
-        if self.pid == 0:  # the child: copy, say whether every copy was made
-            os.close(self.read)
-            status = b"failed"
-            try:
-                gc.disable()  # (nothing to collect; touching objects copies pages)
-                for file, *_rest in self.taken:
-                    file.copy_file(False)
-                status = b"ok"
-            except BaseException:  # the build process copies them again, and reports
-                pass
-            finally:
-                try:
-                    os.write(write, status)
-                finally:
-                    os._exit(0)
-        os.close(write)
+
+        def copy() -> bytes:
+            gc.disable()  # (nothing to collect; touching objects copies pages)
+            for file, *_rest in self.taken:
+                file.copy_file(False)
+            return b""
+
+        self.child = Forked(copy)
 
     def finish(self, files: Files, inclusion: Any) -> None:
         """Wait for the child; write here whatever it did not, as mkdocs would."""
-        done = False
-        if self.pid:
-            with os.fdopen(self.read, "rb") as pipe:
-                done = pipe.read() == b"ok"
-            os.waitpid(self.pid, 0)
+        done = self.child is not None and self.child.result() is not None
         now = _static_files(files, inclusion)
         plain = [entry for entry in now if entry[3]]
         same = (
@@ -363,7 +349,7 @@ class _StaticCopy:
                 if not from_source:
                     file.copy_file(False)
             return
-        if self.pid:
+        if self.child is not None:
             log.info("static files copied again here: %s", "changed" if done else "failed")
             wanted = {dest for _file, _src, dest, _plain in now}
             for _file, _src, dest, _plain in self.taken:
