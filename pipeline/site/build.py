@@ -170,7 +170,6 @@ def build_site(
                     where=str(mkdocs_file),
                     hint="fix the problem above; the published site/ was left as it was",
                 ) from None
-            cleaning.prune()
             pages, files = _count(staging)
             sync_tree(staging)
             if step is not None:
