@@ -589,7 +589,7 @@ def test_the_build_keeps_the_scans_items_packed_with_the_same_bytes(
     body and front matter text compressed (``Item.pack``); the home page's cards read
     the body again. The site is the same bytes as with the texts kept as they are."""
     from pipeline.content.store import scan
-    from pipeline.site import plugin
+    from pipeline.site import excerpts, plugin
     from pipeline.site.build import build_site
 
     png = b"\x89PNG\r\n\x1a\n" + b"\0" * 40
@@ -607,6 +607,7 @@ def test_the_build_keeps_the_scans_items_packed_with_the_same_bytes(
     build_site(newsroom.config, now=NOW, site_dir=site, items=items)
     plain = digests(site)
     assert items and all(isinstance(vars(i)["_body"], str) for i in items)
+    assert excerpts._PACKING == [False]  # nor the posts' converted excerpts
 
     total = sum(i.text_size() for i in items)
     monkeypatch.setattr(plugin, "PACK_TEXTS_ABOVE", total - 1)
@@ -614,5 +615,27 @@ def test_the_build_keeps_the_scans_items_packed_with_the_same_bytes(
     build_site(newsroom.config, now=NOW, site_dir=site, items=items)
     assert all(isinstance(vars(i)["_body"], bytes) for i in items if i.body)
     assert sum(i.text_size() for i in items) < total  # what is held shrank
+    assert excerpts._PACKING == [True]
     assert 'alt="Foto sidang"' in (site / "index.html").read_text()  # a card read a body
     assert digests(site) == plain
+
+
+def test_a_converted_excerpt_reads_the_same_packed_or_not() -> None:
+    """An excerpt's HTML is kept compressed or as text (``excerpts.pack``, decided
+    per build); either way each list page gets the same HTML and links."""
+    from pipeline.site import excerpts
+
+    html = f'<p>Isi <a href="{excerpts._MARK}0x">tautan</a> é</p>'
+    before = list(excerpts._PACKING)
+    try:
+        made = {}
+        for packing in (True, False):
+            excerpts.pack(packing)
+            rendered = excerpts._Rendered(html, [("berita/satu/", "#a")], [])
+            assert (rendered._packed is not None) is packing
+            made[packing] = (rendered.html, rendered.for_page("berita/"))
+        assert made[True] == made[False]
+        assert made[True][0] == html
+        assert made[True][1] == '<p>Isi <a href="satu/#a">tautan</a> é</p>'
+    finally:
+        excerpts._PACKING[:] = before

@@ -120,15 +120,34 @@ class _MarkedAnchors(Treeprocessor):
             main = False
 
 
+#: Whether the excerpts converted from here on are kept compressed (:func:`pack`).
+_PACKING = [True]
+
+
+def pack(packing: bool) -> None:
+    """Keep the excerpts converted from here on compressed (True) or as text.
+
+    The warta plugin decides once per build, as it does for the items' texts
+    (``Item.pack``): compressed when the site's texts are many (20,000 posts: 70 MB
+    less held to the end of the build), as text otherwise (5,000 posts: 20 MB, whose
+    compression took a quarter of a second of every publish)."""
+    _PACKING[0] = packing
+
+
 class _Rendered:
     """One excerpt converted once: HTML with markers, its links and its TOC tokens.
 
     The HTML (the whole post: the list page shows the part before the separator and
-    whether there is more) is kept compressed until the build ends, one per post: at
-    20,000 posts that is 70 MB less, for a decompression per list page shown on."""
+    whether there is more) is kept until the build ends, one per post; compressed when
+    :func:`pack` says so, for a decompression per list page shown on."""
 
     def __init__(self, html: str, links: list[Link], toc_tokens: Any) -> None:
-        self._packed = zlib.compress(html.encode("utf-8", "surrogatepass"), 1)
+        self._packed: bytes | None = None
+        self._html: str | None = None
+        if _PACKING[0]:
+            self._packed = zlib.compress(html.encode("utf-8", "surrogatepass"), 1)
+        else:
+            self._html = html
         self.links = links
         self.toc_tokens = toc_tokens
         #: What it was made from, between builds (set by the cache between builds).
@@ -137,6 +156,9 @@ class _Rendered:
     @property
     def html(self) -> str:
         """The converted HTML, with a marker for each URL made relative per list page."""
+        if self._packed is None:
+            assert self._html is not None
+            return self._html
         return zlib.decompress(self._packed).decode("utf-8", "surrogatepass")
 
     def for_page(self, page_url: str) -> str:

@@ -305,9 +305,11 @@ class WartaPlugin(BasePlugin[WartaPluginConfig]):
         # messages, so they are kept compressed (the same text when read) once they are
         # many: 20,000 posts hold 80 MB of them, 5,000 posts 20 MB, which are not worth
         # the 0.3 s their compression takes in every publish.
-        if sum(item.text_size() for item in self.items.values()) > PACK_TEXTS_ABOVE:
+        packing = sum(item.text_size() for item in self.items.values()) > PACK_TEXTS_ABOVE
+        if packing:
             for item in self.items.values():
                 item.pack()
+        excerpts.pack(packing)  # the posts' converted excerpts: as many, as large
         if not excerpts.install():
             log.info("this mkdocs-material blog renders excerpts otherwise: it keeps its own")
         self.blogs = scale.blog_plugins(config)
