@@ -1380,7 +1380,8 @@ class BuildCache:
         }
         times = {"version": CACHE_VERSION, "times": dict(sorted(self.readtimes.items()))}
         atomic_write_bytes(self.folder / READTIME, json.dumps(times).encode(), durable=False)
-        data = json.dumps(manifest, ensure_ascii=False, indent=1).encode("utf-8")
+        # Not indented: the json module's C encoder writes it (a third of the time).
+        data = json.dumps(manifest, ensure_ascii=False).encode("utf-8")
         atomic_write_bytes(self.folder / MANIFEST, data)
         for kind in ("convert", "excerpt"):
             for path in _entries(self.folder / kind):
