@@ -306,3 +306,24 @@ def test_example_site_loses_nothing(tmp_path: Path) -> None:
     root = Path(__file__).parent.parent
     report = review_all(load_config(root / "warta.yml"), include_content=True)
     assert [f.as_dict() for f in report.findings if f.rule.startswith("html.")] == []
+
+
+def test_front_matter_strings_are_escaped_short_or_long() -> None:
+    """Every string of a page's front matter is escaped text, whatever its length;
+    a short one that repeats from page to page is one shared (immutable) object."""
+    import markupsafe
+
+    from pipeline.site.plugin import _escaped_meta
+
+    tag, long = '<svg onload="x">', "<b>" + "panjang " * 20
+    pages = [
+        _escaped_meta({"tags": [tag, "rapat"], "summary": long, "n": 3, "x": {"a": tag}})
+        for _ in range(2)
+    ]
+    first, second = pages
+    assert first == second
+    assert first["tags"] == [text(tag), "rapat"] and first["x"]["a"] == text(tag)
+    assert first["summary"] == text(long) and len(long) > 64
+    assert all(isinstance(v, markupsafe.Markup) for v in [*first["tags"], first["summary"]])
+    assert first["n"] == 3
+    assert first["tags"][0] is second["tags"][0]  # the short one, shared
