@@ -9,6 +9,7 @@ import hashlib
 import importlib.util
 import json
 import os
+import pickle
 import shutil
 from datetime import UTC, datetime
 from pathlib import Path
@@ -426,13 +427,13 @@ def test_the_sanitiser_runs_where_a_page_is_converted_and_is_kept_with_it(
     assert 0 < len(calls) < converted
     posts = len(list((site.root / "content" / "berita" / "posts").glob("*/index.md")))
     assert 0 < len(readtimes) < posts
-    entries = list((site.root / ".warta" / CACHE_FOLDER / "convert").glob("*/*.json"))
+    entries = list((site.root / ".warta" / CACHE_FOLDER / "convert").glob("*/*.pickle"))
     assert len(entries) >= converted
     from pipeline.content.sanitise import Sanitiser
 
     sanitiser = Sanitiser(site.config.html, site_url=site.config.site.url)
     for path in entries[:5]:
-        entry = json.loads(path.read_text())
+        entry = pickle.loads(path.read_bytes())
         assert entry["clean"] == sanitiser.clean(entry["content"]) != entry["content"]
     del calls[:], readtimes[:]
     again = site.publish()
@@ -440,6 +441,41 @@ def test_the_sanitiser_runs_where_a_page_is_converted_and_is_kept_with_it(
     assert calls == []  # every page's sanitised HTML came with its kept conversion
     assert readtimes == []
     assert site.differences() == []
+
+
+def test_a_planted_cache_entry_runs_nothing_and_changes_no_byte(site: Site, tmp_path: Path) -> None:
+    """Every conversion and excerpt entry replaced by a pickle that would run a command
+    (or by a damaged one, or one of another version): each is a miss, converted again,
+    nothing runs, and the site is a full build's bytes. Entries of the earlier JSON
+    format are removed by the next build."""
+    marker = tmp_path / "ran"
+
+    class Attack:
+        def __reduce__(self):  # type: ignore[no-untyped-def]
+            import os
+
+            return (os.system, (f"touch {marker}",))
+
+    cache = site.root / ".warta" / CACHE_FOLDER
+    entries = sorted(cache.glob("convert/*/*.pickle")) + sorted(cache.glob("excerpt/*/*.pickle"))
+    assert len(entries) > 10
+    for i, path in enumerate(entries):
+        if i % 3 == 0:
+            path.write_bytes(pickle.dumps({"version": CACHE_VERSION, "content": Attack()}))
+        elif i % 3 == 1:
+            path.write_bytes(path.read_bytes()[:20])
+        else:
+            path.write_bytes(pickle.dumps({**pickle.loads(path.read_bytes()), "version": 3}))
+    old = cache / "convert" / "00" / ("0" * 64 + ".json")
+    old.parent.mkdir(exist_ok=True)
+    old.write_text("{}")
+    report = site.publish()
+    assert not marker.exists()
+    assert report.conversions_kept == 0 and report.excerpts_kept == 0
+    assert report.converted > 0 and report.excerpts_converted > 0
+    assert not old.exists()
+    assert site.differences() == []
+    assert site.publish().conversions_kept > 0  # the entries are good again
 
 
 def test_a_sanitised_form_is_given_only_to_the_string_it_was_made_from(tmp_path: Path) -> None:
