@@ -631,3 +631,23 @@ def test_shared_spellings_are_kept_as_digests() -> None:
         )
     finally:
         incremental._MEMO.clear()
+
+
+def test_a_kept_output_never_replaces_a_file_made_in_this_build(tmp_path: Path) -> None:
+    """An API file linked from the previous build goes only where nothing is yet:
+    a file something else wrote there in this build stays as it is (and the output is
+    made again), where a kept page would replace it."""
+    from pipeline.site.incremental import _link_kept, _place, _stamp
+
+    old = tmp_path / "old.json"
+    old.write_bytes(b"lama")
+    digest = hashlib.sha256(b"lama").hexdigest()
+    made = tmp_path / "made.json"
+    made.write_bytes(b"baru")
+    with pytest.raises(FileExistsError):
+        _link_kept(str(old), str(made), digest, _stamp(str(old)), exclusive=True)
+    assert made.read_bytes() == b"baru"
+    fresh = tmp_path / "sub" / "fresh.json"
+    assert _link_kept(str(old), str(fresh), digest, _stamp(str(old)), exclusive=True)
+    assert fresh.read_bytes() == b"lama" and fresh.stat().st_ino == old.stat().st_ino
+    assert _place(old, made) is False and made.read_bytes() == b"lama"  # a page: replaced

@@ -1261,11 +1261,11 @@ class BuildCache:
             return False
         assert self.previous is not None and self.site_dir is not None
         target = f"{self.site_dir}/{rel}"
-        if os.path.lexists(target):
-            return False  # something else made it in this build: make it again
         try:
-            stamp = _link_kept(f"{self.previous}/{rel}", target, record[1], record[2])
-        except OSError:
+            stamp = _link_kept(
+                f"{self.previous}/{rel}", target, record[1], record[2], exclusive=True
+            )
+        except OSError:  # (FileExistsError: something else made it in this build)
             return False
         if stamp is None:
             return False
@@ -1456,12 +1456,18 @@ def _files_under(root: Path, skip: set[str]) -> Iterator[Path]:
             yield Path(entry.path)
 
 
-def _place(source: str | Path, target: str | Path) -> bool:
+def _place(source: str | Path, target: str | Path, *, exclusive: bool = False) -> bool:
     """Put the previous build's file at ``target`` in the new build: a hard link (nothing
     writes to a kept file afterwards: every later write replaces by rename), else a copy.
-    True for a link."""
+    True for a link. ``exclusive``: a file already at ``target`` is left as it is and
+    FileExistsError raised (otherwise it is replaced)."""
     try:
         os.link(source, target)
+    except FileExistsError:
+        if exclusive:
+            raise
+        shutil.copyfile(source, target)
+        return False
     except FileNotFoundError:
         # The folder first (once per folder, not a walk up the path for every file).
         os.makedirs(os.path.dirname(target), exist_ok=True)
@@ -1476,7 +1482,9 @@ def _place(source: str | Path, target: str | Path) -> bool:
     return True
 
 
-def _link_kept(source: str, target: str, digest: str, stamp: Any) -> list[int] | None:
+def _link_kept(
+    source: str, target: str, digest: str, stamp: Any, *, exclusive: bool = False
+) -> list[int] | None:
     """Place the previous build's ``source`` at ``target`` if it still has the bytes
     recorded (``digest``, written when it had ``stamp``); the stamp to record now, or
     None when it must be made again.
@@ -1490,7 +1498,7 @@ def _link_kept(source: str, target: str, digest: str, stamp: Any) -> list[int] |
             return None
     except OSError:
         return None
-    if not _place(source, target):
+    if not _place(source, target, exclusive=exclusive):
         now = _stamp(target)  # a copy: a file of its own
     return now
 
