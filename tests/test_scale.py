@@ -632,7 +632,7 @@ def test_a_converted_excerpt_reads_the_same_packed_or_not() -> None:
         for packing in (True, False):
             excerpts.pack(packing)
             rendered = excerpts._Rendered(html, [("berita/satu/", "#a")], [])
-            assert (rendered._packed is not None) is packing
+            assert isinstance(rendered._kept, bytes) is packing
             made[packing] = (rendered.html, rendered.for_page("berita/"))
         assert made[True] == made[False]
         assert made[True][0] == html

@@ -40,11 +40,18 @@ _ALLOWED = {
 _PLAIN = (str, int, float, bool, type(None), bytes)
 
 
-class _Restricted(pickle.Unpickler):
+class Restricted(pickle.Unpickler):
+    """An unpickler that makes Python's builtins and the classes of :attr:`allowed`
+    only: any other name a pickle looks up (a class, a function: the only way a pickle
+    runs code) is refused, so a damaged or planted file fails to load, never calls."""
+
+    #: (module, name) → class: here, what YAML's safe loader makes besides builtins.
+    allowed: dict[tuple[str, str], type] = _ALLOWED
+
     def find_class(self, module: str, name: str) -> Any:
-        found = _ALLOWED.get((module, name))
+        found = self.allowed.get((module, name))
         if found is None:
-            raise pickle.UnpicklingError(f"{module}.{name} is not a YAML type")
+            raise pickle.UnpicklingError(f"{module}.{name} is not allowed here")
         return found
 
 
@@ -84,7 +91,7 @@ class ParseCache:
         if not reuse:
             return
         try:
-            data = _Restricted(io.BytesIO(path.read_bytes())).load()
+            data = Restricted(io.BytesIO(path.read_bytes())).load()
         except Exception:  # absent, damaged or planted: every parse is a miss
             return
         if (
@@ -108,7 +115,7 @@ class ParseCache:
             self.misses += 1
             return None
         try:
-            value = _Restricted(io.BytesIO(stored)).load()
+            value = Restricted(io.BytesIO(stored)).load()
         except Exception:
             self.misses += 1
             return None

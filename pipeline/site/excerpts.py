@@ -142,12 +142,10 @@ class _Rendered:
     :func:`pack` says so, for a decompression per list page shown on."""
 
     def __init__(self, html: str, links: list[Link], toc_tokens: Any) -> None:
-        self._packed: bytes | None = None
-        self._html: str | None = None
-        if _PACKING[0]:
-            self._packed = zlib.compress(html.encode("utf-8", "surrogatepass"), 1)
-        else:
-            self._html = html
+        #: The HTML as text, or compressed (bytes).
+        self._kept: str | bytes = (
+            zlib.compress(html.encode("utf-8", "surrogatepass"), 1) if _PACKING[0] else html
+        )
         self.links = links
         self.toc_tokens = toc_tokens
         #: What it was made from, between builds (set by the cache between builds).
@@ -156,10 +154,10 @@ class _Rendered:
     @property
     def html(self) -> str:
         """The converted HTML, with a marker for each URL made relative per list page."""
-        if self._packed is None:
-            assert self._html is not None
-            return self._html
-        return zlib.decompress(self._packed).decode("utf-8", "surrogatepass")
+        kept = self._kept
+        if isinstance(kept, str):
+            return kept
+        return zlib.decompress(kept).decode("utf-8", "surrogatepass")
 
     def for_page(self, page_url: str) -> str:
         def replace(match: re.Match[str]) -> str:

@@ -59,6 +59,7 @@ from mkdocs.structure.pages import (
 from mkdocs.structure.toc import AnchorLink, get_toc
 
 import pipeline
+from pipeline.content.parsecache import Restricted
 from pipeline.fsutil import atomic_write_bytes, sha256_file, write_entry
 from pipeline.site.convert import convert
 
@@ -1416,16 +1417,13 @@ def _loads_acyclic(text: str) -> Any:
             gc.enable()
 
 
-class _Builtins(pickle.Unpickler):
-    """Reads an entry: a pickle of nothing but dicts, lists, strings, numbers, None.
-
-    Any name a pickle would look up (a class, a function: the only way a pickle runs
-    code) is refused, so a damaged or planted entry is a miss, never a call. A pickle
+class _Builtins(Restricted):
+    """Reads an entry: a pickle of nothing but dicts, lists, strings, numbers, None
+    (every name refused: a damaged or planted entry is a miss, never a call). A pickle
     because its strings are read as they are: JSON's escapes of the HTML's quotes made
     its parse twice the time (11,000 entries read by a publish at 5,000 posts)."""
 
-    def find_class(self, module: str, name: str) -> Any:
-        raise pickle.UnpicklingError(f"{module}.{name} is not allowed in a build cache entry")
+    allowed: dict[tuple[str, str], type] = {}  # noqa: RUF012 (read only)
 
 
 def _entries(root: Path) -> Iterator[str]:
@@ -1463,11 +1461,6 @@ def _place(source: str | Path, target: str | Path, *, exclusive: bool = False) -
     FileExistsError raised (otherwise it is replaced)."""
     try:
         os.link(source, target)
-    except FileExistsError:
-        if exclusive:
-            raise
-        shutil.copyfile(source, target)
-        return False
     except FileNotFoundError:
         # The folder first (once per folder, not a walk up the path for every file).
         os.makedirs(os.path.dirname(target), exist_ok=True)
@@ -1476,7 +1469,9 @@ def _place(source: str | Path, target: str | Path, *, exclusive: bool = False) -
         except OSError:
             shutil.copyfile(source, target)
             return False
-    except OSError:
+    except OSError as error:
+        if exclusive and isinstance(error, FileExistsError):
+            raise
         shutil.copyfile(source, target)
         return False
     return True
