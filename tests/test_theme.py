@@ -340,6 +340,13 @@ def test_posts_are_indexed_one_bundle_per_blog_and_year(tmp_path: Path) -> None:
         ("berita/2026/**/*.html", "pagefind/berita-2026"),
         ("pengumuman/2026/**/*.html", "pagefind/pengumuman-2026"),
     ]
+    # The years alone (indexed while the other files are written): the same, no page read.
+    assert search.year_bundles(tmp_path, ["berita", "pengumuman", "tidak-ada"]) == found[1:]
+    # A marked page deep in a folder of files is found; a folder of files alone is not.
+    (tmp_path / "berita/a/files/sub/x.html").parent.mkdir(parents=True)
+    (tmp_path / "berita/a/files/sub/x.html").write_text("<div data-pagefind-body></div>")
+    # (then the only marked page: Pagefind would read nothing else)
+    assert search.bundles(tmp_path, ["berita", "pengumuman"])[0][0] == "berita/a/**/*.html"
 
 
 def _page(body: str, *, marked: bool) -> str:

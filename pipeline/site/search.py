@@ -58,15 +58,27 @@ def _marked(path: str) -> bool:
         return False
 
 
-def _html_in(folder: Path) -> tuple[bool, bool]:
-    """(any HTML file under ``folder``, any of them with :data:`BODY_MARK`)."""
+def _html_in(folder: str) -> tuple[bool, bool]:
+    """(any HTML file under ``folder``, any of them with :data:`BODY_MARK`).
+
+    ``scandir`` recursion, not ``os.walk``: at 5,000 posts the blog's folder holds one
+    folder of images and PDFs per post, each looked into once per build."""
     found = False
-    for root, _dirs, names in os.walk(folder):
-        for name in names:
-            if name.endswith(".html"):
-                found = True
-                if _marked(os.path.join(root, name)):
-                    return True, True
+    try:
+        with os.scandir(folder) as listing:
+            entries = list(listing)
+    except OSError:
+        return False, False
+    for entry in entries:
+        if entry.is_dir(follow_symlinks=False):
+            html, marked = _html_in(entry.path)
+            if marked:
+                return True, True
+            found = found or html
+        elif entry.name.endswith(".html"):
+            found = True
+            if _marked(entry.path):
+                return True, True
     return found, False
 
 
@@ -88,7 +100,7 @@ def bundles(site_dir: Path, post_dirs: Iterable[str]) -> list[tuple[str, str]]:
         rest.append((glob, path.name.endswith(".html") and _marked(str(path))))
 
     def folder(path: Path, glob: str) -> None:
-        html, marked = _html_in(path)
+        html, marked = _html_in(str(path))
         if html:
             rest.append((glob + "/**/*.html", marked))
 
@@ -117,6 +129,24 @@ def bundles(site_dir: Path, post_dirs: Iterable[str]) -> list[tuple[str, str]]:
     return [(pages, OUTPUT), *years]
 
 
+def year_bundles(site_dir: Path, post_dirs: Iterable[str]) -> list[tuple[str, str]]:
+    """``(glob, output folder)`` of each blog year's bundle: :func:`bundles` but the
+    first, from the blogs' folders alone (no page is read)."""
+    years: list[tuple[str, str]] = []
+    for name in sorted({d.strip("/") for d in post_dirs}):
+        try:
+            with os.scandir(site_dir / name) as listing:
+                children = sorted(e.name for e in listing if e.is_dir())
+        except OSError:  # (not a folder, or none)
+            continue
+        years += [
+            (f"{name}/{child}/**/*.html", f"{OUTPUT}/{name}-{child}")
+            for child in children
+            if _YEAR.fullmatch(child)
+        ]
+    return years
+
+
 class Kept(Protocol):
     """Keeps a bundle of the previous build when it would read the same files."""
 
@@ -140,7 +170,7 @@ def index_site(
     pages are written): the build writes its other files then, on the core Pagefind
     leaves. The site's own bundle is indexed after it, since it reads those files.
     """
-    years = bundles(site_dir, post_dirs)[1:] if meanwhile is not None else []
+    years = year_bundles(site_dir, post_dirs) if meanwhile is not None else []
     outputs = [OUTPUT, *(output for _glob, output in years)]
     # Each run writes its own folder (the years' folders are inside the pages' one, which
     # Pagefind does not empty): side by side, one per CPU. The first failure is raised.
