@@ -138,3 +138,23 @@ def test_a_packed_item_reads_the_same(project: Project) -> None:
     item.body = "baru \udcff"
     item.pack()
     assert item.body == "baru \udcff"
+
+
+def test_shown_paths_are_relative_to_the_project_only_when_truly_under_it(
+    project: Project, tmp_path: Path
+) -> None:
+    from pipeline.content.store import shown_path
+
+    root = project.config.root.resolve()
+    config = project.config
+    assert shown_path(config, root / "drafts" / "a" / "index.md") == "drafts/a/index.md"
+    # A ".." leaving the project is resolved, not cut off as a string.
+    (root / "drafts").mkdir(exist_ok=True)
+    outside = root / "drafts" / ".." / ".." / "elsewhere.md"
+    assert shown_path(config, outside) == str(outside)
+    inside = root / "drafts" / ".." / "content" / "x.md"
+    assert shown_path(config, inside) == "content/x.md"
+    # A sibling folder whose name starts with the root's is not under it.
+    twin = Path(str(root) + "-lain") / "x.md"
+    assert shown_path(config, twin) == str(twin)
+    assert shown_path(config, root) == "."
